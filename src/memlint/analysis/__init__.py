@@ -1,0 +1,1 @@
+"""Semantic helpers shared by rules: name resolution, known sizes, side effects."""

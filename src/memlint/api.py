@@ -1,0 +1,187 @@
+"""The single entry point of every shell: `lint_source` (no I/O) and `lint_file` (reads one file)."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple, Union
+
+import libcst as cst
+from libcst.metadata import CodeRange, PositionProvider
+
+from memlint.config import Config
+from memlint.engine import run_rules
+from memlint.findings import (
+    PARSE_ERROR_CODE,
+    PARSE_ERROR_NAME,
+    FileResult,
+    Finding,
+    FixInfo,
+    InternalError,
+    Location,
+)
+from memlint.fixing import apply_fixes, edits_between, non_overlapping
+from memlint.parsing import SourceError, decode, parse
+from memlint.rule import LintContext, Report, Rule
+from memlint.suppression import ALL, NoqaMap, file_suppression, is_suppressed
+
+MAX_FIX_PASSES = 10
+DEFAULT_CONFIG = Config()
+
+
+def lint_source(
+    source: Union[str, bytes],
+    path: str = "<stdin>",
+    config: Optional[Config] = None,
+    *,
+    fix: bool = False,
+    unsafe_fixes: Optional[bool] = None,
+    with_edits: bool = False,
+    inline_noqa: bool = True,
+) -> FileResult:
+    """Lint one module's source; with ``fix`` also return the fixed text (never unparsable).
+
+    ``inline_noqa=False`` leaves `# noqa` comments to the caller (the flake8 plugin: flake8
+    applies them itself); the file-level `# memlint: noqa` is always honoured.
+    """
+    config = config or DEFAULT_CONFIG
+    rules = config.selection.rules_for(path)
+    if isinstance(source, bytes):
+        try:
+            text = decode(source).text
+        except SourceError as exc:
+            return _source_error(path, exc)
+    else:
+        text = source
+    file_codes = file_suppression(text)
+    if file_codes is ALL:
+        return FileResult(path)
+    if file_codes:
+        rules = tuple(rule for rule in rules if not is_suppressed(rule.code, file_codes))
+    if not rules:
+        return FileResult(path)
+    allow_unsafe = config.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
+
+    current = text
+    errors: List[InternalError] = []
+    applied = 0
+    for fix_pass in range(MAX_FIX_PASSES + 1):
+        try:
+            module = parse(current)
+            context, crashed = run_rules(module, rules, path, config.rule_options)
+        except SourceError as exc:
+            if fix_pass == 0:
+                return _source_error(path, exc)
+            failure = f"fixed code could not be analysed again ({exc}); file left unchanged"
+            return _unfixed(text, path, config, failure, with_edits, inline_noqa)
+        errors.extend(crashed)
+        visible = _visible(context, current, inline_noqa)
+        if not fix or fix_pass == MAX_FIX_PASSES:
+            break
+        candidates = [
+            (report.fix, _ranges(context, report))
+            for report, _ in visible
+            if report.fix is not None and report.fix.applicability.allowed(allow_unsafe)
+        ]
+        if not candidates:
+            break
+        chosen = non_overlapping(candidates)
+        try:
+            fixed = apply_fixes(module, chosen)
+            parse(fixed)
+        except Exception as exc:  # a fix that breaks the file is a memlint bug: keep the file
+            codes = ", ".join(sorted({_code_of(visible, f) for f in chosen}))
+            failure = f"fix for {codes} produced invalid code ({type(exc).__name__}); file left unchanged"
+            return _unfixed(text, path, config, failure, with_edits, inline_noqa)
+        if fixed == current:
+            break
+        current = fixed
+        applied += len(chosen)
+
+    findings = tuple(
+        _finding(report, where, path, current, module, with_edits) for report, where in visible
+    )
+    return FileResult(
+        path,
+        findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
+        errors=tuple(errors),
+        fixed_source=current if applied else None,
+        fixes_applied=applied,
+    )
+
+
+def _unfixed(
+    text: str, path: str, config: Config, failure: str, with_edits: bool, inline_noqa: bool
+) -> FileResult:
+    """The original file's findings, unfixed, with the fix failure reported as a memlint bug."""
+    result = lint_source(text, path, config, with_edits=with_edits, inline_noqa=inline_noqa)
+    return FileResult(path, result.findings, result.errors + (InternalError(path, failure),))
+
+
+def lint_file(path: str, config: Optional[Config] = None, **options: bool) -> FileResult:
+    """Read a file (the one place the core touches the disk) and lint it."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return _source_error(path, SourceError(f"cannot read file: {exc.strerror or exc}"))
+    return lint_source(data, path, config, **options)
+
+
+def _visible(context: LintContext, text: str, inline_noqa: bool) -> List[Tuple[Report, CodeRange]]:
+    """The reports not silenced by `# noqa`, with their positions (resolved only if any)."""
+    if not context.reports:
+        return []
+    positions = context.metadata_table(PositionProvider)
+    noqa = NoqaMap(text) if inline_noqa and "noqa" in text.lower() else None
+    visible = []
+    for report in context.reports:
+        where = positions[report.node]
+        if noqa is not None and is_suppressed(report.rule.code, noqa.codes_for(where.start.line)):
+            continue
+        visible.append((report, where))
+    return visible
+
+
+def _ranges(context: LintContext, report: Report) -> Sequence[CodeRange]:
+    positions = context.metadata_table(PositionProvider)
+    assert report.fix is not None
+    return [positions[node] for node, _ in report.fix.changes]
+
+
+def _code_of(visible: Sequence[Tuple[Report, CodeRange]], fix: object) -> str:
+    return next(report.rule.code for report, _ in visible if report.fix is fix)
+
+
+def _finding(
+    report: Report, where: CodeRange, path: str, text: str, module: cst.Module, with_edits: bool
+) -> Finding:
+    rule: Rule = report.rule
+    fix_info = None
+    if report.fix is not None:
+        edits = edits_between(module.code, apply_fixes(module, [report.fix])) if with_edits else ()
+        fix_info = FixInfo(report.fix.applicability, report.fix.title, edits)
+    return Finding(
+        code=rule.code,
+        name=rule.name,
+        message=report.message,
+        filename=path,
+        location=Location(where.start.line, where.start.column + 1),
+        end_location=Location(where.end.line, where.end.column + 1),
+        fix=fix_info,
+        source_line=_line(text, where.start.line),
+    )
+
+
+def _line(text: str, number: int) -> str:
+    start = 0
+    for _ in range(number - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)].rstrip("\r")
+
+
+def _source_error(path: str, exc: SourceError) -> FileResult:
+    location = Location(exc.line, exc.column)
+    finding = Finding(PARSE_ERROR_CODE, PARSE_ERROR_NAME, exc.reason, path, location, location)
+    return FileResult(path, findings=(finding,))

@@ -1,0 +1,246 @@
+"""The command line: the only place that prints or decides the exit code.
+
+Exit codes: 0 no findings (or all fixed), 1 findings remain, 2 usage, config or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import fields
+from typing import Any, Dict, List, Optional, Sequence, TextIO
+
+from memlint import __version__
+from memlint.api import lint_source
+from memlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, parse_cli_codes
+from memlint.discovery import DiscoveryError, find_files, is_excluded
+from memlint.findings import FileResult, Finding, InternalError
+from memlint.registry import all_rules, find_rule
+from memlint.reporting import RENDERERS, Context
+from memlint.reporting.text import statistics
+from memlint.rule_docs import render_rule
+from memlint.parsing import decode, decode_lenient, encode
+from memlint.runner import RunOptions, lint_paths, unified_diff_text
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SUBCOMMANDS = ("check", "rule", "rules")
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="memlint",
+        description="Find memory antipatterns in Python code, and fix them.",
+        epilog="Other commands: `memlint rule CODE` shows a rule's documentation, `memlint rules` lists them.",
+    )
+    parser.add_argument("--version", action="version", version=f"memlint {__version__}")
+    parser.add_argument("paths", nargs="*", help="files or directories to lint (default: .); `-` reads standard input")
+    sel = parser.add_argument_group("rule selection")
+    sel.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to enable (ALL for every rule)")
+    sel.add_argument("--extend-select", metavar="CODES", help="codes or prefixes to enable on top of the selection")
+    sel.add_argument("--ignore", metavar="CODES", help="codes or prefixes to disable")
+    sel.add_argument("--preview", action="store_true", default=None, help="enable preview rules matched by prefix")
+    sel.add_argument("--no-preview", dest="preview", action="store_false")
+    fix = parser.add_argument_group("fixes")
+    fix.add_argument("--fix", action="store_true", help="apply safe fixes")
+    fix.add_argument("--unsafe-fixes", action="store_true", default=None, help="also apply (with --fix) and show unsafe fixes")
+    fix.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false")
+    fix.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    out = parser.add_argument_group("output")
+    out.add_argument("--output-format", choices=OUTPUT_FORMATS, help="how findings are printed (default: full)")
+    out.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    out.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    out.add_argument("--show-settings", action="store_true", help="print the effective settings and exit")
+    files = parser.add_argument_group("files")
+    files.add_argument("--config", metavar="PYPROJECT", help="read settings from this pyproject.toml")
+    files.add_argument("--exclude", metavar="GLOBS", help="comma-separated patterns to skip (replaces the defaults)")
+    files.add_argument("--extend-exclude", metavar="GLOBS", help="patterns to skip on top of the configured ones")
+    files.add_argument("--force-exclude", action="store_true", help="apply excludes to files named on the command line too")
+    files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", default=None)
+    files.add_argument("--stdin-filename", metavar="PATH", help="the path standard input stands for")
+    files.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1, metavar="N", help="worker processes (default: the number of CPUs)")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _cli_settings(args: argparse.Namespace) -> Dict[str, Any]:
+    settings: Dict[str, Any] = {}
+    for key in ("select", "extend_select", "ignore"):
+        value = getattr(args, key)
+        if value is not None:
+            settings[key.replace("_", "-")] = parse_cli_codes(value)
+    for key in ("exclude", "extend_exclude"):
+        value = getattr(args, key)
+        if value is not None:
+            settings[key.replace("_", "-")] = [part.strip() for part in value.split(",") if part.strip()]
+    for key in ("preview", "unsafe_fixes", "output_format", "respect_gitignore"):
+        value = getattr(args, key)
+        if value is not None:
+            settings[key.replace("_", "-")] = value
+    return settings
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "rules":
+            return _list_rules(argv[1:], sys.stdout)
+        if argv and argv[0] == "rule":
+            return _show_rule(argv[1:], sys.stdout)
+        if argv and argv[0] == "check":
+            argv = argv[1:]
+        return _check(_parser().parse_args(argv))
+    except (ConfigError, DiscoveryError, UsageError) as exc:
+        print(f"memlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("memlint: interrupted", file=sys.stderr)
+        return 130
+
+
+def _list_rules(argv: List[str], out: TextIO) -> int:
+    parser = argparse.ArgumentParser(prog="memlint rules", description="List every rule.")
+    parser.parse_args(argv)
+    rules = all_rules()
+    width = max(len(rule.name) for rule in rules.values())
+    out.write(f"{'code':<7} {'name':<{width}} {'fix':<9} tier\n")
+    for code, rule in rules.items():
+        out.write(f"{code:<7} {rule.name:<{width}} {rule.fix_availability.value:<9} {rule.tier.value}\n")
+    return EXIT_CLEAN
+
+
+def _show_rule(argv: List[str], out: TextIO) -> int:
+    parser = argparse.ArgumentParser(prog="memlint rule", description="Show a rule's documentation.")
+    parser.add_argument("code", help="a rule code (MEM101) or name (comprehension-in-reducer)")
+    args = parser.parse_args(argv)
+    rule = find_rule(args.code)
+    if rule is None:
+        raise UsageError(f"unknown rule {args.code!r} (`memlint rules` lists them)")
+    out.write(render_rule(rule))
+    return EXIT_CLEAN
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.fix and args.diff:
+        raise UsageError("--fix and --diff cannot be used together (--diff shows what --fix would do)")
+    paths: List[str] = args.paths or ([] if args.stdin_filename else ["."])
+    use_stdin = paths == ["-"] or (not args.paths and args.stdin_filename is not None)
+    if "-" in paths and len(paths) > 1:
+        raise UsageError("`-` (standard input) cannot be combined with other paths")
+    config = load_config(
+        [args.stdin_filename] if use_stdin and args.stdin_filename else paths,
+        args.config,
+        _cli_settings(args),
+    )
+    if args.show_settings:
+        _show_settings(config, sys.stdout)
+        return EXIT_CLEAN
+    if use_stdin:
+        return _check_stdin(args, config)
+    files = find_files(
+        paths,
+        config.all_excludes,
+        config.root,
+        respect_gitignore=config.respect_gitignore,
+        force_exclude=args.force_exclude,
+    )
+    options = RunOptions(fix=args.fix, diff=args.diff, with_edits=config.output_format == "json")
+    findings: List[Finding] = []
+    errors: List[InternalError] = []
+    fixed = 0
+    for run in lint_paths(files, config, options, args.jobs):
+        findings.extend(run.result.findings)
+        errors.extend(run.result.errors)
+        fixed += run.result.fixes_applied
+        if run.diff:
+            sys.stdout.write(run.diff)
+    if args.diff:
+        return _finish_diff(fixed, errors)
+    context = Context(unsafe_fixes=config.unsafe_fixes, fixes_applied=fixed, fix_mode=args.fix)
+    return _finish(findings, errors, args, config, context, sys.stdout)
+
+
+def _check_stdin(args: argparse.Namespace, config: Config) -> int:
+    filename = args.stdin_filename or "-"
+    data = sys.stdin.buffer.read()
+    if args.force_exclude and args.stdin_filename and is_excluded(filename, config.all_excludes, config.root):
+        if args.fix:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        return EXIT_CLEAN
+    result: FileResult = lint_source(
+        data, filename, config, fix=args.fix or args.diff, with_edits=config.output_format == "json"
+    )
+    if args.diff:
+        if result.fixed_source is not None:
+            sys.stdout.write(unified_diff_text(filename, decode_lenient(data), result.fixed_source))
+        return _finish_diff(result.fixes_applied, list(result.errors))
+    if args.fix:
+        # Like Ruff: the fixed code goes to standard output, the findings to standard error.
+        sys.stdout.flush()
+        if result.fixed_source is None:
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.buffer.write(encode(result.fixed_source, decode(data).encoding))
+        sys.stdout.buffer.flush()
+    context = Context(unsafe_fixes=config.unsafe_fixes, fixes_applied=result.fixes_applied, fix_mode=args.fix)
+    stream = sys.stderr if args.fix else sys.stdout
+    return _finish(list(result.findings), list(result.errors), args, config, context, stream)
+
+
+def _finish(
+    findings: List[Finding],
+    errors: List[InternalError],
+    args: argparse.Namespace,
+    config: Config,
+    context: Context,
+    out: TextIO,
+) -> int:
+    findings.sort(key=lambda f: f.sort_key)
+    if args.statistics:
+        out.write(statistics(findings, config.unsafe_fixes))
+    else:
+        out.write(RENDERERS[config.output_format](findings, context))
+    out.flush()
+    _report_errors(errors)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
+
+
+def _finish_diff(fixed: int, errors: Sequence[InternalError]) -> int:
+    """--diff exits 1 when there is something to fix (like Ruff), 0 when there is not."""
+    sys.stdout.flush()
+    noun = "fix" if fixed == 1 else "fixes"
+    print(f"Would apply {fixed} {noun}." if fixed else "No fixes available.", file=sys.stderr)
+    _report_errors(errors)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if fixed else EXIT_CLEAN
+
+
+def _report_errors(errors: Sequence[InternalError]) -> None:
+    for error in errors:
+        print(f"memlint: error: {error.filename}: {error.message}", file=sys.stderr)
+
+
+def _show_settings(config: Config, out: TextIO) -> None:
+    out.write(f"config file: {config.path or '(none)'}\n")
+    out.write(f"enabled rules: {', '.join(rule.code for rule in config.selection.rules) or '(none)'}\n")
+    for item in fields(config):
+        if item.name in ("layers", "path"):
+            continue
+        out.write(f"{item.name}: {getattr(config, item.name)!r}\n")

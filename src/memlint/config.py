@@ -1,0 +1,263 @@
+"""Configuration: `[tool.memlint]` of the nearest pyproject.toml, validated, with the CLI on top.
+
+Every problem is a `ConfigError` whose message names the file and the key; the CLI prints it on
+one line and exits 2. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from memlint.registry import all_rules
+from memlint.rule import CODE_RE
+from memlint.selection import Selection, SelectionLayer, SelectorError, enabled_codes, normalize_selector
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github")
+
+# Ruff's default exclusions, plus our own cache directory.
+DEFAULT_EXCLUDE: Tuple[str, ...] = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".memlint_cache",
+    ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn",
+    ".tox", ".venv", ".vscode", "__pypackages__", "_build", "buck-out", "build", "dist",
+    "node_modules", "site-packages", "venv",
+)
+
+# key -> (kind, description); kinds: "codes", "globs", "bool", "format", "per-file"
+SETTINGS: Mapping[str, Tuple[str, str]] = {
+    "select": ("codes", "rule codes or prefixes to enable (replaces the default, `MEM`)"),
+    "extend-select": ("codes", "rule codes or prefixes to enable on top of `select`"),
+    "ignore": ("codes", "rule codes or prefixes to disable"),
+    "preview": ("bool", "enable preview rules selected by prefix"),
+    "exclude": ("globs", "file patterns to skip (replaces the defaults)"),
+    "extend-exclude": ("globs", "file patterns to skip on top of `exclude`"),
+    "per-file-ignores": ("per-file", "glob -> codes to disable in matching files"),
+    "unsafe-fixes": ("bool", "apply unsafe fixes with --fix"),
+    "output-format": ("format", "one of " + ", ".join(OUTPUT_FORMATS)),
+    "respect-gitignore": ("bool", "skip files ignored by .gitignore when walking directories"),
+}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Config:
+    layers: Tuple[SelectionLayer, ...] = ()
+    preview: bool = False
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    unsafe_fixes: bool = False
+    output_format: str = "full"
+    respect_gitignore: bool = True
+    root: str = "."
+    path: Optional[str] = None  # the pyproject.toml read, if any
+
+    @cached_property
+    def selection(self) -> Selection:
+        return Selection(enabled_codes(self.layers, self.preview), self.per_file_ignores, self.root)
+
+    @property
+    def all_excludes(self) -> Tuple[str, ...]:
+        return self.exclude + self.extend_exclude
+
+
+def find_pyproject(start: Path) -> Optional[Path]:
+    """The nearest pyproject.toml with a [tool.memlint] table, from `start` upward."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for candidate_dir in (directory, *directory.parents):
+        candidate = candidate_dir / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = _read_toml(candidate)
+            except ConfigError:
+                return candidate  # let load() report it: a broken file we would have read
+            if "memlint" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def _read_toml(path: Path) -> Dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_settings(path: Path) -> Dict[str, Any]:
+    """The raw [tool.memlint] table of a pyproject.toml (empty when absent)."""
+    table = _read_toml(path).get("tool", {}).get("memlint", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.memlint] must be a table")
+    return table
+
+
+def build_config(
+    file_settings: Mapping[str, Any],
+    cli_settings: Mapping[str, Any],
+    *,
+    root: str,
+    path: Optional[str] = None,
+) -> Config:
+    """Validate both sources and combine them; the command line wins."""
+    where = f"{path}: [tool.memlint]" if path else "[tool.memlint]"
+    file_values, rule_options = _validate(file_settings, where, allow_rule_tables=True)
+    cli_values, _ = _validate(cli_settings, "command line", allow_rule_tables=False)
+
+    def pick(key: str, default: Any) -> Any:
+        if key in cli_values:
+            return cli_values[key]
+        return file_values.get(key, default)
+
+    layers = []
+    for values in (file_values, cli_values):
+        if any(key in values for key in ("select", "extend-select", "ignore")):
+            layers.append(
+                SelectionLayer(
+                    select=values.get("select"),
+                    extend_select=values.get("extend-select", ()),
+                    ignore=values.get("ignore", ()),
+                )
+            )
+    per_file = dict(file_values.get("per-file-ignores", ()))
+    per_file.update(dict(cli_values.get("per-file-ignores", ())))
+    return Config(
+        layers=tuple(layers),
+        preview=pick("preview", False),
+        exclude=pick("exclude", DEFAULT_EXCLUDE),
+        extend_exclude=tuple(file_values.get("extend-exclude", ())) + tuple(cli_values.get("extend-exclude", ())),
+        per_file_ignores=tuple(per_file.items()),
+        rule_options=rule_options,
+        unsafe_fixes=pick("unsafe-fixes", False),
+        output_format=pick("output-format", "full"),
+        respect_gitignore=pick("respect-gitignore", True),
+        root=root,
+        path=path,
+    )
+
+
+def load_config(targets: Sequence[str], config_path: Optional[str], cli_settings: Mapping[str, Any]) -> Config:
+    """Find (or take) the pyproject.toml for these targets and build the config."""
+    if config_path is not None:
+        path: Optional[Path] = Path(config_path)
+        if not path.is_file():
+            raise ConfigError(f"{config_path}: config file not found")
+    else:
+        path = find_pyproject(_common_start(targets))
+    if path is None:
+        return build_config({}, cli_settings, root=os.getcwd())
+    return build_config(
+        read_settings(path), cli_settings, root=str(path.resolve().parent), path=str(path)
+    )
+
+
+def _common_start(targets: Sequence[str]) -> Path:
+    real = [os.path.abspath(t) for t in targets if t != "-"]
+    if not real:
+        return Path.cwd()
+    try:
+        common = os.path.commonpath(real)
+    except ValueError:
+        return Path.cwd()
+    return Path(common)
+
+
+def _validate(
+    settings: Mapping[str, Any], where: str, *, allow_rule_tables: bool
+) -> Tuple[Dict[str, Any], Dict[str, Dict[str, Any]]]:
+    rules = all_rules()
+    values: Dict[str, Any] = {}
+    rule_options: Dict[str, Dict[str, Any]] = {}
+    for key, value in settings.items():
+        if allow_rule_tables and CODE_RE.match(key.upper()):
+            rule_options[key.upper()] = _validate_rule_options(key.upper(), value, where)
+            continue
+        if key not in SETTINGS:
+            raise ConfigError(f"{where}: unknown key {key!r}")
+        kind = SETTINGS[key][0]
+        values[key] = _check(kind, key, value, where, rules)
+    return values, rule_options
+
+
+def _check(kind: str, key: str, value: Any, where: str, rules: Mapping[str, Any]) -> Any:
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {key!r} must be true or false, not {_show(value)}")
+        return value
+    if kind == "format":
+        if value not in OUTPUT_FORMATS:
+            raise ConfigError(f"{where}: {key!r} must be one of {', '.join(OUTPUT_FORMATS)}, not {_show(value)}")
+        return value
+    if kind in ("codes", "globs"):
+        items = _string_list(key, value, where)
+        if kind == "globs":
+            return items
+        return tuple(_selector(item, key, where, rules) for item in items)
+    if kind == "per-file":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: {key!r} must be a table of glob = [codes], not {_show(value)}")
+        return tuple(
+            (pattern, tuple(_selector(c, f"{key}.{pattern}", where, rules) for c in _string_list(f"{key}.{pattern}", codes, where)))
+            for pattern, codes in value.items()
+        )
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _string_list(key: str, value: Any, where: str) -> Tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: {key!r} must be a list of strings, not {_show(value)}")
+    return tuple(value)
+
+
+def _selector(item: str, key: str, where: str, rules: Mapping[str, Any]) -> str:
+    try:
+        return normalize_selector(item, rules)
+    except SelectorError as exc:
+        raise ConfigError(f"{where}: {key!r}: {exc}") from None
+
+
+def _validate_rule_options(code: str, value: Any, where: str) -> Dict[str, Any]:
+    rule = all_rules().get(code)
+    if rule is None:
+        raise ConfigError(f"{where}: options for unknown rule {code}")
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {code} must be a table of options, not {_show(value)}")
+    checked: Dict[str, Any] = {}
+    for key, option_value in value.items():
+        option = rule.options.get(key)
+        if option is None:
+            known = ", ".join(sorted(rule.options)) or "none"
+            raise ConfigError(f"{where}: {code} has no option {key!r} (its options: {known})")
+        expected = option.type
+        if type(option_value) is not expected and not (expected is float and type(option_value) is int):
+            raise ConfigError(
+                f"{where}: {code}.{key} must be of type {expected.__name__}, not {_show(option_value)}"
+            )
+        checked[key] = option_value
+    return checked
+
+
+def _show(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"
+
+
+def parse_cli_codes(text: str) -> List[str]:
+    """`--select MEM1,MEM201` -> ["MEM1", "MEM201"] (validated later, with the file's values)."""
+    return [part.strip() for part in text.split(",") if part.strip()]

@@ -1,0 +1,92 @@
+"""Bytes to text (PEP 263) and text to a LibCST module, exactly once per file.
+
+Anything that stops a file from being linted becomes one `SourceError` with a reason and, where
+known, the line: the caller turns it into a single MEM000 finding and moves on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import tokenize
+from dataclasses import dataclass
+from typing import Tuple
+
+import libcst as cst
+
+# A file above this size is reported, not parsed: LibCST needs roughly 1 KB of memory per source
+# line for the tree, and a generated file this large is not something a person fixes by hand.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceError(Exception):
+    reason: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass(frozen=True)
+class Source:
+    text: str
+    encoding: str  # as declared or detected; "utf-8-sig" when the file starts with a BOM
+
+
+def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Source:
+    """Decode per PEP 263 (BOM, coding cookie, UTF-8 default)."""
+    if len(data) > max_bytes:
+        raise SourceError(f"file is too large to lint ({len(data):,} bytes; the limit is {max_bytes:,})")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _line_col(data, nul)
+        raise SourceError("file contains a NUL byte", line, column)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SourceError(f"bad encoding declaration: {exc}", getattr(exc, "lineno", None) or 1)
+    try:
+        text = codecs.decode(data, encoding)
+    except UnicodeDecodeError as exc:
+        line, column = _line_col(data, exc.start)
+        raise SourceError(
+            f"file is not valid {_encoding_label(encoding)}: cannot decode byte 0x{data[exc.start]:02x}",
+            line,
+            column,
+        )
+    return Source(text, encoding)
+
+
+def parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+        raise SourceError(f"syntax error: {message}", exc.raw_line or 1, (exc.raw_column or 0) + 1)
+    except RecursionError:
+        raise SourceError("too deeply nested to parse (recursion limit)")
+    except (MemoryError, OverflowError) as exc:  # the native parser reports stack exhaustion so
+        raise SourceError(f"could not be parsed: {type(exc).__name__}")
+
+
+def encode(text: str, encoding: str) -> bytes:
+    return text.encode(encoding)
+
+
+def _line_col(data: bytes, offset: int) -> Tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _encoding_label(encoding: str) -> str:
+    return "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
+
+
+def decode_lenient(data: bytes) -> str:
+    """Best-effort text for echoing input back (stdin under --fix when nothing changed)."""
+    try:
+        return decode(data).text
+    except SourceError:
+        return data.decode("utf-8", "surrogateescape")

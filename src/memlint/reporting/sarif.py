@@ -1,0 +1,97 @@
+"""`sarif`: SARIF 2.1.0, with every rule's documentation in the tool driver."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from typing import Any, Dict, List, Sequence
+from urllib.parse import quote
+
+from memlint import DOCS_URL, __version__
+from memlint.findings import PARSE_ERROR_CODE, PARSE_ERROR_NAME, Finding
+from memlint.registry import all_rules
+from memlint.reporting.text import Context
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _rules() -> List[Dict[str, Any]]:
+    entries = [
+        {
+            "id": PARSE_ERROR_CODE,
+            "name": PARSE_ERROR_NAME,
+            "shortDescription": {"text": "The file could not be read, decoded or parsed."},
+            "helpUri": DOCS_URL.format(code=PARSE_ERROR_CODE),
+            "defaultConfiguration": {"level": "error"},
+        }
+    ]
+    for code, rule in all_rules().items():
+        doc = rule.__doc__ or ""
+        entries.append(
+            {
+                "id": code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary()},
+                "fullDescription": {"text": " ".join(doc.split())},
+                "help": {"text": rule.summary(), "markdown": _dedent(doc)},
+                "helpUri": DOCS_URL.format(code=code),
+                "defaultConfiguration": {"level": "warning"},
+                "properties": {"tier": rule.tier.value, "fix": rule.fix_availability.value},
+            }
+        )
+    return entries
+
+
+def _dedent(doc: str) -> str:
+    return textwrap.dedent(doc).strip()
+
+
+def _uri(path: str) -> str:
+    return quote(path.replace(os.sep, "/"))
+
+
+def render(findings: Sequence[Finding], context: Context) -> str:
+    rules = _rules()
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    results = []
+    for f in findings:
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": "error" if f.code == PARSE_ERROR_CODE else "warning",
+                "message": {"text": f.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(f.filename)},
+                            "region": {
+                                "startLine": f.location.line,
+                                "startColumn": f.location.column,
+                                "endLine": f.end_location.line,
+                                "endColumn": f.end_location.column,
+                            },
+                        }
+                    }
+                ],
+            }
+        )
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "memlint",
+                        "version": __version__,
+                        "informationUri": DOCS_URL.format(code="index").rsplit("/rules/", 1)[0],
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2) + "\n"

@@ -1,0 +1,249 @@
+"""The `Rule` base class: everything about a rule lives on its class, checked at import time.
+
+A rule is a LibCST `BatchableCSTVisitor`. All enabled rules share ONE traversal of the module
+(`engine.py`). Metadata is declared LibCST's way (`METADATA_DEPENDENCIES`) but resolved lazily:
+a provider runs the first time any rule asks for it in a file, so a file where no rule reaches a
+candidate node pays for no scope or qualified-name analysis at all.
+
+Facts worth remembering when writing a rule:
+- In a batched traversal returning ``False`` from ``visit_X`` does not prune the subtree, and the
+  ``@m.visit``/``@m.call_if_inside`` decorators are ignored: keep your own depth/flag state.
+- Positions are resolved by the engine only for reported nodes; a rule never needs them.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    Union,
+)
+
+import libcst as cst
+from libcst._metadata_dependent import LazyValue
+
+from memlint.findings import Applicability, Tier
+
+if TYPE_CHECKING:  # pragma: no cover
+    from libcst.metadata import BaseMetadataProvider, MetadataWrapper
+
+CODE_RE = re.compile(r"^MEM[1-9][0-9]{2}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example")
+
+Replacement = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]
+
+
+class FixAvailability(str, Enum):
+    NONE = "none"
+    SOMETIMES = "sometimes"
+    ALWAYS = "always"
+
+
+class RuleDefinitionError(TypeError):
+    """A rule class breaks the contract; raised at import time so it never ships."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule option: its default fixes its type; ``description`` goes into the docs."""
+
+    default: Any
+    description: str
+
+    @property
+    def type(self) -> type:
+        return type(self.default)
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code the rule must not flag. ``note`` says why, in the docs."""
+
+    code: str
+    note: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", _dedent(self.code))
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code the rule must flag ``count`` times; ``fixed`` is the exact text after its fix.
+
+    ``fixed`` is None when the finding has no fix for this code; ``applicability`` is then None
+    too, and the tests check that no fix is offered.
+    """
+
+    code: str
+    fixed: Optional[str] = None
+    applicability: Optional[Applicability] = None
+    count: int = 1
+    note: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", _dedent(self.code))
+        if self.fixed is not None:
+            object.__setattr__(self, "fixed", _dedent(self.fixed))
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A fix as CST changes: each original node maps to its replacement (or removal)."""
+
+    applicability: Applicability
+    title: str
+    changes: Tuple[Tuple[cst.CSTNode, Replacement], ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a rule reports during traversal; the engine turns it into a `Finding`."""
+
+    rule: "Rule"
+    node: cst.CSTNode
+    message: str
+    fix: Optional[Fix]
+
+
+class LintContext:
+    """Per-file state shared by the rules of one traversal."""
+
+    def __init__(
+        self,
+        wrapper: "MetadataWrapper",
+        path: str,
+        rule_options: Mapping[str, Mapping[str, Any]],
+    ) -> None:
+        self.wrapper = wrapper
+        self.module: cst.Module = wrapper.module
+        self.path = path
+        self.rule_options = rule_options
+        self.reports: List[Report] = []
+        self._tables: Dict[Type["BaseMetadataProvider[Any]"], Mapping[cst.CSTNode, Any]] = {}
+
+    def metadata_table(
+        self, provider: Type["BaseMetadataProvider[Any]"]
+    ) -> Mapping[cst.CSTNode, Any]:
+        table = self._tables.get(provider)
+        if table is None:
+            table = self.wrapper.resolve(provider)
+            self._tables[provider] = table
+        return table
+
+
+_MISSING = object()
+
+
+class Rule(cst.BatchableCSTVisitor):
+    """Base class of every memlint rule. Subclasses set the class attributes below."""
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    message: ClassVar[str] = ""
+    fix_title: ClassVar[Optional[str]] = None
+    fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
+    tier: ClassVar[Tier] = Tier.STABLE
+    options: ClassVar[Mapping[str, Option]] = {}
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.code:  # abstract helpers without a code are not rules
+            _validate(cls)
+
+    def __init__(self, context: LintContext) -> None:
+        super().__init__()
+        self.context = context
+        overrides = context.rule_options.get(self.code, {})
+        self.settings: Dict[str, Any] = {
+            key: overrides.get(key, opt.default) for key, opt in self.options.items()
+        }
+
+    # -- reporting ---------------------------------------------------------------------------
+    def report(self, node: cst.CSTNode, fix: Optional[Fix] = None, **fields: Any) -> None:
+        self.context.reports.append(Report(self, node, self.message.format(**fields), fix))
+
+    def make_fix(self, applicability: Applicability, *changes: Tuple[cst.CSTNode, Replacement]) -> Fix:
+        return Fix(applicability, self.fix_title or "", tuple(changes))
+
+    # -- metadata, resolved on first use ------------------------------------------------------
+    def get_metadata(self, key: Any, node: cst.CSTNode, default: Any = _MISSING) -> Any:
+        if key not in self.get_inherited_dependencies():
+            raise KeyError(f"{self.code} asks for {key.__name__} without declaring it")
+        table = self.context.metadata_table(key)
+        if default is _MISSING:
+            value = table[node]
+        else:
+            value = table.get(node, default)
+        if isinstance(value, LazyValue):
+            value = value()
+        return value
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docstring's "What it does" section."""
+        doc = cls.__doc__ or ""
+        text = doc.split("## What it does", 1)[-1].strip().split("\n\n", 1)[0]
+        return " ".join(text.split())
+
+
+def _dedent(code: str) -> str:
+    text = textwrap.dedent(code)
+    if text.startswith("\n"):
+        text = text[1:]
+    return text
+
+
+def _validate(cls: Type[Rule]) -> None:
+    where = f"rule class {cls.__module__}.{cls.__qualname__}"
+    problems: List[str] = []
+    if not CODE_RE.match(cls.code):
+        problems.append(f"code {cls.code!r} is not MEM followed by 3 digits (MEM100-MEM999)")
+    if not NAME_RE.match(cls.name):
+        problems.append(f"name {cls.name!r} is not kebab-case")
+    if not cls.message:
+        problems.append("message is empty")
+    doc = cls.__doc__ or ""
+    for section in REQUIRED_SECTIONS:
+        if section not in doc:
+            problems.append(f"docstring lacks the section {section!r}")
+    if cls.fix_availability is not FixAvailability.NONE:
+        if not cls.fix_title:
+            problems.append("a fixable rule needs fix_title")
+        if "## Fix safety" not in doc:
+            problems.append("a fixable rule's docstring needs '## Fix safety'")
+        if not any(example.fixed is not None for example in cls.INVALID):
+            problems.append("a fixable rule needs an INVALID example with its fixed output")
+    if cls.options and "## Options" not in doc:
+        problems.append("a rule with options needs '## Options' in its docstring")
+    if not cls.VALID:
+        problems.append("no VALID examples")
+    if not cls.INVALID:
+        problems.append("no INVALID examples")
+    for example in list(cls.VALID) + list(cls.INVALID):
+        unknown = set(example.options) - set(cls.options)
+        if unknown:
+            problems.append(f"an example sets unknown options {sorted(unknown)}")
+    for example in cls.INVALID:
+        if (example.fixed is None) != (example.applicability is None):
+            problems.append("an INVALID example gives `fixed` without `applicability` or the reverse")
+        if example.count < 1:
+            problems.append("an INVALID example expects fewer than one finding")
+    if problems:
+        raise RuleDefinitionError(f"{where}: " + "; ".join(problems))

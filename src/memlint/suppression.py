@@ -1,0 +1,106 @@
+"""`# noqa` comments with flake8's semantics, and the file-level `# memlint: noqa`.
+
+flake8 looks for a noqa comment anywhere in the *logical line* a finding starts on: a comment on
+the last line of a multi-line string or bracketed expression covers every physical line of it.
+The mapping is built from tokens, and only for files that have findings.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+
+# flake8's own pattern: `# noqa`, `# NOQA`, `# noqa: MEM101,MEM102`, `# noqa:MEM101 MEM102`.
+NOQA_INLINE = re.compile(
+    r"#\s*noqa"
+    r"(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?",
+    re.IGNORECASE,
+)
+# File level: a line holding only `# memlint: noqa` (optionally `: MEM101,MEM102`).
+NOQA_FILE = re.compile(
+    r"^[ \t\f]*#[ \t]*memlint[ \t]*:[ \t]*noqa"
+    r"(?:[ \t]*:[ \t]*(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SPLIT = re.compile(r"[,\s]+")
+
+ALL = frozenset({"*"})  # marker: every code suppressed
+
+
+def _codes(text: Optional[str]) -> FrozenSet[str]:
+    if not text:
+        return ALL
+    return frozenset(code.upper() for code in _SPLIT.split(text.strip()) if code)
+
+
+def file_suppression(text: str) -> Optional[FrozenSet[str]]:
+    """Codes suppressed for the whole file (`ALL` for a bare `# memlint: noqa`), or None."""
+    if "memlint" not in text:
+        return None
+    found: Optional[FrozenSet[str]] = None
+    for match in NOQA_FILE.finditer(text):
+        codes = _codes(match.group("codes"))
+        if codes is ALL:
+            return ALL
+        found = codes if found is None else found | codes
+    return found
+
+
+def is_suppressed(code: str, codes: Optional[FrozenSet[str]]) -> bool:
+    if codes is None:
+        return False
+    # flake8 matches by prefix: `# noqa: MEM1` silences every MEM1xx.
+    return codes is ALL or any(code.startswith(prefix) for prefix in codes)
+
+
+class NoqaMap:
+    """Line number -> codes silenced there, built once per file with findings."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = text.splitlines()
+        self._by_line: Dict[int, Optional[FrozenSet[str]]] = {}
+        self._ranges = _logical_line_ranges(text)
+
+    def codes_for(self, line: int) -> Optional[FrozenSet[str]]:
+        if line not in self._by_line:
+            first, last = self._range_of(line)
+            joined = "\n".join(self._lines[first - 1 : last])
+            match = NOQA_INLINE.search(joined) if "noqa" in joined.lower() else None
+            codes = _codes(match.group("codes")) if match else None
+            for number in range(first, last + 1):
+                self._by_line[number] = codes
+        return self._by_line[line]
+
+    def _range_of(self, line: int) -> Tuple[int, int]:
+        for first, last in self._ranges:
+            if first <= line <= last:
+                return first, last
+        return line, line
+
+
+def _logical_line_ranges(text: str) -> List[Tuple[int, int]]:
+    """(first, last) physical lines of each multi-line logical line; single lines are implied."""
+    ranges: List[Tuple[int, int]] = []
+    start: Optional[int] = None
+    try:
+        tokens: Iterable[tokenize.TokenInfo] = tokenize.generate_tokens(io.StringIO(text).readline)
+        for token in tokens:
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (
+                token.type == tokenize.NL and start is None
+            ):
+                if start is not None and token.end[0] > start:
+                    ranges.append((start, token.end[0]))
+                start = None
+            elif start is None and token.type not in (
+                tokenize.COMMENT,
+                tokenize.NL,
+                tokenize.INDENT,
+                tokenize.DEDENT,
+            ):
+                start = token.start[0]
+    except (tokenize.TokenError, SyntaxError):
+        # Syntax newer than this interpreter's tokenizer: fall back to physical lines.
+        return ranges
+    return ranges
