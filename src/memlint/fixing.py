@@ -71,3 +71,19 @@ def edits_between(before: str, after: str) -> Tuple[Edit, ...]:
 def _location(text: str, offset: int) -> Location:
     line_start = text.rfind("\n", 0, offset) + 1
     return Location(text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Apply edits (non-overlapping, positions in `text`) from the last to the first."""
+    for edit in sorted(edits, key=lambda e: (e.location.line, e.location.column), reverse=True):
+        start = _offset(text, edit.location)
+        end = _offset(text, edit.end_location)
+        text = text[:start] + edit.content + text[end:]
+    return text
+
+
+def _offset(text: str, location: Location) -> int:
+    offset = 0
+    for _ in range(location.line - 1):
+        offset = text.index("\n", offset) + 1
+    return offset + location.column - 1
