@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 import textwrap
-from typing import List, Optional, Sequence, Type
+from typing import Dict, List, Optional, Sequence, Type
 
 from memlint.findings import Tier
 from memlint.registry import all_rules
@@ -92,18 +92,43 @@ def _toml(value: object) -> str:
     return repr(value)
 
 
+def render_index() -> str:
+    """docs/rules/index.md: every rule with its name, fix availability and tier."""
+    out = [
+        "# Rules",
+        "",
+        "Generated from the rule classes (`python -m memlint.rule_docs docs/rules`); `memlint rules`",
+        "prints the same list. Preview rules run only when selected by their exact code or with",
+        "`preview = true`.",
+        "",
+        "| code | name | what it finds | fix | tier |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for code, rule in all_rules().items():
+        out.append(
+            f"| [{code}]({code}.md) | `{rule.name}` | {_cell(rule.summary())} "
+            f"| {rule.fix_availability.value} | {rule.tier.value} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def _pages() -> Dict[str, str]:
+    pages = {f"{code}.md": render_rule(rule) for code, rule in all_rules().items()}
+    pages["index.md"] = render_index()
+    return pages
+
+
 def stale_pages(directory: str) -> List[str]:
-    """Pages missing or different from what the rules generate (and pages of no rule)."""
+    """Generated pages that are missing or differ from what the rules generate now."""
     stale = []
-    rules = all_rules()
-    for code, rule in rules.items():
-        path = os.path.join(directory, f"{code}.md")
+    for name, text in _pages().items():
+        path = os.path.join(directory, name)
         try:
             with open(path, encoding="utf-8") as handle:
-                current = handle.read()
+                current: Optional[str] = handle.read()
         except OSError:
             current = None
-        if current != render_rule(rule):
+        if current != text:
             stale.append(path)
     return stale
 
@@ -111,10 +136,10 @@ def stale_pages(directory: str) -> List[str]:
 def write_pages(directory: str) -> List[str]:
     os.makedirs(directory, exist_ok=True)
     written = []
-    for code, rule in all_rules().items():
-        path = os.path.join(directory, f"{code}.md")
+    for name, text in _pages().items():
+        path = os.path.join(directory, name)
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(render_rule(rule))
+            handle.write(text)
         written.append(path)
     return written
 
