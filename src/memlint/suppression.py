@@ -15,13 +15,13 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 # flake8's own pattern: `# noqa`, `# NOQA`, `# noqa: MEM101,MEM102`, `# noqa:MEM101 MEM102`.
 NOQA_INLINE = re.compile(
     r"#\s*noqa"
-    r"(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?",
+    r"(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?",
     re.IGNORECASE,
 )
 # File level: a line holding only `# memlint: noqa` (optionally `: MEM101,MEM102`).
 NOQA_FILE = re.compile(
     r"^[ \t\f]*#[ \t]*memlint[ \t]*:[ \t]*noqa"
-    r"(?:[ \t]*:[ \t]*(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?[ \t]*$",
+    r"(?:[ \t]*:[ \t]*(?P<codes>[A-Z]+[0-9]+(?:[, \t]+[A-Z]+[0-9]+)*))?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _SPLIT = re.compile(r"[,\s]+")
