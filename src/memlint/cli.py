@@ -106,6 +106,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (ConfigError, DiscoveryError, UsageError) as exc:
         print(f"memlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except SystemExit as exc:  # argparse: --help, --version (0) and usage errors (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     except KeyboardInterrupt:
         print("memlint: interrupted", file=sys.stderr)
         return 130

@@ -51,6 +51,9 @@ class ConfigError(Exception):
     pass
 
 
+CLI = "command line"
+
+
 @dataclass(frozen=True)
 class Config:
     layers: Tuple[SelectionLayer, ...] = ()
@@ -86,7 +89,8 @@ def find_pyproject(start: Path) -> Optional[Path]:
                 data = _read_toml(candidate)
             except ConfigError:
                 return candidate  # let load() report it: a broken file we would have read
-            if "memlint" in data.get("tool", {}):
+            tool = data.get("tool")
+            if isinstance(tool, dict) and "memlint" in tool:
                 return candidate
     return None
 
@@ -103,7 +107,8 @@ def _read_toml(path: Path) -> Dict[str, Any]:
 
 def read_settings(path: Path) -> Dict[str, Any]:
     """The raw [tool.memlint] table of a pyproject.toml (empty when absent)."""
-    table = _read_toml(path).get("tool", {}).get("memlint", {})
+    tool = _read_toml(path).get("tool", {})
+    table = tool.get("memlint", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.memlint] must be a table")
     return table
@@ -119,7 +124,7 @@ def build_config(
     """Validate both sources and combine them; the command line wins."""
     where = f"{path}: [tool.memlint]" if path else "[tool.memlint]"
     file_values, rule_options = _validate(file_settings, where, allow_rule_tables=True)
-    cli_values, _ = _validate(cli_settings, "command line", allow_rule_tables=False)
+    cli_values, _ = _validate(cli_settings, CLI, allow_rule_tables=False)
 
     def pick(key: str, default: Any) -> Any:
         if key in cli_values:
@@ -182,6 +187,7 @@ def _common_start(targets: Sequence[str]) -> Path:
 def _validate(
     settings: Mapping[str, Any], where: str, *, allow_rule_tables: bool
 ) -> Tuple[Dict[str, Any], Dict[str, Dict[str, Any]]]:
+    """`where` names the source: a file's table, or "command line" (keys shown as `--key`)."""
     rules = all_rules()
     values: Dict[str, Any] = {}
     rule_options: Dict[str, Dict[str, Any]] = {}
@@ -191,46 +197,47 @@ def _validate(
             continue
         if key not in SETTINGS:
             raise ConfigError(f"{where}: unknown key {key!r}")
-        kind = SETTINGS[key][0]
-        values[key] = _check(kind, key, value, where, rules)
+        label = f"--{key}" if where == CLI else f"{where}: {key!r}"
+        values[key] = _check(SETTINGS[key][0], label, value, rules)
     return values, rule_options
 
 
-def _check(kind: str, key: str, value: Any, where: str, rules: Mapping[str, Any]) -> Any:
+def _check(kind: str, label: str, value: Any, rules: Mapping[str, Any]) -> Any:
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}: {key!r} must be true or false, not {_show(value)}")
+            raise ConfigError(f"{label} must be true or false, not {_show(value)}")
         return value
     if kind == "format":
         if value not in OUTPUT_FORMATS:
-            raise ConfigError(f"{where}: {key!r} must be one of {', '.join(OUTPUT_FORMATS)}, not {_show(value)}")
+            raise ConfigError(f"{label} must be one of {', '.join(OUTPUT_FORMATS)}, not {_show(value)}")
         return value
     if kind in ("codes", "globs"):
-        items = _string_list(key, value, where)
+        items = _string_list(label, value)
         if kind == "globs":
             return items
-        return tuple(_selector(item, key, where, rules) for item in items)
+        return tuple(_selector(item, label, rules) for item in items)
     if kind == "per-file":
         if not isinstance(value, dict):
-            raise ConfigError(f"{where}: {key!r} must be a table of glob = [codes], not {_show(value)}")
-        return tuple(
-            (pattern, tuple(_selector(c, f"{key}.{pattern}", where, rules) for c in _string_list(f"{key}.{pattern}", codes, where)))
-            for pattern, codes in value.items()
-        )
+            raise ConfigError(f"{label} must be a table of glob = [codes], not {_show(value)}")
+        checked = []
+        for pattern, codes in value.items():
+            entry = f"{label} entry {pattern!r}"
+            checked.append((pattern, tuple(_selector(c, entry, rules) for c in _string_list(entry, codes))))
+        return tuple(checked)
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _string_list(key: str, value: Any, where: str) -> Tuple[str, ...]:
+def _string_list(label: str, value: Any) -> Tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{where}: {key!r} must be a list of strings, not {_show(value)}")
+        raise ConfigError(f"{label} must be a list of strings, not {_show(value)}")
     return tuple(value)
 
 
-def _selector(item: str, key: str, where: str, rules: Mapping[str, Any]) -> str:
+def _selector(item: str, label: str, rules: Mapping[str, Any]) -> str:
     try:
         return normalize_selector(item, rules)
     except SelectorError as exc:
-        raise ConfigError(f"{where}: {key!r}: {exc}") from None
+        raise ConfigError(f"{label}: {exc}") from None
 
 
 def _validate_rule_options(code: str, value: Any, where: str) -> Dict[str, Any]:
