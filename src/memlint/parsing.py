@@ -6,9 +6,12 @@ known, the line: the caller turns it into a single MEM000 finding and moves on.
 
 from __future__ import annotations
 
+import ast
 import codecs
 import io
+import re
 import tokenize
+import warnings
 from dataclasses import dataclass
 from typing import Tuple
 
@@ -63,12 +66,35 @@ def parse(text: str) -> cst.Module:
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
-        raise SourceError(f"syntax error: {message}", exc.raw_line or 1, (exc.raw_column or 0) + 1)
+        raise _syntax_error(text, exc) from None
     except RecursionError:
         raise SourceError("too deeply nested to parse (recursion limit)")
     except (MemoryError, OverflowError) as exc:  # the native parser reports stack exhaustion so
         raise SourceError(f"could not be parsed: {type(exc).__name__}")
+
+
+_LIBCST_POSITION = re.compile(r"error at (\d+):(\d+): ")
+
+
+def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> SourceError:
+    """Python's own compiler words syntax errors better and places them right (LibCST puts an
+    indentation error on line 1 and "expected one of ..." everywhere); LibCST's report is the
+    fallback for syntax this interpreter does not know."""
+    try:
+        with warnings.catch_warnings():  # e.g. SyntaxWarning for "\d": the core never prints
+            warnings.simplefilter("ignore")
+            compile(text, "<memlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        return SourceError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
+    except (ValueError, RecursionError, MemoryError, OverflowError):
+        pass
+    message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+    line, column = exc.raw_line or 1, (exc.raw_column or 0) + 1
+    position = _LIBCST_POSITION.search(message)
+    if position is not None:
+        line, column = int(position.group(1)), int(position.group(2)) + 1
+        message = message[position.end() :]
+    return SourceError(f"syntax error: {message}", line, column)
 
 
 def encode(text: str, encoding: str) -> bytes:

@@ -44,7 +44,9 @@ def lint_one(path: str, config: Config, options: RunOptions) -> RunResult:
         return RunResult(slim, unified_diff(path, result.fixed_source))
     error = write_fixed(path, result.fixed_source)
     if error is not None:
-        return RunResult(replace(slim, errors=slim.errors + (InternalError(path, error),), fixes_applied=0))
+        # The file is unchanged on disk: report its findings, not those of the unwritten text.
+        unfixed = lint_file(path, config, with_edits=options.with_edits)
+        return RunResult(replace(unfixed, errors=unfixed.errors + (InternalError(path, error),)))
     return RunResult(slim)
 
 
@@ -61,7 +63,12 @@ def lint_paths(paths: Sequence[str], config: Config, options: RunOptions, jobs: 
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     chunk = max(1, min(16, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    try:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    except (OSError, ImportError, NotImplementedError):  # no working semaphores (some sandboxes)
+        yield from lint_paths(paths, config, options, 1)
+        return
+    with pool:
         yield from pool.map(_worker, ((path, config, options) for path in paths), chunksize=chunk)
 
 
@@ -88,7 +95,7 @@ def write_fixed(path: str, text: str) -> Optional[str]:
             encoding = decode(handle.read()).encoding
         status = os.stat(path)
         if not os.access(path, os.W_OK):
-            return f"cannot write fixes to {path}: permission denied (file left unchanged)"
+            return "cannot write fixes: permission denied (file left unchanged)"
         data = encode(text, encoding)
         target = os.path.realpath(path)
         fd, temporary = tempfile.mkstemp(prefix=".memlint-", suffix=".tmp", dir=os.path.dirname(target))
@@ -102,6 +109,9 @@ def write_fixed(path: str, text: str) -> Optional[str]:
         except BaseException:
             os.unlink(temporary)
             raise
-    except (OSError, UnicodeError, ValueError) as exc:
-        return f"cannot write fixes to {path}: {exc} (file left unchanged)"
+    except OSError as exc:
+        reason = exc.strerror.lower() if exc.strerror else str(exc)
+        return f"cannot write fixes: {reason} (file left unchanged)"
+    except (UnicodeError, ValueError) as exc:
+        return f"cannot write fixes: {exc} (file left unchanged)"
     return None
