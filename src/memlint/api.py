@@ -69,7 +69,7 @@ def lint_source(
             context, crashed = run_rules(module, rules, path, config.rule_options)
         except SourceError as exc:
             if fix_pass == 0:
-                return _source_error(path, exc)
+                return _source_error(path, exc, current)
             failure = f"fixed code could not be analysed again ({exc}); file left unchanged"
             return _unfixed(text, path, config, failure, with_edits, inline_noqa)
         errors.extend(crashed)
@@ -181,7 +181,10 @@ def _line(text: str, number: int) -> str:
     return text[start : end if end >= 0 else len(text)].rstrip("\r")
 
 
-def _source_error(path: str, exc: SourceError) -> FileResult:
+def _source_error(path: str, exc: SourceError, text: str = "") -> FileResult:
+    """One MEM000 finding; with the text (it decoded but did not parse) `full` shows the line."""
     location = Location(exc.line, exc.column)
-    finding = Finding(PARSE_ERROR_CODE, PARSE_ERROR_NAME, exc.reason, path, location, location)
+    finding = Finding(
+        PARSE_ERROR_CODE, PARSE_ERROR_NAME, exc.reason, path, location, location, source_line=_line(text, exc.line)
+    )
     return FileResult(path, findings=(finding,))

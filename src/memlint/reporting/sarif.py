@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+from pathlib import Path
 from typing import Any, Dict, List, Sequence
 from urllib.parse import quote
 
@@ -48,6 +49,9 @@ def _dedent(doc: str) -> str:
 
 
 def _uri(path: str) -> str:
+    """A `file:` URI for an absolute path (any platform); a relative reference otherwise."""
+    if os.path.isabs(path):
+        return Path(path).as_uri()
     return quote(path.replace(os.sep, "/"))
 
 
@@ -91,6 +95,8 @@ def render(findings: Sequence[Finding], context: Context) -> str:
                     }
                 },
                 "results": results,
+                # Our columns count characters (code points); say so instead of leaving the unit to a guess.
+                "columnKind": "unicodeCodePoints",
             }
         ],
     }

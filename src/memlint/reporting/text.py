@@ -91,7 +91,8 @@ def summary(findings: Sequence[Finding], context: Context) -> List[str]:
         option = "--fix --unsafe-fixes" if context.unsafe_fixes else "--fix"
         lines.append(f"[*] {fixable} fixable with the `{option}` option.")
     if hidden:
-        lines.append(f"({hidden} hidden fixes can be enabled with the `--unsafe-fixes` option.)")
+        fixes = "fix" if hidden == 1 else "fixes"
+        lines.append(f"({hidden} hidden {fixes} can be enabled with the `--unsafe-fixes` option.)")
     return lines
 
 
