@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Iterator, List, Tuple
 
 from memlint import __version__
 from memlint.api import lint_source
-from memlint.config import build_config
+from memlint.config import Config, build_config
 from memlint.findings import PARSE_ERROR_CODE
 
 
@@ -41,9 +41,13 @@ class MemlintChecker:
     def parse_options(cls, options: argparse.Namespace) -> None:
         cls.preview = bool(getattr(options, "memlint_preview", False))
 
+    @property
+    def config(self) -> Config:
+        """memlint's defaults (flake8 owns selection); preview rules only with --memlint-preview."""
+        return _PREVIEW_CONFIG if self.preview else _DEFAULT_CONFIG
+
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
-        config = _PREVIEW_CONFIG if self.preview else _DEFAULT_CONFIG
-        result = lint_source("".join(self._lines), self._filename, config, inline_noqa=False)
+        result = lint_source("".join(self._lines), self._filename, self.config, inline_noqa=False)
         for finding in result.findings:
             message = f"{finding.code} {finding.message}"
             if finding.code == PARSE_ERROR_CODE:
