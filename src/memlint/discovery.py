@@ -61,6 +61,18 @@ class GitIgnore:
                     verdict = not rule.negate
         return verdict
 
+    def ignored_or_inside_ignored(self, path: str) -> bool:
+        """For an explicitly named file: it, or a directory it is in, is ignored."""
+        if self.ignored(path, False):
+            return True
+        root = self._git_root(os.path.dirname(path))
+        current = os.path.dirname(path)
+        while root is not None and current != root and len(current) > len(root):
+            if self.ignored(current, True):
+                return True
+            current = os.path.dirname(current)
+        return False
+
     def _git_root(self, directory: str) -> Optional[str]:
         if directory not in self._roots:
             if os.path.exists(os.path.join(directory, ".git")):
@@ -99,7 +111,9 @@ def _read_gitignore(path: str) -> Iterator[_IgnoreRule]:
             continue
         body = _glob_to_regex(line)
         prefix = "" if anchored else "(?:.*/)?"
-        yield _IgnoreRule(re.compile(f"^{prefix}{body}(?:/.*)?$"), negate, dir_only)
+        # No "and everything below" suffix: walking prunes an ignored directory, and an
+        # explicitly named directory is linted even when an outer .gitignore ignores it.
+        yield _IgnoreRule(re.compile(f"^{prefix}{body}$"), negate, dir_only)
 
 
 def _glob_to_regex(pattern: str) -> str:
@@ -188,7 +202,7 @@ def find_files(
         else:
             if force_exclude and (
                 _excluded_anywhere(path, excludes, root)
-                or (gitignore is not None and gitignore.ignored(os.path.abspath(path), False))
+                or (gitignore is not None and gitignore.ignored_or_inside_ignored(os.path.abspath(path)))
             ):
                 continue
             found.setdefault(os.path.normpath(path), None)
