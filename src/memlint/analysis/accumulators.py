@@ -1,0 +1,276 @@
+"""Accumulators: a name (or `obj.attr`) that a loop rebinds from its own previous value, and
+the kind of value it holds.
+
+`a = np.append(a, x)`, `df = pd.concat([df, row])`, `b += chunk`, `t = t + (x,)` are updates: the
+new value reads the old one. Whether that copies everything on each pass depends on the kind of
+value (`lst += [x]` extends in place, `b += chunk` on bytes copies), so the kind is taken from the
+bindings of the name *outside* the loop: every one must give the same known kind (a literal or
+constructor of bytes/str/tuple/list, a numpy array constructor, a pandas constructor or reader),
+and inside the loop the name may only be bound by updates. Anything else - a parameter, an
+unknown call, a reset inside the loop - makes the kind unknown (None), and rules do not flag it.
+
+Needs `ScopeProvider`, `ParentNodeProvider` and `QualifiedNameProvider`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import FrozenSet, List, Optional, Union
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ScopeProvider
+
+from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside, parent
+from memlint.analysis.names import qualified_name
+from memlint.rule import Rule
+
+
+class Kind(str, enum.Enum):
+    BYTES = "bytes"
+    BYTEARRAY = "bytearray"
+    STR = "str"
+    TUPLE = "tuple"
+    LIST = "list"
+    ARRAY = "numpy array"
+    FRAME = "DataFrame"
+    SERIES = "Series"
+
+
+NUMPY_ARRAY_FUNCTIONS: FrozenSet[str] = frozenset(
+    {
+        "array", "asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "zeros", "ones",
+        "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace",
+        "logspace", "geomspace", "concatenate", "stack", "vstack", "hstack", "dstack",
+        "column_stack", "row_stack", "append", "insert", "delete", "eye", "identity", "fromiter",
+        "frombuffer", "fromfile", "fromstring", "loadtxt", "genfromtxt", "copy", "tile", "repeat",
+        "atleast_1d", "atleast_2d", "atleast_3d", "diag", "tri", "meshgrid", "indices",
+    }
+)
+BUILTIN_KINDS = {
+    "builtins.bytes": Kind.BYTES,
+    "builtins.bytearray": Kind.BYTEARRAY,
+    "builtins.str": Kind.STR,
+    "builtins.tuple": Kind.TUPLE,
+    "builtins.list": Kind.LIST,
+    "builtins.sorted": Kind.LIST,
+}
+STRING = m.SimpleString() | m.ConcatenatedString() | m.FormattedString()
+Target = Union[cst.Name, cst.Attribute]
+UPDATE = m.Assign(targets=[m.AssignTarget()]) | m.AugAssign()
+
+
+def kind_of(rule: Rule, expr: cst.BaseExpression) -> Optional[Kind]:
+    """The kind of value `expr` evaluates to, when the expression alone makes it certain."""
+    if m.matches(expr, STRING):
+        return Kind.BYTES if "b" in _string_prefix(expr).lower() else Kind.STR
+    if m.matches(expr, m.Tuple()):
+        return Kind.TUPLE
+    if m.matches(expr, m.List() | m.ListComp()):
+        return Kind.LIST
+    if m.matches(expr, m.BinaryOperation(operator=m.Add())):
+        binary = cst.ensure_type(expr, cst.BinaryOperation)
+        left, right = kind_of(rule, binary.left), kind_of(rule, binary.right)
+        return left if left is not None and left == right else None
+    if m.matches(expr, m.Call()):
+        return _call_kind(rule, cst.ensure_type(expr, cst.Call))
+    return None
+
+
+def _call_kind(rule: Rule, call: cst.Call) -> Optional[Kind]:
+    func = call.func
+    if m.matches(func, m.Attribute(attr=m.Name("join"), value=STRING)):
+        return kind_of(rule, cst.ensure_type(func, cst.Attribute).value)
+    if not m.matches(func, m.Name() | m.Attribute()):
+        return None
+    name = qualified_name(rule, func)
+    if name is None:
+        return None
+    if name in BUILTIN_KINDS:
+        return BUILTIN_KINDS[name]
+    if name.startswith("numpy.") and name[len("numpy.") :] in NUMPY_ARRAY_FUNCTIONS:
+        return Kind.ARRAY
+    if name in ("pandas.DataFrame", "pandas.concat") or name.startswith("pandas.read_"):
+        return Kind.FRAME
+    if name == "pandas.Series":
+        return Kind.SERIES
+    return None
+
+
+def _string_prefix(expr: cst.BaseExpression) -> str:
+    while m.matches(expr, m.ConcatenatedString()):
+        expr = cst.ensure_type(expr, cst.ConcatenatedString).left
+    if m.matches(expr, m.SimpleString()):
+        return cst.ensure_type(expr, cst.SimpleString).prefix
+    return cst.ensure_type(expr, cst.FormattedString).prefix
+
+
+def reads_target(expr: cst.CSTNode, target: Target) -> bool:
+    """Does `expr` read the name or `obj.attr` that `target` spells?"""
+    wanted = dotted_name(target)
+    if wanted is None:
+        return False
+    matcher = m.Name(wanted) if m.matches(target, m.Name()) else m.Attribute()
+    return any(dotted_name(found) == wanted for found in m.findall(expr, matcher))
+
+
+@dataclass(frozen=True)
+class Accumulation:
+    """One update statement of an accumulator inside a loop.
+
+    `name` is "a" or "self.buf"; `value` is the new value (for `+=`, the right operand);
+    `augmented` tells `a += x` from `a = ...`; `kind` is known from outside the loop, or None;
+    `reset_in_loop` is true when the loop also binds the name other than by updates (then the
+    growth is bounded by one iteration and rules should not flag it).
+    """
+
+    statement: Union[cst.Assign, cst.AugAssign]
+    target: Target
+    name: str
+    value: cst.BaseExpression
+    augmented: bool
+    loop: Loop
+    kind: Optional[Kind]
+    reset_in_loop: bool
+
+
+def accumulation(rule: Rule, statement: cst.CSTNode) -> Optional[Accumulation]:
+    """`statement` as an accumulator update in a loop, or None.
+
+    It must be `x = <expr reading x>` or `x += <expr>` (also on `obj.attr`), evaluated once per
+    iteration of a loop in the same function. Cheap syntactic checks come first.
+    """
+    if not m.matches(statement, UPDATE):
+        return None
+    if m.matches(statement, m.AugAssign()):
+        aug = cst.ensure_type(statement, cst.AugAssign)
+        target, value, augmented = aug.target, aug.value, True
+        if not m.matches(aug.operator, m.AddAssign()):
+            return None
+    else:
+        assign = cst.ensure_type(statement, cst.Assign)
+        target, value, augmented = assign.targets[0].target, assign.value, False
+    if not m.matches(target, m.Name() | m.Attribute(value=m.Name())):
+        return None
+    typed_target: Target = cst.ensure_type(target, cst.Name) if m.matches(target, m.Name()) else cst.ensure_type(target, cst.Attribute)
+    if not augmented and not reads_target(value, typed_target):
+        return None
+    loop = enclosing_loop(rule, statement)
+    if loop is None:
+        return None
+    name = dotted_name(typed_target) or ""
+    values = binding_values(rule, typed_target, loop)
+    kind = kind_before_loop(rule, typed_target, loop) if values else None
+    return Accumulation(
+        cst.ensure_type(statement, cst.AugAssign) if augmented else cst.ensure_type(statement, cst.Assign),
+        typed_target, name, value, augmented, loop, kind, reset_in_loop=values is None,
+    )
+
+
+def kind_before_loop(rule: Rule, target: Target, loop: Loop) -> Optional[Kind]:
+    """The kind every binding of `target` outside `loop` gives it, if all agree and the loop
+    binds it only through updates (see the module doc); else None."""
+    values = binding_values(rule, target, loop)
+    if not values:
+        return None
+    kinds = {kind_of(rule, value) if value is not None else None for value in values}
+    if len(kinds) != 1:
+        return None
+    return kinds.pop()
+
+
+def binding_values(rule: Rule, target: Target, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
+    """The values `target` is bound to outside `loop` (None for a binding without a plain value,
+    such as a parameter or a `for` target; updates `x += y` are skipped), or None when the loop
+    binds it other than by an update (a reset: growth is bounded per iteration)."""
+    if m.matches(target, m.Name()):
+        return _name_binding_values(rule, cst.ensure_type(target, cst.Name), loop)
+    return _attribute_binding_values(rule, cst.ensure_type(target, cst.Attribute), loop)
+
+
+def _name_binding_values(rule: Rule, target: cst.Name, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
+    scope = rule.get_metadata(ScopeProvider, target, None)
+    if scope is None:
+        return None
+    values: List[Optional[cst.BaseExpression]] = []
+    for assignment in scope.assignments[target.value]:
+        node = getattr(assignment, "node", None)
+        if node is None:
+            return None
+        statement = _binding_statement(rule, node)
+        if is_inside(rule, node, loop.node):
+            if statement is None or not _is_update_of(statement, target):
+                return None
+            continue
+        if statement is not None and _is_update_of(statement, target):
+            continue  # `x += y` elsewhere keeps the kind it had
+        if statement is None:
+            values.append(None)
+            continue
+        values.append(getattr(statement, "value"))
+    return values
+
+
+def _binding_statement(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+    """The `x = value` / `x: T = value` / `x += value` statement binding the name `node`."""
+    if not m.matches(node, m.Name()):
+        return None
+    outer = parent(rule, node)
+    if m.matches(outer, m.AssignTarget()):
+        statement = parent(rule, outer)
+        if m.matches(statement, m.Assign(targets=[m.AssignTarget()])):
+            return statement
+        return None
+    if m.matches(outer, m.AnnAssign(value=m.DoNotCare())) and getattr(outer, "value") is not None:
+        return outer
+    if m.matches(outer, m.AugAssign()):
+        return outer
+    return None
+
+
+def _is_update_of(statement: cst.CSTNode, target: Target) -> bool:
+    if m.matches(statement, m.AugAssign()):
+        return True
+    if m.matches(statement, m.Assign(targets=[m.AssignTarget()])):
+        return reads_target(cst.ensure_type(statement, cst.Assign).value, target)
+    return False
+
+
+def _attribute_binding_values(rule: Rule, target: cst.Attribute, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
+    """For `self.attr`: every assignment to `<same base>.attr` in the enclosing class."""
+    wanted = dotted_name(target)
+    klass = _enclosing_class(rule, target)
+    if klass is None or wanted is None:
+        return None
+    values: List[Optional[cst.BaseExpression]] = []
+    for statement in m.findall(klass, m.Assign() | m.AugAssign() | m.AnnAssign()):
+        targets = _statement_targets(statement)
+        if not any(dotted_name(t) == wanted for t in targets):
+            continue
+        if is_inside(rule, statement, loop.node):
+            if len(targets) != 1 or not _is_update_of(statement, target):
+                return None
+            continue
+        if len(targets) == 1 and _is_update_of(statement, target):
+            continue
+        if len(targets) != 1 or getattr(statement, "value", None) is None:
+            values.append(None)
+            continue
+        values.append(getattr(statement, "value"))
+    return values
+
+
+def _statement_targets(statement: cst.CSTNode) -> List[cst.CSTNode]:
+    if m.matches(statement, m.Assign()):
+        return [t.target for t in cst.ensure_type(statement, cst.Assign).targets]
+    return [getattr(statement, "target")]
+
+
+def _enclosing_class(rule: Rule, node: cst.CSTNode) -> Optional[cst.ClassDef]:
+    current = parent(rule, node)
+    while current is not None:
+        if m.matches(current, m.ClassDef()):
+            return cst.ensure_type(current, cst.ClassDef)
+        current = parent(rule, current)
+    return None

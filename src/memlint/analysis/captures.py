@@ -1,0 +1,155 @@
+"""Captures: which outside names a nested `def`, `class` or `lambda` reads, and from where.
+
+Two moments matter when a definition is moved (hoisted) somewhere else:
+- *definition time*: decorators, defaults, annotations, class bases and keywords are evaluated
+  where the statement runs (`definition_time_names`, syntactic);
+- *run time*: the body reads free names when it runs (`captures`, through LibCST's
+  `ScopeProvider`): a name bound in an enclosing function becomes a closure cell, a global or
+  builtin is looked up when called.
+
+`captures` needs `ScopeProvider` in the rule's METADATA_DEPENDENCIES.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import FrozenSet, List, Optional, Set, Union
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ScopeProvider
+from libcst.metadata.scope_provider import Assignment, ComprehensionScope, FunctionScope, GlobalScope, Scope
+
+from memlint.rule import Rule
+
+Definition = Union[cst.FunctionDef, cst.ClassDef, cst.Lambda]
+NAME = m.Name()
+
+
+@dataclass(frozen=True)
+class Captures:
+    """The free names a definition's body reads.
+
+    - `names`: every name read in the body and not bound inside the definition (builtins too);
+    - `from_functions`: those bound in an enclosing function or comprehension scope (closure
+      cells);
+    - `declared`: names declared `nonlocal` or `global` inside (written in an outer scope);
+    - `unresolved`: names read that have no binding anywhere (star imports, `exec`, typos).
+    """
+
+    names: FrozenSet[str]
+    from_functions: FrozenSet[str]
+    declared: FrozenSet[str]
+    unresolved: FrozenSet[str]
+
+    @property
+    def outer(self) -> FrozenSet[str]:
+        """Every name whose value comes from outside the definition at run time."""
+        return self.names | self.declared
+
+
+def captures(rule: Rule, definition: Definition) -> Captures:
+    """The free names of `definition`'s body (its decorators, defaults etc. are not looked at)."""
+    names: Set[str] = set()
+    from_functions: Set[str] = set()
+    unresolved: Set[str] = set()
+    body = definition.body
+    for name in _names_in(body):
+        scope = rule.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            continue
+        for access in scope.accesses[name.value]:
+            if access.node is not name:
+                continue
+            referents = access.referents
+            outside = [r for r in referents if not _scope_inside(r.scope, definition)]
+            if referents and len(outside) < len(referents):
+                continue  # bound inside the definition (at least on one path): local
+            names.add(name.value)
+            if not referents:
+                unresolved.add(name.value)
+            if any(isinstance(r, Assignment) and _is_function_scope(r.scope) for r in outside):
+                from_functions.add(name.value)
+    declared: Set[str] = set()
+    for statement in m.findall(body, m.Nonlocal() | m.Global()):
+        for item in getattr(statement, "names"):
+            declared.add(item.name.value)
+    return Captures(frozenset(names), frozenset(from_functions), frozenset(declared), frozenset(unresolved))
+
+
+def definition_time_names(definition: Definition) -> FrozenSet[str]:
+    """Names read when the definition statement itself runs: decorators, parameter defaults and
+    annotations, the return annotation, class bases and keywords (a syntactic superset: every
+    `Name` there except attribute and keyword names)."""
+    parts: List[cst.CSTNode] = []
+    if m.matches(definition, m.FunctionDef()):
+        function = cst.ensure_type(definition, cst.FunctionDef)
+        parts.extend(function.decorators)
+        parts.append(function.params)
+        if function.returns is not None:
+            parts.append(function.returns)
+    elif m.matches(definition, m.ClassDef()):
+        klass = cst.ensure_type(definition, cst.ClassDef)
+        parts.extend(klass.decorators)
+        parts.extend(klass.bases)
+        parts.extend(klass.keywords)
+    else:
+        parts.append(cst.ensure_type(definition, cst.Lambda).params)
+    found: Set[str] = set()
+    for part in parts:
+        found.update(name.value for name in _names_in(part, skip_params=True))
+    return frozenset(found)
+
+
+def _names_in(node: cst.CSTNode, skip_params: bool = False) -> List[cst.Name]:
+    """`Name` nodes that can be reads: not attribute names, keyword names or parameter names."""
+    collector = _NameCollector(skip_params)
+    node.visit(collector)
+    return collector.found
+
+
+class _NameCollector(cst.CSTVisitor):
+    def __init__(self, skip_params: bool) -> None:
+        super().__init__()
+        self.found: List[cst.Name] = []
+        self.skip_params = skip_params
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.append(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Param(self, node: cst.Param) -> bool:
+        if node.annotation is not None:
+            node.annotation.visit(self)
+        if node.default is not None:
+            node.default.visit(self)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        # A lambda in a default or decorator: only its own defaults run at definition time.
+        if self.skip_params:
+            node.params.visit(self)
+            return False
+        return True
+
+
+def _scope_inside(scope: Optional[Scope], definition: Definition) -> bool:
+    while scope is not None and not isinstance(scope, GlobalScope):
+        if getattr(scope, "node", None) is definition:
+            return True
+        parent = scope.parent
+        if parent is scope:
+            break
+        scope = parent
+    return False
+
+
+def _is_function_scope(scope: Optional[Scope]) -> bool:
+    return isinstance(scope, (FunctionScope, ComprehensionScope))

@@ -1,0 +1,157 @@
+"""Escapes: can the object an expression reads outlive the statement that reads it?
+
+`value_escapes(rule, name_node)` walks up from one read of a name and answers True when the object
+may be kept: bound to another name, attribute or item, returned, yielded, put into a container
+(a display that is itself kept, or a storing method such as `.append()`), or captured by a lambda
+or comprehension. Calling it, reading an attribute or item of it, doing arithmetic with it,
+iterating it, or passing it as an argument to a call that is not a storing method do not count.
+Views (`x[1:]`, `x.T`, `x.reshape(...)`) escape when the view does.
+
+Needs `ParentNodeProvider` in the rule's METADATA_DEPENDENCIES (`result_escapes` also
+`ScopeProvider`).
+"""
+
+from __future__ import annotations
+
+from typing import FrozenSet
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import QualifiedNameProvider, QualifiedNameSource, ScopeProvider
+
+from memlint.analysis.loops import is_inside, parent
+from memlint.rule import Rule
+
+STORING_METHODS: FrozenSet[str] = frozenset(
+    {
+        "add", "append", "appendleft", "extend", "extendleft", "insert", "put", "put_nowait",
+        "setdefault", "update", "push", "register", "connect", "__setitem__",
+    }
+)
+VIEW_METHODS: FrozenSet[str] = frozenset({"reshape", "view", "ravel", "transpose", "squeeze", "swapaxes", "__getitem__"})
+VIEW_ATTRIBUTES: FrozenSet[str] = frozenset({"T", "real", "imag", "flat", "mT", "base"})
+NEW_VALUE = m.BinaryOperation() | m.UnaryOperation() | m.Comparison()
+CONTAINER = m.Tuple() | m.List() | m.Set() | m.Dict()
+KEPT = m.Return() | m.Yield() | m.Assign() | m.AnnAssign() | m.NamedExpr() | m.Lambda() | m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp() | m.CompIf()
+HARMLESS = m.Expr() | m.If() | m.While() | m.For() | m.CompFor() | m.Del() | m.Assert() | m.Index() | m.SubscriptElement() | m.Slice() | m.IfExp() | m.WithItem() | m.Raise()
+
+
+def value_escapes(rule: Rule, node: cst.BaseExpression) -> bool:
+    """May the object `node` evaluates to be kept after its statement ends? (see module doc)"""
+    child: cst.CSTNode = node
+    current = parent(rule, node)
+    in_display = False
+    while current is not None:
+        if m.matches(current, m.Call()):
+            call = cst.ensure_type(current, cst.Call)
+            if child is call.func:
+                return False  # called
+            return _stored_by(rule, call)
+        if m.matches(current, m.Arg()):
+            child, current = current, parent(rule, current)
+            continue
+        if m.matches(current, m.Attribute()):
+            attribute = cst.ensure_type(current, cst.Attribute)
+            if _is_target(rule, attribute):
+                return True  # state set on the object itself
+            outer = parent(rule, attribute)
+            if m.matches(outer, m.Call()) and cst.ensure_type(outer, cst.Call).func is attribute:
+                if attribute.attr.value not in VIEW_METHODS:
+                    return False  # a method call: its result is a new value
+                child, current = outer, parent(rule, outer)
+                continue
+            if attribute.attr.value not in VIEW_ATTRIBUTES:
+                return False
+            child, current = attribute, outer
+            continue
+        if m.matches(current, m.Subscript()):
+            subscript = cst.ensure_type(current, cst.Subscript)
+            if child is not subscript.value or _is_target(rule, subscript):
+                return False  # used as a key, or written into
+            child, current = current, parent(rule, current)
+            continue
+        if m.matches(current, m.AssignTarget()):
+            return False  # `x = ...` rebinds the name, the object is not kept by it
+        if m.matches(current, m.IfExp()):
+            if_exp = cst.ensure_type(current, cst.IfExp)
+            if child is if_exp.test:
+                return False
+            child, current = current, parent(rule, current)
+            continue
+        if m.matches(current, m.BooleanOperation() | m.Await() | m.Element() | m.DictElement() | CONTAINER):
+            in_display = in_display or m.matches(current, CONTAINER)
+            child, current = current, parent(rule, current)
+            continue
+        if m.matches(current, m.StarredElement() | m.StarredDictElement()):
+            return False  # unpacked: its items are kept, not the object
+        if m.matches(current, NEW_VALUE):
+            return False
+        if m.matches(current, KEPT):
+            return True
+        if m.matches(current, m.AugAssign()):
+            return in_display  # `items += [x]` keeps x; `total += x` does not
+        if m.matches(current, HARMLESS):
+            return False
+        return True  # anything else: assume kept
+    return True
+
+
+def _stored_by(rule: Rule, call: cst.Call) -> bool:
+    func = call.func
+    if m.matches(func, m.Attribute()):
+        if cst.ensure_type(func, cst.Attribute).attr.value not in STORING_METHODS:
+            return False
+        return not _module_function(rule, func)
+    if m.matches(func, m.Name()):
+        return cst.ensure_type(func, cst.Name).value in {"setattr", "partial"}
+    return False
+
+
+def _module_function(rule: Rule, func: cst.BaseExpression) -> bool:
+    """Is `func` a function reached through an imported module (`np.add`, `operator.add`)?
+
+    Only answered when the rule declares `QualifiedNameProvider`; otherwise False."""
+    if QualifiedNameProvider not in rule.get_inherited_dependencies():
+        return False
+    names = rule.get_metadata(QualifiedNameProvider, func, frozenset())
+    return bool(names) and all(name.source is QualifiedNameSource.IMPORT for name in names)
+
+
+def _is_target(rule: Rule, node: cst.CSTNode) -> bool:
+    """Is `node` written to: an assignment, augmented assignment or `del` target?"""
+    outer = parent(rule, node)
+    if m.matches(outer, m.AssignTarget()):
+        return True
+    if m.matches(outer, m.AugAssign() | m.AnnAssign()):
+        return getattr(outer, "target") is node
+    if m.matches(outer, m.Del()):
+        return True
+    return m.matches(outer, m.Tuple() | m.List() | m.Element()) and _is_target_container(rule, outer)
+
+
+def _is_target_container(rule: Rule, node: cst.CSTNode) -> bool:
+    current = parent(rule, node)
+    while m.matches(current, m.Tuple() | m.List() | m.Element()):
+        current = parent(rule, current)
+    return m.matches(current, m.AssignTarget() | m.For() | m.CompFor())
+
+
+def result_escapes(rule: Rule, value: cst.BaseExpression, region: cst.CSTNode) -> bool:
+    """Does the object `value` produces outlive its use inside `region` (typically a loop)?
+
+    When `value` is bound by `name = value`, every read of `name` inside `region` is checked
+    with `value_escapes`; otherwise `value` itself is. Needs `ScopeProvider` too.
+    """
+    holder = parent(rule, value)
+    if not m.matches(holder, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
+        return value_escapes(rule, value)
+    assign = cst.ensure_type(holder, cst.Assign)
+    target = cst.ensure_type(assign.targets[0].target, cst.Name)
+    scope = rule.get_metadata(ScopeProvider, target, None)
+    if scope is None:
+        return True
+    for access in scope.accesses[target.value]:
+        if is_inside(rule, access.node, region) and value_escapes(rule, access.node):
+            return True
+    return False
+

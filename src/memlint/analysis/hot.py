@@ -1,0 +1,124 @@
+"""Hot functions: functions whose body runs many times, so per-call allocations add up.
+
+A function is hot, by these signals only (all within one module):
+1. it is marked with a `# memlint: hot` comment on its `def` line (the line with the colon);
+2. its name, or `Class.method` for a method, matches one of the glob patterns given
+   (`fnmatch`, case-sensitive; the rule option `hot-functions`);
+3. it calls itself: `f(...)` resolving to the same function, or `self.m(...)` / `cls.m(...)` /
+   `Class.m(...)` in a method `m` (each recursion level keeps its own frame and locals);
+4. it is called, by name, inside a loop (a `for`/`while` body or a comprehension) elsewhere in
+   the same module: `f(...)` resolving to the function, or `self.m(...)`/`cls.m(...)` for a
+   method of the same class. Calls through other names, `map(f, ...)`, callbacks and calls from
+   other modules are not seen.
+
+Usage: create a `CallSites`, feed it every `Call` during the traversal (`record` is a cheap
+syntactic filter), then ask `hot_reason` from `leave_Module`. Signals 3 and 4 need
+`QualifiedNameProvider` and `ParentNodeProvider`, and are resolved only when asked.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Dict, List, Optional, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import QualifiedNameProvider
+
+from memlint.analysis.loops import enclosing_loop, is_inside
+from memlint.rule import Rule
+
+HOT_MARKER = re.compile(r"#.*\bmemlint:\s*hot\b")
+SELF_NAMES = ("self", "cls")
+
+
+def has_hot_marker(function: cst.FunctionDef) -> bool:
+    """Is there a `# memlint: hot` comment at the end of the `def ...:` line?"""
+    body = function.body
+    if m.matches(body, m.IndentedBlock()):
+        comment = cst.ensure_type(body, cst.IndentedBlock).header.comment
+    else:
+        comment = cst.ensure_type(body, cst.SimpleStatementSuite).trailing_whitespace.comment
+    return comment is not None and HOT_MARKER.search(comment.value) is not None
+
+
+def matching_glob(qualified: str, globs: Sequence[str]) -> Optional[str]:
+    """The first glob matching the function's name or its `Class.method` name."""
+    short = qualified.rsplit(".", 1)[-1]
+    for pattern in globs:
+        if fnmatch.fnmatchcase(qualified, pattern) or fnmatch.fnmatchcase(short, pattern):
+            return pattern
+    return None
+
+
+class CallSites:
+    """Calls of the form `name(...)` and `x.name(...)` seen during a traversal, by name."""
+
+    def __init__(self) -> None:
+        self.by_name: Dict[str, List[cst.Call]] = {}
+        self.by_method: Dict[str, List[cst.Call]] = {}
+
+    def record(self, call: cst.Call) -> None:
+        func = call.func
+        if m.matches(func, m.Name()):
+            self.by_name.setdefault(cst.ensure_type(func, cst.Name).value, []).append(call)
+        elif m.matches(func, m.Attribute(value=m.Name())):
+            attribute = cst.ensure_type(func, cst.Attribute)
+            self.by_method.setdefault(attribute.attr.value, []).append(call)
+
+
+def function_qualname(rule: Rule, function: cst.FunctionDef) -> Optional[str]:
+    """`f`, `C.m` or `outer.<locals>.inner`, through `QualifiedNameProvider`."""
+    names = rule.get_metadata(QualifiedNameProvider, function.name, frozenset())
+    return next(iter(names)).name if len(names) == 1 else None
+
+
+def hot_reason(
+    rule: Rule,
+    function: cst.FunctionDef,
+    sites: CallSites,
+    globs: Sequence[str] = (),
+    owner: Optional[cst.ClassDef] = None,
+) -> Optional[str]:
+    """Why `function` is hot ("marked `# memlint: hot`", "calls itself", …), or None.
+
+    `owner` is the class whose body directly holds `function` (None for plain functions).
+    Needs `QualifiedNameProvider` and `ParentNodeProvider`.
+    """
+    if has_hot_marker(function):
+        return "marked `# memlint: hot`"
+    qualified = function_qualname(rule, function)
+    if qualified is None:
+        return None
+    if globs:
+        pattern = matching_glob(qualified, globs)
+        if pattern is not None:
+            return f"matches the hot-functions pattern `{pattern}`"
+    calls = _calls_of(rule, function, qualified, sites, owner)
+    if any(is_inside(rule, call, function) for call in calls):
+        return "calls itself"
+    if any(enclosing_loop(rule, call) is not None for call in calls):
+        return "called inside a loop"
+    return None
+
+
+def _calls_of(
+    rule: Rule, function: cst.FunctionDef, qualified: str, sites: CallSites, owner: Optional[cst.ClassDef]
+) -> List[cst.Call]:
+    name = function.name.value
+    if owner is None:
+        return [call for call in sites.by_name.get(name, ()) if _resolves_to(rule, call.func, qualified)]
+    receivers = SELF_NAMES + (owner.name.value,)
+    return [
+        call
+        for call in sites.by_method.get(name, ())
+        if cst.ensure_type(cst.ensure_type(call.func, cst.Attribute).value, cst.Name).value in receivers
+        and is_inside(rule, call, owner)
+    ]
+
+
+def _resolves_to(rule: Rule, func: cst.BaseExpression, qualified: str) -> bool:
+    names = rule.get_metadata(QualifiedNameProvider, func, frozenset())
+    return len(names) == 1 and next(iter(names)).name == qualified
+

@@ -1,0 +1,426 @@
+"""Loop context: which loops run a node once per iteration, and what a loop rebinds or mutates.
+
+A node is *in* a loop when it is evaluated on every iteration of that loop, in the same function:
+- `for`: its target and body (not its iterable, evaluated once, nor its `else`, run once after);
+- `while`: its test and body (not its `else`);
+- a comprehension or generator expression: its element, its conditions, its targets and the
+  iterables of its inner `for` clauses (not the first iterable, evaluated once outside);
+- a class body is transparent (it runs where the class statement runs), while the body of a `def`
+  or `lambda` is a new frame: a loop outside a function does not run the function's body. The
+  decorators, defaults and annotations of a `def` are evaluated where the `def` statement is, so
+  they *are* in the loops around it.
+
+Walking up needs `ParentNodeProvider` in the rule's METADATA_DEPENDENCIES; it is resolved only when
+a rule asks, so guard with a cheap syntactic test first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, FrozenSet, List, Optional, Set, Union
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ParentNodeProvider
+
+from memlint.analysis.effects import MUTATING_METHODS
+from memlint.rule import Rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from memlint.rule import LintContext
+
+LOOP_STATEMENT = m.For() | m.While()
+COMPREHENSION = m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp()
+LOOP = LOOP_STATEMENT | COMPREHENSION
+FRAME = m.FunctionDef() | m.Lambda()
+EXITS = m.SimpleStatementLine(body=[m.Break() | m.Return() | m.Raise()])
+
+LoopNode = Union[cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
+FunctionNode = Union[cst.FunctionDef, cst.Lambda]
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A loop that runs some node once per iteration.
+
+    `node` is the `For`/`While` statement or the comprehension; `function` is the `def`/`lambda`
+    whose frame runs the loop (None at module level or in a class body outside any function).
+    """
+
+    node: cst.CSTNode
+    function: Optional[FunctionNode]
+
+    @property
+    def is_statement(self) -> bool:
+        return m.matches(self.node, LOOP_STATEMENT)
+
+    @property
+    def statements(self) -> List[cst.BaseStatement]:
+        """The statements directly in a `for`/`while` body ([] for comprehensions and one-line suites)."""
+        if not self.is_statement:
+            return []
+        body = getattr(self.node, "body")
+        if m.matches(body, m.IndentedBlock()):
+            return list(cst.ensure_type(body, cst.IndentedBlock).body)
+        return []
+
+
+def parent(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+    """The node's parent (None for the module). Needs `ParentNodeProvider`."""
+    return rule.get_metadata(ParentNodeProvider, node, None)
+
+
+def enclosing_loops(rule: Rule, node: cst.CSTNode) -> List[Loop]:
+    """Every loop that evaluates `node` once per iteration in the same frame, innermost first."""
+    loops: List[cst.CSTNode] = []
+    path: List[cst.CSTNode] = [node]
+    child = node
+    current = parent(rule, node)
+    while current is not None:
+        if m.matches(current, FRAME):
+            if child is getattr(current, "body"):
+                return [Loop(loop, _as_function(current)) for loop in loops]
+        elif m.matches(current, m.For()):
+            for_node = cst.ensure_type(current, cst.For)
+            if child is for_node.body or child is for_node.target:
+                loops.append(current)
+        elif m.matches(current, m.While()):
+            while_node = cst.ensure_type(current, cst.While)
+            if child is while_node.body or child is while_node.test:
+                loops.append(current)
+        elif m.matches(current, COMPREHENSION):
+            for_in = getattr(current, "for_in")
+            first_iterable = child is for_in and len(path) >= 2 and path[-2] is for_in.iter
+            if not first_iterable:
+                loops.append(current)
+        path.append(current)
+        child = current
+        current = parent(rule, current)
+    return [Loop(loop, None) for loop in loops]
+
+
+def enclosing_loop(rule: Rule, node: cst.CSTNode) -> Optional[Loop]:
+    """The innermost loop that evaluates `node` once per iteration in the same frame, if any."""
+    loops = enclosing_loops(rule, node)
+    return loops[0] if loops else None
+
+
+def enclosing_function(rule: Rule, node: cst.CSTNode) -> Optional[FunctionNode]:
+    """The `def` or `lambda` whose body contains `node` (None at module level)."""
+    child = node
+    current = parent(rule, node)
+    while current is not None:
+        if m.matches(current, FRAME) and child is getattr(current, "body"):
+            return _as_function(current)
+        child = current
+        current = parent(rule, current)
+    return None
+
+
+def statement_of(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+    """The innermost statement (simple or compound) containing `node`, or `node` itself."""
+    current: Optional[cst.CSTNode] = node
+    while current is not None and not isinstance(current, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+        current = parent(rule, current)
+    return current
+
+
+def is_inside(rule: Rule, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+    """Is `ancestor` one of `node`'s ancestors (or `node` itself)?"""
+    current: Optional[cst.CSTNode] = node
+    while current is not None:
+        if current is ancestor:
+            return True
+        current = parent(rule, current)
+    return False
+
+
+def runs_at_most_once(loop: Loop, length: Optional[Callable[[cst.BaseExpression], Optional[int]]] = None) -> bool:
+    """A loop whose body cannot run twice: it ends with `break`/`return`/`raise` and never
+    `continue`s, or (given `length`, e.g. `sizes.known_length` bound to a rule) its iterable has
+    at most one item."""
+    if not loop.is_statement:
+        return False
+    statements = loop.statements
+    if statements and m.matches(statements[-1], EXITS) and not _continues(loop.node):
+        return True
+    if length is not None and m.matches(loop.node, m.For()):
+        count = length(cst.ensure_type(loop.node, cst.For).iter)
+        return count is not None and count <= 1
+    return False
+
+
+@dataclass(frozen=True)
+class LoopBindings:
+    """What one pass of a loop may change, found syntactically.
+
+    - `names`: plain names (re)bound in the loop: assignment and `for` targets, `with ... as`,
+      `except ... as`, imports, `def`/`class` statements, walrus, `del`;
+    - `attributes`: dotted targets assigned or deleted, such as "self.total";
+    - `mutated`: names whose object the loop may change in place: the receiver of a known
+      mutating method (`.append()`, `.pop()`, …), or of an item or attribute assignment.
+    Nested `def`/`class`/`lambda` bodies are not looked into (they run elsewhere).
+    """
+
+    names: FrozenSet[str]
+    attributes: FrozenSet[str]
+    mutated: FrozenSet[str]
+
+    def varies(self, name: str) -> bool:
+        """May `name`, or the object it holds, differ between iterations?"""
+        return name in self.names or name in self.mutated
+
+
+def loop_bindings(loop_node: cst.CSTNode) -> LoopBindings:
+    """The names a `for`/`while` loop or comprehension binds or mutates (see `LoopBindings`)."""
+    collector = _BindingCollector()
+    loop_node.visit(collector)
+    return LoopBindings(frozenset(collector.names), frozenset(collector.attributes), frozenset(collector.mutated))
+
+
+def target_names(target: cst.CSTNode) -> List[str]:
+    """Plain names bound by an assignment target (unpacking and starred targets included)."""
+    if m.matches(target, m.Name()):
+        return [cst.ensure_type(target, cst.Name).value]
+    if m.matches(target, m.Tuple() | m.List()):
+        names: List[str] = []
+        for element in getattr(target, "elements"):
+            names.extend(target_names(element.value))
+        return names
+    if m.matches(target, m.StarredElement()):
+        return target_names(cst.ensure_type(target, cst.StarredElement).value)
+    return []
+
+
+def dotted_name(node: cst.CSTNode) -> Optional[str]:
+    """`a`, `a.b`, `a.b.c` for names and attribute chains on a name; None otherwise."""
+    if m.matches(node, m.Name()):
+        return cst.ensure_type(node, cst.Name).value
+    if m.matches(node, m.Attribute()):
+        attribute = cst.ensure_type(node, cst.Attribute)
+        base = dotted_name(attribute.value)
+        return None if base is None else f"{base}.{attribute.attr.value}"
+    return None
+
+
+def _base_name(node: cst.CSTNode) -> Optional[str]:
+    while m.matches(node, m.Attribute() | m.Subscript()):
+        node = getattr(node, "value")
+    return cst.ensure_type(node, cst.Name).value if m.matches(node, m.Name()) else None
+
+
+class _BindingCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: Set[str] = set()
+        self.attributes: Set[str] = set()
+        self.mutated: Set[str] = set()
+
+    def _target(self, target: cst.CSTNode) -> None:
+        self.names.update(target_names(target))
+        for element in _flatten_targets(target):
+            if m.matches(element, m.Attribute() | m.Subscript()):
+                dotted = dotted_name(element)
+                if dotted is not None:
+                    self.attributes.add(dotted)
+                base = _base_name(element)
+                if base is not None:
+                    self.mutated.add(base)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._target(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._target(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._target(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._target(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._target(node.asname.name)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._target(node.name.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._target(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._target(node.target)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            bound = alias.asname.name if alias.asname is not None else alias.name
+            name = dotted_name(bound)
+            if name is not None:
+                self.names.add(name.split(".")[0])
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            bound = alias.asname.name if alias.asname is not None else alias.name
+            self.names.update(target_names(bound))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if m.matches(func, m.Attribute()) and cst.ensure_type(func, cst.Attribute).attr.value in MUTATING_METHODS:
+            base = _base_name(cst.ensure_type(func, cst.Attribute).value)
+            if base is not None:
+                self.mutated.add(base)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.names.add(node.name.value)
+        for decorator in node.decorators:
+            decorator.visit(self)
+        node.params.visit(self)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.names.add(node.name.value)
+        for decorator in node.decorators:
+            decorator.visit(self)
+        for arg in list(node.bases) + list(node.keywords):
+            arg.visit(self)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        node.params.visit(self)
+        return False
+
+
+def _flatten_targets(target: cst.CSTNode) -> List[cst.CSTNode]:
+    if m.matches(target, m.Tuple() | m.List()):
+        flat: List[cst.CSTNode] = []
+        for element in getattr(target, "elements"):
+            flat.extend(_flatten_targets(element.value))
+        return flat
+    if m.matches(target, m.StarredElement()):
+        return _flatten_targets(cst.ensure_type(target, cst.StarredElement).value)
+    return [target]
+
+
+def _continues(loop_node: cst.CSTNode) -> bool:
+    """Does the loop's own body contain `continue` (not one belonging to a nested loop)?"""
+    finder = _ContinueFinder()
+    getattr(loop_node, "body").visit(finder)
+    return finder.found
+
+
+class _ContinueFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Continue(self, node: cst.Continue) -> None:
+        self.found = True
+
+    def visit_For(self, node: cst.For) -> bool:
+        return False
+
+    def visit_While(self, node: cst.While) -> bool:
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def _as_function(node: cst.CSTNode) -> FunctionNode:
+    if m.matches(node, m.Lambda()):
+        return cst.ensure_type(node, cst.Lambda)
+    return cst.ensure_type(node, cst.FunctionDef)
+
+
+class LoopDepthRule(Rule):
+    """A rule base that counts, during the traversal, the loops open in the current frame.
+
+    `self.maybe_in_loop` is a cheap syntactic over-approximation (true anywhere inside a loop
+    node of the current frame, its iterable included) to test before asking `enclosing_loop`,
+    which resolves parent metadata. Subclasses that define `visit_For`, `visit_While`,
+    comprehension visits or `visit_FunctionDef_body`/`visit_Lambda_body` (and their `leave_`)
+    must call `super()`.
+    """
+
+    def __init__(self, context: "LintContext") -> None:
+        super().__init__(context)
+        self._loop_depths: List[int] = [0]
+
+    @property
+    def maybe_in_loop(self) -> bool:
+        return self._loop_depths[-1] > 0
+
+    def _enter_loop(self) -> None:
+        self._loop_depths[-1] += 1
+
+    def _leave_loop(self) -> None:
+        self._loop_depths[-1] -= 1
+
+    def visit_For(self, node: cst.For) -> None:
+        self._enter_loop()
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._leave_loop()
+
+    def visit_While(self, node: cst.While) -> None:
+        self._enter_loop()
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self._leave_loop()
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._enter_loop()
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self._leave_loop()
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._enter_loop()
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self._leave_loop()
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._enter_loop()
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self._leave_loop()
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._enter_loop()
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self._leave_loop()
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._loop_depths.append(0)
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._loop_depths.pop()
+
+    def visit_Lambda_body(self, node: cst.Lambda) -> None:
+        self._loop_depths.append(0)
+
+    def leave_Lambda_body(self, node: cst.Lambda) -> None:
+        self._loop_depths.pop()
+
+
+def known_trip_count(loop: Loop, length: Callable[[cst.BaseExpression], Optional[int]]) -> Optional[int]:
+    """How many times a `for` loop or comprehension iterates, when its iterable's length is
+    stated in the code (`length` is e.g. `sizes.known_length` bound to a rule); else None."""
+    if m.matches(loop.node, m.For()):
+        return length(cst.ensure_type(loop.node, cst.For).iter)
+    if m.matches(loop.node, COMPREHENSION):
+        return length(getattr(loop.node, "for_in").iter)
+    return None
