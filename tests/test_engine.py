@@ -5,7 +5,9 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 import pytest
-from libcst.metadata import QualifiedNameProvider, ScopeProvider
+from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
+
+from memlint.analysis import scopes
 
 from memlint.api import lint_source
 from memlint.config import build_config
@@ -87,20 +89,29 @@ def test_a_fix_that_does_not_parse_leaves_the_file_unchanged(extra_rules):
     assert result.errors[0].message == "fix for MEM994 produced invalid code (SourceError); file left unchanged"
 
 
-def test_metadata_is_resolved_only_when_a_rule_needs_it(monkeypatch):
+def test_analysis_is_done_only_when_a_rule_needs_it(monkeypatch):
     resolved = []
-    original = LintContext.metadata_table
+    built = []
+    original_table = LintContext.metadata_table
+    original_index = scopes.ScopeIndex.__init__
 
-    def spy(self, provider):
+    def spy_table(self, provider):
         resolved.append(provider)
-        return original(self, provider)
+        return original_table(self, provider)
 
-    monkeypatch.setattr(LintContext, "metadata_table", spy)
+    def spy_index(self, *args, **kwargs):
+        built.append(True)
+        original_index(self, *args, **kwargs)
+
+    monkeypatch.setattr(LintContext, "metadata_table", spy_table)
+    monkeypatch.setattr(scopes.ScopeIndex, "__init__", spy_index)
     config = build_config({}, {"select": ["MEM101"]}, root=".")
     lint_source("total = compute(data)\nlabel = ', '.join(names)\n", "f.py", config)
-    assert resolved == []  # no candidate: no scope or qualified-name analysis at all
+    assert resolved == [] and built == []  # no candidate: no positions, no scopes, no names
     lint_source("total = sum([x for x in data])\n", "f.py", config)
-    assert QualifiedNameProvider in resolved
+    assert built == [True]  # one scope index for the file, built for the candidate
+    assert QualifiedNameProvider not in resolved and ScopeProvider not in resolved
+    assert PositionProvider in resolved  # for the finding's location only
 
 
 def test_overlapping_fixes_are_applied_over_several_passes():

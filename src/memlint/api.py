@@ -66,7 +66,7 @@ def lint_source(
     for fix_pass in range(MAX_FIX_PASSES + 1):
         try:
             module = parse(current)
-            context, crashed = run_rules(module, rules, path, config.rule_options)
+            context, crashed = run_rules(module, rules, path, config.rule_options, current)
         except SourceError as exc:
             if fix_pass == 0:
                 return _source_error(path, exc, current)

@@ -23,10 +23,11 @@ def run_rules(
     rule_classes: Sequence[Type[Rule]],
     path: str,
     rule_options: Mapping[str, Mapping[str, Any]],
+    source: str = "",
 ) -> Tuple[LintContext, List[InternalError]]:
     # unsafe_skip_copy: the module is ours and never mutated, and fixes rely on node identity.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    context = LintContext(wrapper, path, rule_options)
+    context = LintContext(wrapper, path, rule_options, source)
     errors: List[InternalError] = []
     pending = list(rule_classes)
     while pending:

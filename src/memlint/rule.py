@@ -33,6 +33,7 @@ from typing import (
 
 import libcst as cst
 from libcst._metadata_dependent import LazyValue
+from libcst.metadata import ParentNodeProvider
 
 from memlint.findings import Applicability, Tier
 
@@ -128,12 +129,15 @@ class LintContext:
         wrapper: "MetadataWrapper",
         path: str,
         rule_options: Mapping[str, Mapping[str, Any]],
+        source: str = "",
     ) -> None:
         self.wrapper = wrapper
         self.module: cst.Module = wrapper.module
         self.path = path
+        self.source = source
         self.rule_options = rule_options
         self.reports: List[Report] = []
+        self.cache: Dict[str, Any] = {}  # per-file analysis shared by rules (analysis/*)
         self._tables: Dict[Type["BaseMetadataProvider[Any]"], Mapping[cst.CSTNode, Any]] = {}
 
     def metadata_table(
@@ -141,7 +145,14 @@ class LintContext:
     ) -> Mapping[cst.CSTNode, Any]:
         table = self._tables.get(provider)
         if table is None:
-            table = self.wrapper.resolve(provider)
+            if provider is ParentNodeProvider:
+                # Same answers, a third of the cost: a walk over dataclass fields, shared with
+                # the scope index (analysis/scopes.py) instead of a full visitor pass.
+                from memlint.analysis.scopes import ParentTable, index_for
+
+                table = ParentTable(index_for(self))
+            else:
+                table = self.wrapper.resolve(provider)
             self._tables[provider] = table
         return table
 

@@ -10,20 +10,20 @@ from __future__ import annotations
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import QualifiedNameProvider
 
+from memlint.analysis.scopes import scope_index
 from memlint.rule import Rule
 
 
 def qualified_name(rule: Rule, node: cst.BaseExpression) -> Optional[str]:
-    """The one name `node` refers to, or None when unknown or ambiguous (conditional imports).
+    """The one name `node` (a Name or dotted Attribute) refers to, or None when unknown or
+    ambiguous (a conditional import beside an assignment, a star import).
 
-    The rule must declare `QualifiedNameProvider` in its METADATA_DEPENDENCIES.
+    Imports give their full name ("numpy.append"), builtins "builtins.sum", other bindings a
+    scope-qualified name like LibCST's ("helper", "f.<locals>.sum", "Cls.attr"). Uses the cheap
+    per-file scope index (analysis/scopes.py): no LibCST metadata needs declaring.
     """
-    names = rule.get_metadata(QualifiedNameProvider, node, frozenset())
-    if len(names) != 1:
-        return None
-    return next(iter(names)).name
+    return scope_index(rule).qualified_name(node)
 
 
 def short_name(qualified: str) -> str:

@@ -4,7 +4,6 @@ from typing import Mapping, Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import QualifiedNameProvider
 
 from memlint.analysis.effects import has_side_effects, needs_full_evaluation
 from memlint.analysis.names import qualified_name, short_name
@@ -104,7 +103,6 @@ class ComprehensionInReducer(Rule):
     message = "`{consumer}()` of a {kind} comprehension builds the whole {kind} first; pass a generator expression"
     fix_title = "Replace the comprehension with a generator expression"
     fix_availability = FixAvailability.ALWAYS
-    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
     options = {
         "small-iterable-size": Option(
             1000, "iterables of known length below this are not reported"
