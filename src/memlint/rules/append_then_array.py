@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+
+from memlint.analysis.accumulators import Kind, kind_before_loop, kind_of
+from memlint.analysis.loops import Loop, enclosing_loop, parent
+from memlint.analysis.names import qualified_name
+from memlint.findings import Tier
+from memlint.rule import Invalid, Rule, Valid
+
+CONVERTERS = {"numpy.array": "np.array", "numpy.asarray": "np.asarray"}
+CONVERSION = m.Call(func=m.Name() | m.Attribute(attr=m.Name("array") | m.Name("asarray")), args=[m.Arg(value=m.Name(), keyword=None, star=""), m.ZeroOrMore(m.Arg(keyword=m.Name()))])
+EMPTY_LIST = m.List(elements=[]) | m.Call(func=m.Name("list"), args=[])
+APPEND_LINE = m.SimpleStatementLine(body=[m.Expr(value=m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("append")), args=[m.Arg(keyword=None, star="")]))])
+OBJECT_DTYPE = m.Arg(keyword=m.Name("dtype"), value=m.Name("object") | m.SimpleString())
+SIZED_KINDS = (Kind.LIST, Kind.TUPLE, Kind.ARRAY)
+
+
+class AppendThenArray(Rule):
+    """
+    ## What it does
+    Flags a list that starts empty, gets exactly one `append` per iteration of a `for` loop whose
+    trip count is known before it starts (`range(...)`, or a list, tuple or numpy array), and is
+    then converted by `np.array(...)`/`np.asarray(...)`, with no other use.
+
+    ## Why is this bad?
+    The list holds a pointer and a boxed Python object per element (a float costs 32 bytes
+    instead of 8), and at the conversion the list and the array are alive together. Measured
+    with tracemalloc on CPython 3.11, 1,000,000 floats appended then converted peak at +40 MB;
+    filling `np.empty(1_000_000)` by index peaks at +8 MB.
+
+    It does not apply, and memlint stays silent, when the trip count is not known before the
+    loop (`while`, generators, files), when the `append` is conditional or the loop can
+    `break`/`continue`, when the list is used for anything else, or when `dtype=object` is asked.
+
+    ## Example
+    ```python
+    values = []
+    for i in range(n):
+        values.append(f(i))
+    arr = np.array(values)
+    ```
+
+    Use instead:
+    ```python
+    arr = np.empty(n)
+    for i in range(n):
+        arr[i] = f(i)
+    ```
+    (or `np.fromiter((f(i) for i in range(n)), float, count=n)`).
+
+    ## Overlaps
+    MEM108 reports `np.array([... for ...])`; Ruff's PERF401 suggests a list comprehension,
+    which still builds the whole list.
+
+    ## References
+    - seed `001`: pre-allocating NumPy arrays when the final size is known
+    """
+
+    code = "MEM305"
+    name = "append-then-array"
+    message = "`{name}` is filled by `append` in a loop of known length, then converted by `{converter}`: the list and the array are alive together; preallocate with `np.empty(n)` and assign by index"
+    tier = Tier.PREVIEW
+    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+
+    VALID = [
+        Valid("import numpy as np\narr = np.empty(n)\nfor i in range(n):\n    arr[i] = f(i)", "preallocated"),
+        Valid("import numpy as np\nvalues = []\nwhile more():\n    values.append(read())\narr = np.array(values)", "unknown trip count"),
+        Valid("import numpy as np\nvalues = []\nfor i in range(n):\n    if ok(i):\n        values.append(f(i))\narr = np.array(values)", "conditional append"),
+        Valid("import numpy as np\nvalues = []\nfor i in range(n):\n    values.append(f(i))\narr = np.array(values)\nlog(values)", "the list is used again"),
+        Valid("import numpy as np\nvalues = []\nfor line in handle:\n    values.append(float(line))\narr = np.array(values)", "iterating a file: length unknown"),
+        Valid("import numpy as np\nvalues = []\nfor i in range(n):\n    values.append(f(i))\n    if done(i):\n        break\narr = np.array(values)", "break: the count is not the trip count"),
+        Valid("import numpy as np\nvalues = []\nfor i in range(n):\n    values.append(f(i))\narr = np.array(values, dtype=object)", "object arrays keep the boxes anyway"),
+        Valid("def array(x):\n    return x\nvalues = []\nfor i in range(n):\n    values.append(i)\narr = array(values)", "not numpy"),
+    ]
+    INVALID = [
+        Invalid("import numpy as np\nvalues = []\nfor i in range(n):\n    values.append(f(i))\narr = np.array(values)"),
+        Invalid("import numpy\ndef build(xs):\n    out = []\n    for x in range(len(xs)):\n        out.append(xs[x] * 2)\n    return numpy.asarray(out, dtype=float)"),
+        Invalid("from numpy import array\nys = list()\nfor t in range(steps):\n    ys.append(model(t))\nresult = array(ys)"),
+        Invalid("import numpy as np\npoints = [1.0, 2.0, 3.0]\nsq = []\nfor p in points:\n    sq.append(p * p)\nsq_arr = np.array(sq)", note="iterating a list of known length"),
+        Invalid("import numpy as np\ndef go(grid):\n    rows = []\n    for r in np.arange(10):\n        rows.append(grid[r].sum())\n    return np.array(rows)"),
+        Invalid("import numpy as np\nsamples = np.linspace(0, 1, 100)\nres = []\nfor s in samples:\n    res.append(s ** 2)\nout = np.asarray(res)"),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not m.matches(node, CONVERSION) or any(m.matches(arg, OBJECT_DTYPE) for arg in node.args):
+            return
+        converter = CONVERTERS.get(qualified_name(self, node.func) or "")
+        if converter is None:
+            return
+        name = cst.ensure_type(node.args[0].value, cst.Name)
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return
+        assignments = list(scope.assignments[name.value])
+        accesses = [access.node for access in scope.accesses[name.value]]
+        if len(assignments) != 1 or len(accesses) != 2:
+            return
+        binding = getattr(assignments[0], "node", None)
+        other = next((access for access in accesses if access is not name), None)
+        if binding is None or other is None:
+            return
+        loop = self._filling_loop(binding, other)
+        if loop is None or enclosing_loop(self, node) is not None and enclosing_loop(self, node) != enclosing_loop(self, loop.node):
+            return
+        self.report(node, name=name.value, converter=converter)
+
+    def _filling_loop(self, binding: cst.CSTNode, append_receiver: cst.CSTNode) -> Optional[Loop]:
+        """The `for` loop filling the list, when the shape is exactly init / loop-append."""
+        assign = parent(self, parent(self, binding) or binding)
+        if not m.matches(assign, m.Assign(targets=[m.AssignTarget()], value=EMPTY_LIST)):
+            return None
+        line = parent(self, assign) if assign is not None else None
+        loop = enclosing_loop(self, append_receiver)
+        if loop is None or not m.matches(loop.node, m.For()) or line is None:
+            return None
+        if parent(self, loop.node) is not parent(self, line):
+            return None  # the list is not created right next to the loop, in the same block
+        appends = [s for s in loop.statements if m.matches(s, APPEND_LINE)]
+        if not any(_receiver(s) is append_receiver for s in appends):
+            return None
+        body = getattr(loop.node, "body")
+        if m.findall(body, m.Break() | m.Continue() | m.Return() | m.Raise() | m.Yield()):
+            return None
+        if not self._known_count(cst.ensure_type(loop.node, cst.For).iter, loop):
+            return None
+        return loop
+
+    def _known_count(self, iterable: cst.BaseExpression, loop: Loop) -> bool:
+        if m.matches(iterable, m.Call(func=m.Name("range"))):
+            return qualified_name(self, cst.ensure_type(iterable, cst.Call).func) == "builtins.range"
+        if m.matches(iterable, m.Call()):
+            return kind_of(self, iterable) is Kind.ARRAY
+        if m.matches(iterable, m.Name()):
+            return kind_before_loop(self, cst.ensure_type(iterable, cst.Name), loop) in SIZED_KINDS
+        return m.matches(iterable, m.List() | m.Tuple())
+
+
+def _receiver(line: cst.BaseStatement) -> cst.CSTNode:
+    call = cst.ensure_type(cst.ensure_type(cst.ensure_type(line, cst.SimpleStatementLine).body[0], cst.Expr).value, cst.Call)
+    return cst.ensure_type(call.func, cst.Attribute).value
