@@ -9,7 +9,8 @@ constructor of bytes/str/tuple/list, a numpy array constructor, a pandas constru
 and inside the loop the name may only be bound by updates. Anything else - a parameter, an
 unknown call, a reset inside the loop - makes the kind unknown (None), and rules do not flag it.
 
-Needs `ScopeProvider`, `ParentNodeProvider` and `QualifiedNameProvider`.
+Needs `ParentNodeProvider` (bindings are found syntactically, names through the cheap scope
+index of `analysis/names.py`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from typing import FrozenSet, List, Optional, Union
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ScopeProvider
 
 from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside, parent
 from memlint.analysis.names import qualified_name
@@ -161,7 +161,7 @@ def accumulation(rule: Rule, statement: cst.CSTNode) -> Optional[Accumulation]:
         return None
     name = dotted_name(typed_target) or ""
     values = binding_values(rule, typed_target, loop)
-    kind = kind_before_loop(rule, typed_target, loop) if values else None
+    kind = _common_kind(rule, values)
     return Accumulation(
         cst.ensure_type(statement, cst.AugAssign) if augmented else cst.ensure_type(statement, cst.Assign),
         typed_target, name, value, augmented, loop, kind, reset_in_loop=values is None,
@@ -171,13 +171,14 @@ def accumulation(rule: Rule, statement: cst.CSTNode) -> Optional[Accumulation]:
 def kind_before_loop(rule: Rule, target: Target, loop: Loop) -> Optional[Kind]:
     """The kind every binding of `target` outside `loop` gives it, if all agree and the loop
     binds it only through updates (see the module doc); else None."""
-    values = binding_values(rule, target, loop)
+    return _common_kind(rule, binding_values(rule, target, loop))
+
+
+def _common_kind(rule: Rule, values: Optional[List[Optional[cst.BaseExpression]]]) -> Optional[Kind]:
     if not values:
         return None
     kinds = {kind_of(rule, value) if value is not None else None for value in values}
-    if len(kinds) != 1:
-        return None
-    return kinds.pop()
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def binding_values(rule: Rule, target: Target, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
@@ -190,14 +191,12 @@ def binding_values(rule: Rule, target: Target, loop: Loop) -> Optional[List[Opti
 
 
 def _name_binding_values(rule: Rule, target: cst.Name, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
-    scope = rule.get_metadata(ScopeProvider, target, None)
-    if scope is None:
-        return None
+    scope = scope_of(rule, target)
+    sites = binding_sites(scope, target.value)
+    if sites is None:
+        return None  # `global`/`nonlocal`: bound elsewhere too
     values: List[Optional[cst.BaseExpression]] = []
-    for assignment in scope.assignments[target.value]:
-        node = getattr(assignment, "node", None)
-        if node is None:
-            return None
+    for node in sites:
         statement = _binding_statement(rule, node)
         if is_inside(rule, node, loop.node):
             if statement is None or not _is_update_of(statement, target):
@@ -210,6 +209,111 @@ def _name_binding_values(rule: Rule, target: cst.Name, loop: Loop) -> Optional[L
             continue
         values.append(getattr(statement, "value"))
     return values
+
+
+def binding_sites(scope: cst.CSTNode, name: str) -> Optional[List[cst.CSTNode]]:
+    """Every node that binds `name` in `scope` (a module, `def`, `lambda` or class), found
+    syntactically without entering nested scopes: the target `Name` of an assignment, `for`,
+    `with`, `except`, walrus or `del`, a `Param`, an import alias, a nested `def`/`class`.
+    None when the scope declares the name `global` or `nonlocal`."""
+    finder = _BindingSites(name)
+    if m.matches(scope, m.FunctionDef() | m.Lambda()):
+        getattr(scope, "params").visit(finder)
+    body = getattr(scope, "body")
+    if isinstance(body, (list, tuple)):
+        for statement in body:
+            statement.visit(finder)
+    else:
+        body.visit(finder)
+    return None if finder.declared else finder.sites
+
+
+def scope_of(rule: Rule, node: cst.CSTNode) -> cst.CSTNode:
+    """The module, `def`, `lambda` or class whose own scope `node` is evaluated in."""
+    child = node
+    current = parent(rule, node)
+    while current is not None:
+        if m.matches(current, m.FunctionDef() | m.Lambda() | m.ClassDef()) and child is getattr(current, "body"):
+            return current
+        if m.matches(current, m.Module()):
+            return current
+        child = current
+        current = parent(rule, current)
+    return child
+
+
+class _BindingSites(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.sites: List[cst.CSTNode] = []
+        self.declared = False
+
+    def _targets(self, target: cst.CSTNode) -> None:
+        for found in m.findall(target, m.Name(self.name)):
+            self.sites.append(found)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        if m.matches(node.target, m.Name(self.name)):
+            self.sites.append(node.target)
+        elif m.matches(node.target, m.Tuple() | m.List() | m.StarredElement()):
+            self._targets(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None and m.matches(node.target, m.Name(self.name)):
+            self.sites.append(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if m.matches(node.target, m.Name(self.name)):
+            self.sites.append(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._targets(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._targets(node.asname.name)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._targets(node.name.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._targets(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._targets(node.target)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        if node.name.value == self.name:
+            self.sites.append(node)
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        bound = node.asname.name if node.asname is not None else node.name
+        if (dotted_name(bound) or "").split(".")[0] == self.name:
+            self.sites.append(node)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.declared = self.declared or any(item.name.value == self.name for item in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.declared = self.declared or any(item.name.value == self.name for item in node.names)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if node.name.value == self.name:
+            self.sites.append(node)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        if node.name.value == self.name:
+            self.sites.append(node)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_CompFor(self, node: cst.CompFor) -> bool:
+        return True  # comprehension targets are local to it; walruses inside still bind here
 
 
 def _binding_statement(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:

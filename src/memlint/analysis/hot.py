@@ -12,8 +12,8 @@ A function is hot, by these signals only (all within one module):
    other modules are not seen.
 
 Usage: create a `CallSites`, feed it every `Call` during the traversal (`record` is a cheap
-syntactic filter), then ask `hot_reason` from `leave_Module`. Signals 3 and 4 need
-`QualifiedNameProvider` and `ParentNodeProvider`, and are resolved only when asked.
+syntactic filter), then ask `hot_reason` from `leave_Module`. Signals 3 and 4 resolve names
+with the cheap scope index (`analysis/names.py`) and need `ParentNodeProvider`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from typing import Dict, List, Optional, Sequence
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import QualifiedNameProvider
 
 from memlint.analysis.loops import enclosing_loop, is_inside
+from memlint.analysis.names import qualified_name
 from memlint.rule import Rule
 
 HOT_MARKER = re.compile(r"#.*\bmemlint:\s*hot\b")
@@ -69,9 +69,8 @@ class CallSites:
 
 
 def function_qualname(rule: Rule, function: cst.FunctionDef) -> Optional[str]:
-    """`f`, `C.m` or `outer.<locals>.inner`, through `QualifiedNameProvider`."""
-    names = rule.get_metadata(QualifiedNameProvider, function.name, frozenset())
-    return next(iter(names)).name if len(names) == 1 else None
+    """`f`, `C.m` or `outer.<locals>.inner` (the cheap scope index of `analysis/scopes.py`)."""
+    return qualified_name(rule, function.name)
 
 
 def hot_reason(
@@ -84,7 +83,7 @@ def hot_reason(
     """Why `function` is hot ("marked `# memlint: hot`", "calls itself", …), or None.
 
     `owner` is the class whose body directly holds `function` (None for plain functions).
-    Needs `QualifiedNameProvider` and `ParentNodeProvider`.
+    Needs `ParentNodeProvider`.
     """
     if has_hot_marker(function):
         return "marked `# memlint: hot`"
@@ -119,6 +118,5 @@ def _calls_of(
 
 
 def _resolves_to(rule: Rule, func: cst.BaseExpression, qualified: str) -> bool:
-    names = rule.get_metadata(QualifiedNameProvider, func, frozenset())
-    return len(names) == 1 and next(iter(names)).name == qualified
+    return qualified_name(rule, func) == qualified
 

@@ -4,9 +4,9 @@ from typing import Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 
-from memlint.analysis.accumulators import Kind, kind_before_loop, kind_of
+from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_before_loop, kind_of
 from memlint.analysis.loops import Loop, enclosing_loop, parent
 from memlint.analysis.names import qualified_name
 from memlint.findings import Tier
@@ -65,7 +65,7 @@ class AppendThenArray(Rule):
     name = "append-then-array"
     message = "`{name}` is filled by `append` in a loop of known length, then converted by `{converter}`: the list and the array are alive together; preallocate with `np.empty(n)` and assign by index"
     tier = Tier.PREVIEW
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider, QualifiedNameProvider)
 
     VALID = [
         Valid("import numpy as np\narr = np.empty(n)\nfor i in range(n):\n    arr[i] = f(i)", "preallocated"),
@@ -93,17 +93,15 @@ class AppendThenArray(Rule):
         if converter is None:
             return
         name = cst.ensure_type(node.args[0].value, cst.Name)
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
+        scope = scope_of(self, name)
+        sites = binding_sites(scope, name.value)
+        if sites is None or len(sites) != 1:
             return
-        assignments = list(scope.assignments[name.value])
-        accesses = [access.node for access in scope.accesses[name.value]]
-        if len(assignments) != 1 or len(accesses) != 2:
-            return
-        binding = getattr(assignments[0], "node", None)
-        other = next((access for access in accesses if access is not name), None)
-        if binding is None or other is None:
-            return
+        binding = sites[0]
+        mentions = [found for found in m.findall(scope, m.Name(name.value)) if found is not binding and found is not name]
+        if len(mentions) != 1:
+            return  # the list is used for something else (or bound in a nested scope)
+        other = mentions[0]
         loop = self._filling_loop(binding, other)
         if loop is None or enclosing_loop(self, node) is not None and enclosing_loop(self, node) != enclosing_loop(self, loop.node):
             return

@@ -12,7 +12,8 @@ from memlint.analysis.sizes import known_length
 from memlint.rule import Invalid, Valid
 
 TARGET = m.Name() | m.Attribute(value=m.Name())
-AUGMENTED = m.AugAssign(target=TARGET, operator=m.AddAssign())
+NUMBER = m.Integer() | m.Float() | m.Imaginary() | m.UnaryOperation(expression=m.Integer() | m.Float())
+AUGMENTED = m.AugAssign(target=TARGET, operator=m.AddAssign(), value=~NUMBER)
 REBOUND_SUM = m.Assign(targets=[m.AssignTarget(target=TARGET)], value=m.BinaryOperation(operator=m.Add()))
 SMALL_LOOP = 100
 ADVICE = {
