@@ -2,17 +2,33 @@
 
 from memlint.rules.append_then_array import AppendThenArray
 from memlint.rules.array_append_in_loop import ArrayAppendInLoop
+from memlint.rules.array_from_list import ArrayFromList
 from memlint.rules.comprehension_in_reducer import ComprehensionInReducer
 from memlint.rules.dataframe_append_in_loop import DataframeAppendInLoop
 from memlint.rules.deepcopy_in_loop import DeepcopyInLoop
 from memlint.rules.definition_in_loop import DefinitionInLoop
 from memlint.rules.list_as_queue import ListAsQueue
 from memlint.rules.loop_invariant_allocation import LoopInvariantAllocation
+from memlint.rules.materialized_count import MaterializedCount
+from memlint.rules.materialized_first_element import MaterializedFirstElement
+from memlint.rules.materialized_loop_iterable import MaterializedLoopIterable
 from memlint.rules.nested_def_in_hot_function import NestedDefInHotFunction
 from memlint.rules.quadratic_concat_in_loop import QuadraticConcatInLoop
+from memlint.rules.readlines_iteration import ReadlinesIteration
+from memlint.rules.redundant_copy import RedundantCopy
+from memlint.rules.slice_copy_iteration import SliceCopyIteration
+from memlint.rules.whole_file_split import WholeFileSplit
 
 ALL_RULES = (
     ComprehensionInReducer,
+    MaterializedLoopIterable,
+    ReadlinesIteration,
+    WholeFileSplit,
+    MaterializedCount,
+    MaterializedFirstElement,
+    RedundantCopy,
+    ArrayFromList,
+    SliceCopyIteration,
     DefinitionInLoop,
     NestedDefInHotFunction,
     LoopInvariantAllocation,

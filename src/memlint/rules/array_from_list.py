@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+
+from memlint.analysis.effects import needs_full_evaluation
+from memlint.analysis.names import qualified_name, short_name
+from memlint.analysis.sizes import comprehension_length
+from memlint.analysis.usage import single_binding
+from memlint.findings import Applicability
+from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
+
+LIST_CALL = m.Call(func=m.Name("list") | m.Attribute(attr=m.Name("list")), args=[m.Arg(keyword=None, star="")])
+SOURCE = m.ListComp() | LIST_CALL
+CANDIDATE = m.Call(func=m.Name() | m.Attribute(), args=[m.Arg(value=SOURCE, keyword=None, star=""), m.ZeroOrMore()])
+BUILDERS = frozenset({"numpy.array", "numpy.asarray"})
+# An element that is itself a sequence makes a 2-D array: fromiter cannot build it.
+NESTED_ELEMENT = (
+    m.List() | m.Tuple() | m.Set() | m.Dict() | m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp() | m.StarredElement()
+)
+OBJECT_DTYPE = m.Name("object") | m.Attribute(attr=m.Name("object_")) | m.SimpleString(m.MatchIfTrue(lambda s: s.strip("'\"") in ("O", "object")))
+# Lazy callables yielding scalars when their input does (zip, enumerate, product yield tuples).
+SCALAR_LAZY = frozenset(
+    {
+        "builtins.map", "builtins.filter", "builtins.reversed", "itertools.accumulate", "itertools.chain",
+        "itertools.islice", "itertools.starmap", "itertools.compress", "itertools.dropwhile",
+        "itertools.takewhile", "itertools.filterfalse",
+    }
+)
+SEQUENCE_VALUE = m.List() | m.Tuple() | m.ListComp()
+SEQUENCE_BUILDERS = frozenset({"builtins.list", "builtins.tuple", "builtins.sorted"})
+DEFAULT_DTYPE = cst.Name("float")
+
+
+class ArrayFromList(Rule):
+    """
+    ## What it does
+    Flags `numpy.array(...)` or `numpy.asarray(...)` (however numpy is imported) of a list
+    comprehension, or of `list(...)` of a generator expression or of a lazy iterable (`map`,
+    `filter`, `itertools.chain`, ...), where each element is a scalar.
+
+    ## Why is this bad?
+    The list holds every element as a Python object (a float is 24 bytes plus an 8-byte
+    pointer) before numpy copies them into the array (8 bytes each for float64): the peak is
+    about five times the array. `numpy.fromiter` fills the array straight from a generator.
+    Measured with tracemalloc on CPython 3.11 and numpy 2.4, `np.array([x * 2 for x in data])`
+    over 1,000,000 floats peaks at +40 MB; `np.fromiter((x * 2 for x in data), dtype=float,
+    count=len(data))` at +8 MB (the array itself).
+
+    It does not apply, and memlint stays silent, when:
+    - the function is not numpy's (`from mylib import array`, a local `np`, `cupy.array`);
+    - each element is itself a sequence (`[[a, b] for ...]`, `(a, b)`, `zip`, `enumerate`): the
+      result is 2-D and `fromiter` needs a structured dtype;
+    - `dtype=object` (object arrays from `fromiter` need numpy 1.23+ and save nothing);
+    - the length is known from the code and small (below `small-iterable-size`).
+
+    Never suggested: `np.array(<generator>)`, which builds a 0-d object array, not an array of
+    the elements.
+
+    ## Example
+    ```python
+    import numpy as np
+    values = np.array([f(x) for x in data], dtype=np.float32)
+    ```
+
+    Use instead:
+    ```python
+    import numpy as np
+    values = np.fromiter((f(x) for x in data), dtype=np.float32, count=len(data))
+    ```
+
+    ## Fix safety
+    `fromiter` needs a dtype. When the call states one (`dtype=` or the second positional
+    argument), the fix is unsafe: an element that is not a scalar now raises instead of making
+    a 2-D array, `fromiter` does not accept `copy=`/`order=`/`ndmin=`, and the elements are
+    produced while the array is filled. Without a dtype the fix is only displayed, with
+    `dtype=float` as a placeholder for you to choose (numpy would have inferred it from the
+    values). `count=len(xs)` is added when the comprehension has one `for` over a name that is
+    provably a list or tuple and no `if`; no fix is offered when numpy was imported name by
+    name (`from numpy import array`), since `fromiter` may not be imported, or when other
+    arguments are given.
+
+    ## Options
+    - `small-iterable-size`: iterables whose length is known from the code and below this
+      number are not reported.
+
+    ## Overlaps
+    No Ruff or flake8 rule flags this pattern.
+
+    ## References
+    - NumPy docs, `numpy.fromiter`
+    """
+
+    code = "MEM108"
+    name = "array-from-list"
+    message = "`{func}()` of {what} holds every element as a Python object before the array exists; use `numpy.fromiter`"
+    fix_title = "Build the array with `numpy.fromiter` from a generator"
+    fix_availability = FixAvailability.SOMETIMES
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+    options = {
+        "small-iterable-size": Option(1000, "iterables of known length below this are not reported"),
+    }
+
+    VALID = [
+        Valid("import numpy as np\nvalues = np.fromiter((x * 2 for x in data), dtype=float)", "already streams"),
+        Valid("import numpy as np\nvalues = np.array(data)", "no intermediate list in the code"),
+        Valid("import numpy as np\npoints = np.array([(p.x, p.y) for p in points])", "elements are tuples: a 2-D array"),
+        Valid("import numpy as np\npairs = np.array(list(zip(xs, ys)))", "zip yields tuples: a 2-D array"),
+        Valid("import numpy as np\nboxes = np.array([x for x in data], dtype=object)", "an object array"),
+        Valid("import numpy as np\nsmall = np.array([x * 2 for x in range(10)])", "small constant range"),
+        Valid("from mylib import array\nvalues = array([x * 2 for x in data])", "not numpy's"),
+        Valid("import cupy as np\nvalues = np.array([x * 2 for x in data])", "cupy, not numpy"),
+        Valid(
+            "import numpy as np\ndef build(np, data):\n    return np.array([x * 2 for x in data])",
+            "a parameter shadows the module",
+        ),
+        Valid("import numpy as np\nvalues = np.array(list(rows))", "the source may be any sequence of sequences"),
+    ]
+    INVALID = [
+        Invalid(
+            "import numpy as np\nvalues = np.array([x * 2 for x in data])",
+            "import numpy as np\nvalues = np.fromiter((x * 2 for x in data), dtype=float)",
+            Applicability.DISPLAY,
+        ),
+        Invalid(
+            "import numpy as np\nvalues = np.array([x * 2 for x in data], dtype=np.float32)",
+            "import numpy as np\nvalues = np.fromiter((x * 2 for x in data), dtype=np.float32)",
+            Applicability.UNSAFE,
+        ),
+        Invalid(
+            "import numpy\nvalues = numpy.asarray(list(map(float, fields)), 'f8')",
+            "import numpy\nvalues = numpy.fromiter(map(float, fields), dtype='f8')",
+            Applicability.UNSAFE,
+        ),
+        Invalid(
+            "import numpy as xp\ndef f(rows):\n    sizes = [len(r) for r in rows]\n    return xp.array([s * 2 for s in sizes], dtype=int)",
+            "import numpy as xp\ndef f(rows):\n    sizes = [len(r) for r in rows]\n    return xp.fromiter((s * 2 for s in sizes), dtype=int, count=len(sizes))",
+            Applicability.UNSAFE,
+            note="the comprehension's source is provably a list: its length is the count",
+        ),
+        Invalid(
+            "import numpy as np\nvalues = np.array(list(x for x in data if x > 0), dtype=float)",
+            "import numpy as np\nvalues = np.fromiter((x for x in data if x > 0), dtype=float)",
+            Applicability.UNSAFE,
+        ),
+        Invalid(
+            "from numpy import array as arr\nvalues = arr([x * 2 for x in data])",
+            None,
+            None,
+            note="`fromiter` may not be imported: reported without a fix",
+        ),
+        Invalid(
+            "import numpy as np\nvalues = np.array([x * 2 for x in data], dtype=float, copy=True)",
+            None,
+            None,
+            note="fromiter takes no `copy=`: no fix",
+        ),
+        Invalid(
+            "import numpy as np\nvalues = np.asarray([\n    v.value  # the reading\n    for v in data\n], dtype=float)",
+            "import numpy as np\nvalues = np.fromiter((\n    v.value  # the reading\n    for v in data\n), dtype=float)",
+            Applicability.UNSAFE,
+            note="the comprehension's layout and comments are kept",
+        ),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not m.matches(node, CANDIDATE):
+            return  # cheap syntactic guard before any name resolution
+        builder = qualified_name(self, node.func)
+        if builder not in BUILDERS:
+            return
+        dtype, other_args = _dtype(node)
+        if dtype is not None and m.matches(dtype, OBJECT_DTYPE):
+            return
+        source = node.args[0].value
+        generator = self._generator(source)
+        if generator is None:
+            return
+        what = "a list comprehension" if m.matches(source, m.ListComp()) else "`list(...)`"
+        fields = {"func": short_name(builder or ""), "what": what}
+        if other_args or not m.matches(node.func, m.Attribute()):
+            self.report(node, **fields)
+            return
+        args: List[cst.Arg] = [cst.Arg(generator), _keyword("dtype", dtype if dtype is not None else DEFAULT_DTYPE)]
+        count = self._count(source)
+        if count is not None:
+            args.append(_keyword("count", count))
+        func = cst.ensure_type(node.func, cst.Attribute)
+        replacement = node.with_changes(func=func.with_changes(attr=cst.Name("fromiter")), args=args)
+        applicability = Applicability.UNSAFE if dtype is not None else Applicability.DISPLAY
+        self.report(node, fix=self.make_fix(applicability, (node, replacement)), **fields)
+
+    def _generator(self, source: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        """The generator to stream from (parenthesized), or None when this is not the pattern."""
+        if m.matches(source, m.ListComp()):
+            comp = cst.ensure_type(source, cst.ListComp)
+            if needs_full_evaluation(comp) or m.matches(comp.elt, NESTED_ELEMENT) or self._small(comp.for_in):
+                return None
+            return _generator_for(comp)
+        inner = cst.ensure_type(source, cst.Call).args[0].value
+        if qualified_name(self, cst.ensure_type(source, cst.Call).func) != "builtins.list":
+            return None
+        if m.matches(inner, m.GeneratorExp()):
+            gen = cst.ensure_type(inner, cst.GeneratorExp)
+            if needs_full_evaluation(gen) or m.matches(gen.elt, NESTED_ELEMENT) or self._small(gen.for_in):
+                return None
+            return gen.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if not gen.lpar else gen
+        if m.matches(inner, m.Call()) and qualified_name(self, cst.ensure_type(inner, cst.Call).func) in SCALAR_LAZY:
+            return inner
+        return None
+
+    def _small(self, for_in: cst.CompFor) -> bool:
+        length = comprehension_length(self, for_in)
+        return length is not None and length < self.settings["small-iterable-size"]
+
+    def _count(self, source: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        """`len(xs)` when the comprehension is `[... for x in xs]` and `xs` is a list or tuple."""
+        if not m.matches(source, m.ListComp(for_in=m.CompFor(iter=m.Name(), ifs=[], inner_for_in=None))):
+            return None
+        iterated = cst.ensure_type(cst.ensure_type(source, cst.ListComp).for_in.iter, cst.Name)
+        binding = single_binding(self, iterated)
+        if binding is None or binding.value is None:
+            return None
+        value = binding.value
+        is_sequence = m.matches(value, SEQUENCE_VALUE) or (
+            m.matches(value, m.Call()) and qualified_name(self, cst.ensure_type(value, cst.Call).func) in SEQUENCE_BUILDERS
+        )
+        if not is_sequence:
+            return None
+        return cst.Call(func=cst.Name("len"), args=[cst.Arg(cst.Name(iterated.value))])
+
+
+def _dtype(call: cst.Call) -> Tuple[Optional[cst.BaseExpression], bool]:
+    """The dtype argument (keyword or second positional), and whether other arguments exist."""
+    dtype: Optional[cst.BaseExpression] = None
+    other = False
+    for index, arg in enumerate(call.args):
+        if index == 0:
+            continue
+        if arg.star:
+            other = True
+        elif arg.keyword is None and index == 1:
+            dtype = arg.value
+        elif arg.keyword is not None and arg.keyword.value == "dtype":
+            dtype = arg.value
+        else:
+            other = True
+    return dtype, other
+
+
+def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
+    no_space = cst.SimpleWhitespace("")
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(whitespace_before=no_space, whitespace_after=no_space),
+    )
+
+
+def _generator_for(comp: cst.ListComp) -> cst.GeneratorExp:
+    """The comprehension as a parenthesized generator, keeping the brackets' whitespace."""
+    return cst.GeneratorExp(
+        elt=comp.elt,
+        for_in=comp.for_in,
+        lpar=[cst.LeftParen(whitespace_after=comp.lbracket.whitespace_after)],
+        rpar=[cst.RightParen(whitespace_before=comp.rbracket.whitespace_before)],
+    )
