@@ -153,3 +153,15 @@ def _scope_inside(scope: Optional[Scope], definition: Definition) -> bool:
 
 def _is_function_scope(scope: Optional[Scope]) -> bool:
     return isinstance(scope, (FunctionScope, ComprehensionScope))
+
+
+MUTABLE_DEFAULT = m.List() | m.Dict() | m.Set() | m.ListComp() | m.DictComp() | m.SetComp() | m.Call()
+
+
+def has_mutable_default(function: Union[cst.FunctionDef, cst.Lambda]) -> bool:
+    """Does a parameter default build a fresh object (`m={}`, `cache=dict()`) each time the
+    definition runs? Then each function object carries its own state, and moving the
+    definition would share that state."""
+    params = function.params
+    every = list(params.params) + list(params.kwonly_params) + list(params.posonly_params)
+    return any(param.default is not None and m.matches(param.default, MUTABLE_DEFAULT) for param in every)

@@ -5,7 +5,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from memlint.analysis.escapes import result_escapes
-from memlint.analysis.loops import LoopDepthRule, enclosing_loop, loop_bindings, parent, runs_at_most_once
+from memlint.analysis.loops import LoopDepthRule, enclosing_function, enclosing_loop, known_trip_count, loop_bindings, parent, runs_at_most_once
 from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import known_length
 from memlint.rule import Invalid, Valid
@@ -17,6 +17,7 @@ LOADS_OF_DUMPS = m.Call(
     args=[m.Arg(value=m.Call(func=m.Attribute(attr=m.Name("dumps")) | m.Name()), keyword=None, star="")],
 )
 PICKLE_MODULES = ("pickle", "_pickle", "cPickle")
+SMALL_LOOP = 100
 
 
 class DeepcopyInLoop(LoopDepthRule):
@@ -38,7 +39,9 @@ class DeepcopyInLoop(LoopDepthRule):
     It does not apply, and memlint stays silent, when the copied object changes in the loop
     (a snapshot of evolving state), when each copy is kept (appended, stored, returned, yielded)
     since then every copy is needed, when the name is not `copy.deepcopy` (a local function of
-    the same name), or when the loop body cannot run twice.
+    the same name), when the loop body cannot run twice or iterates over fewer than 100 items
+    stated in the code; and a pickle round trip inside a function whose name starts with
+    `test` (a test of pickling support, not a copy).
 
     ## Example
     ```python
@@ -120,6 +123,10 @@ class DeepcopyInLoop(LoopDepthRule):
             "import copy\nfor move in moves:\n    trial = copy.deepcopy(start)\n    score(trial, move)\n    del trial",
             "`del` already releases each copy before the next one is built",
         ),
+        Valid(
+            "import pickle\ndef test_pickle(ip):\n    ip2 = pickle.loads(pickle.dumps(ip))\n    assert ip2 == ip",
+            "a test of pickling support (scipy's test_interpnd)",
+        ),
         Valid("import json\ncopy = json.loads(json.dumps(data))", "json, not pickle (changes types on purpose)"),
     ]
     INVALID = [
@@ -161,6 +168,8 @@ class DeepcopyInLoop(LoopDepthRule):
             self._check_deepcopy(node)
 
     def _check_round_trip(self, node: cst.Call) -> None:
+        if self._in_test_function(node):
+            return  # a test of pickling support, not a copy
         inner = cst.ensure_type(node.args[0].value, cst.Call)
         loads, dumps = qualified_name(self, node.func), qualified_name(self, inner.func)
         if loads is None or dumps is None:
@@ -173,11 +182,23 @@ class DeepcopyInLoop(LoopDepthRule):
                 advice="use `copy.deepcopy(x)`",
             )
 
+    def _in_test_function(self, node: cst.CSTNode) -> bool:
+        function = enclosing_function(self, node)
+        while function is not None:
+            if m.matches(function, m.FunctionDef()) and cst.ensure_type(function, cst.FunctionDef).name.value.startswith("test"):
+                return True
+            function = enclosing_function(self, function)
+        return False
+
     def _check_deepcopy(self, node: cst.Call) -> None:
         if qualified_name(self, node.func) != "copy.deepcopy":
             return
         loop = enclosing_loop(self, node)
-        if loop is None or runs_at_most_once(loop, lambda expr: known_length(self, expr)):
+        length = lambda expr: known_length(self, expr)  # noqa: E731
+        if loop is None or runs_at_most_once(loop, length):
+            return
+        count = known_trip_count(loop, length)
+        if count is not None and count < SMALL_LOOP:
             return
         varying = loop_bindings(loop.node)
         read = {name.value for name in m.findall(node.args[0].value, m.Name())}

@@ -6,10 +6,10 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from memlint.analysis.captures import captures, definition_time_names
+from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.hoisting import hoist_before
-from memlint.analysis.loops import Loop, LoopDepthRule, enclosing_loop, is_inside, loop_bindings, parent, runs_at_most_once
+from memlint.analysis.loops import Loop, LoopDepthRule, enclosing_loop, is_inside, known_trip_count, loop_bindings, parent, runs_at_most_once
 from memlint.analysis.sizes import known_length
 from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
@@ -17,6 +17,7 @@ from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
 PLAIN_DECORATOR = m.Decorator(decorator=m.Name())
 SINGLE_NAME_ASSIGN = m.Assign(targets=[m.AssignTarget(target=m.Name())])
 Definition = Union[cst.FunctionDef, cst.ClassDef]
+SMALL_LOOP = 100
 
 
 class DefinitionInLoop(LoopDepthRule):
@@ -40,7 +41,10 @@ class DefinitionInLoop(LoopDepthRule):
     - the defined name escapes the iteration (stored, appended, returned, yielded, aliased, or
       given attributes): each iteration deliberately makes a distinct object;
     - the loop body cannot run twice (it ends with `break`/`return`/`raise` and never
-      `continue`s, or iterates over at most one item);
+      `continue`s), or iterates over fewer than 100 items stated in the code (a literal
+      display, a constant `range()`);
+    - the loop binds the name more than once (alternative definitions chosen at run time);
+    - a parameter default builds a fresh object (`def f(x, seen=set())`): per-iteration state;
     - the definition is inside a nested function's body (that body is not run by the loop).
 
     ## Example
@@ -191,6 +195,39 @@ class DefinitionInLoop(LoopDepthRule):
             """,
             "the function object is given attributes and stored",
         ),
+        Valid(
+            """
+            for sol in ("vode", "zvode", "lsoda"):
+                def f(t, y):
+                    return 1.0
+                run(f, sol)
+            """,
+            "three iterations stated in the code: nothing to save (scipy's test_integrate)",
+        ),
+        Valid(
+            """
+            while go:
+                if first:
+                    def eta(g):
+                        return 1
+                else:
+                    def eta(g):
+                        return 1 - g
+                step(eta)
+            """,
+            "alternative definitions chosen at run time (scipy's _linprog_ip)",
+        ),
+        Valid(
+            """
+            for group in groups:
+                def seen(item, memo=set()):
+                    found = item in memo
+                    memo.add(item)
+                    return found
+                report([g for g in group if not seen(g)])
+            """,
+            "a mutable default: each iteration's function has its own state",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -295,9 +332,9 @@ class DefinitionInLoop(LoopDepthRule):
         ),
         Invalid(
             """
-            def run(jobs):
+            def run(jobs, n):
                 results = [job() for job in jobs]
-                for outer in range(3):
+                for outer in range(n):
                     for inner in jobs:
                         def double(x):
                             return 2 * x
@@ -305,11 +342,11 @@ class DefinitionInLoop(LoopDepthRule):
                 return results
             """,
             """
-            def run(jobs):
+            def run(jobs, n):
                 results = [job() for job in jobs]
                 def double(x):
                     return 2 * x
-                for outer in range(3):
+                for outer in range(n):
                     for inner in jobs:
                         results.append(double(outer))
                 return results
@@ -338,19 +375,6 @@ class DefinitionInLoop(LoopDepthRule):
         Invalid(
             "for row in rows:\n    out.append(sorted(row, key=lambda cell: cell.weight))",
             options={"include-lambdas": True},
-        ),
-        Invalid(
-            """
-            for value in values:
-                def check(x):
-                    return x > 0
-                if check(value):
-                    count += 1
-                def check(x):
-                    return x < 0
-            """,
-            count=2,
-            note="no fix: the loop binds the name twice",
         ),
     ]
 
@@ -384,7 +408,11 @@ class DefinitionInLoop(LoopDepthRule):
     # -- helpers ------------------------------------------------------------------------------
     def _repeating_loop(self, node: cst.CSTNode) -> Optional[Loop]:
         loop = enclosing_loop(self, node)
-        if loop is None or runs_at_most_once(loop, lambda expr: known_length(self, expr)):
+        length = lambda expr: known_length(self, expr)  # noqa: E731
+        if loop is None or runs_at_most_once(loop, length):
+            return None
+        count = known_trip_count(loop, length)
+        if count is not None and count < SMALL_LOOP:
             return None
         if _in_class_inside(self, node, loop.node):
             return None  # a method of a class defined in the loop: the class is reported
@@ -395,6 +423,8 @@ class DefinitionInLoop(LoopDepthRule):
         if loop is None:
             return
         own = node.name.value
+        if m.matches(node, m.FunctionDef()) and has_mutable_default(cst.ensure_type(node, cst.FunctionDef)):
+            return  # each iteration's function carries its own default object
         varying = loop_bindings(loop.node)
         body_reads = captures(self, node).outer - {own}
         at_definition = definition_time_names(node)
@@ -405,6 +435,8 @@ class DefinitionInLoop(LoopDepthRule):
             return
         if self._name_escapes(own, node, loop):
             return
+        if _bindings_in(self, own, node, loop) > 1:
+            return  # alternative definitions chosen at run time
         self.report(node, fix=self._hoist(node, loop), what_stmt=f"`{keyword} {own}`", what=what)
 
     def _name_escapes(self, name: str, binding: cst.CSTNode, loop: Loop) -> bool:
@@ -443,6 +475,13 @@ def _in_class_inside(rule: DefinitionInLoop, node: cst.CSTNode, loop_node: cst.C
             return True
         current = parent(rule, current)
     return False
+
+
+def _bindings_in(rule: DefinitionInLoop, name: str, node: cst.CSTNode, loop: Loop) -> int:
+    scope = rule.get_metadata(ScopeProvider, node, None)
+    if scope is None:
+        return 0
+    return sum(1 for a in scope.assignments[name] if _binding_inside(rule, a, loop.node))
 
 
 def _binding_inside(rule: DefinitionInLoop, assignment: object, loop_node: cst.CSTNode) -> bool:

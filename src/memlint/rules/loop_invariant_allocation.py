@@ -7,7 +7,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from memlint.analysis.escapes import result_escapes
-from memlint.analysis.loops import LoopDepthRule, enclosing_loop, loop_bindings, parent, runs_at_most_once
+from memlint.analysis.loops import LoopDepthRule, enclosing_loop, known_trip_count, loop_bindings, parent, runs_at_most_once
 from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import known_length
 from memlint.findings import Tier
@@ -21,11 +21,12 @@ ALLOCATORS = {
     "builtins.bytearray": "bytearray",
 }
 BOUND_TO_NAME = m.Assign(targets=[m.AssignTarget(target=m.Name())])
-LITERAL = m.Integer() | m.Float() | m.SimpleString() | m.Name("None") | m.Name("True") | m.Name("False")
+LITERAL = m.Integer() | m.Float() | m.Name("True") | m.Name("False")
 REPEATED_LIST = m.BinaryOperation(operator=m.Multiply(), left=m.List(elements=[m.Element(value=LITERAL)]))
 LEN_CALL = m.Call(func=m.Name("len"))
 INTEGER_SHAPE = m.Integer() | m.Tuple(elements=[m.ZeroOrMore(m.Element(value=m.Integer()))])
 SMALL_SIZE = 1000
+SMALL_LOOP = 100
 
 
 class LoopInvariantAllocation(LoopDepthRule):
@@ -33,7 +34,7 @@ class LoopInvariantAllocation(LoopDepthRule):
     ## What it does
     Flags a buffer allocated on every iteration of a loop with arguments the loop does not
     change: `np.zeros(...)`, `np.empty(...)`, `np.ones(...)`, `np.full(...)`, `bytearray(n)` and
-    `[0] * n`, bound to a name whose value does not escape the iteration.
+    `[0] * n` (a number or bool repeated), bound to a name whose value does not escape the iteration.
 
     ## Why is this bad?
     The new buffer is built while the previous iteration's one is still bound to the name, so
@@ -42,7 +43,8 @@ class LoopInvariantAllocation(LoopDepthRule):
     peak at +16 MB; allocating once and calling `buf.fill(0)` peaks at +8 MB.
 
     It does not apply, and memlint stays silent, when an argument changes in the loop, when the
-    size is a constant below 1,000 items, when the buffer escapes the iteration (stored,
+    size is a constant below 1,000 items, when the loop iterates over fewer than 100 items
+    stated in the code, when the buffer escapes the iteration (stored,
     appended, yielded, returned, aliased: each iteration then needs its own), when `del` already
     releases it inside the loop, or when the loop body runs at most once.
 
@@ -87,6 +89,11 @@ class LoopInvariantAllocation(LoopDepthRule):
         Valid("import numpy as np\nfor f in frames:\n    buf = np.zeros(n)\n    use(buf, f)\n    del buf", "`del` already releases it"),
         Valid("def zeros(n):\n    return [0] * 3\nfor f in frames:\n    buf = zeros(n)\n    use(buf)", "not numpy's zeros"),
         Valid("for line in lines:\n    row = [0] * len(line)\n    use(row)", "the size depends on the loop variable"),
+        Valid(
+            "for i in range(n_samples):\n    batch = [None] * n_samples\n    fill(batch, i)\n    run(*batch)",
+            "a list of placeholders, not a numeric buffer (scipy's _resampling)",
+        ),
+        Valid("import numpy as np\nfor i in range(4):\n    buf = np.zeros(n)\n    use(buf)", "four iterations stated in the code"),
         Valid("import numpy as np\nfor f in frames:\n    n = f.size\n    buf = np.zeros(n)\n    use(buf)", "the size is rebound in the loop"),
     ]
     INVALID = [
@@ -120,7 +127,11 @@ class LoopInvariantAllocation(LoopDepthRule):
 
     def _check(self, node: cst.BaseExpression, callee: str, arguments: list) -> None:  # type: ignore[type-arg]
         loop = enclosing_loop(self, node)
-        if loop is None or runs_at_most_once(loop, lambda expr: known_length(self, expr)):
+        length = lambda expr: known_length(self, expr)  # noqa: E731
+        if loop is None or runs_at_most_once(loop, length):
+            return
+        count = known_trip_count(loop, length)
+        if count is not None and count < SMALL_LOOP:
             return
         varying = loop_bindings(loop.node)
         for argument in arguments:

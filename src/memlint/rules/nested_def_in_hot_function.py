@@ -9,7 +9,8 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 from libcst.metadata.scope_provider import ClassScope, GlobalScope, Scope
 
-from memlint.analysis.captures import captures, definition_time_names
+from memlint.analysis.accumulators import binding_sites
+from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
 from memlint.analysis.hoisting import hoist_before
 from memlint.analysis.hot import CallSites, hot_reason
 from memlint.analysis.loops import enclosing_loop, is_inside, parent
@@ -54,8 +55,11 @@ class NestedDefInHotFunction(Rule):
 
     It does not apply, and memlint stays silent, when the nested function reads a name of an
     enclosing function (a closure), declares `nonlocal`, uses zero-argument `super()` or
-    `__class__`, when its decorators, defaults or annotations read the enclosing function's
-    names, when the enclosing function is not hot, or when the `def` runs in a loop (MEM201).
+    `__class__`, when a parameter default builds a fresh object (`def seen(p, memo={})`: per-call
+    state), when its decorators, defaults or annotations read the enclosing function's
+    names, when the enclosing function is not hot, when the function binds the name more than
+    once (alternative definitions chosen at run time, `if f is None: def f(...)` for a
+    parameter), or when the `def` runs in a loop (MEM201).
 
     ## Example
     ```python
@@ -187,6 +191,40 @@ class NestedDefInHotFunction(Rule):
                 return [token(t) for t in text.split()]
             """,
             "the nested function is called in a loop, but the enclosing one is not hot",
+        ),
+        Valid(
+            """
+            def solve(x, precond=None):
+                if precond is None:
+                    def precond(v):
+                        return v
+                return solve(precond(x) - 1) if x > 0 else 0
+            """,
+            "a default for a parameter: the name is bound twice (scipy's _gcrotmk)",
+        ),
+        Valid(
+            """
+            def schur(a, sort=None):
+                if sort is None:
+                    def pick(x):
+                        return None
+                else:
+                    def pick(x):
+                        return x < 0
+                return schur(a[1:], sort) if a else pick
+            """,
+            "alternative definitions chosen at run time",
+        ),
+        Valid(
+            """
+            def walk(path):
+                def seen(p, memo={}):
+                    if p in memo:
+                        return True
+                    memo[p] = True
+                return [walk(q) for q in path.children if not seen(q)]
+            """,
+            "a mutable default holds per-call state (the standard library's pkgutil)",
         ),
     ]
     INVALID = [
@@ -372,6 +410,9 @@ class NestedDefInHotFunction(Rule):
             reason = reasons[key]
             if reason is None or not self._captures_nothing(candidate.nested):
                 continue
+            sites = binding_sites(candidate.outer, candidate.nested.name.value)
+            if sites is None or len(sites) != 1:
+                continue  # alternative definitions chosen at run time, or a parameter default
             if enclosing_loop(self, candidate.nested) is not None:
                 continue
             self.report(
@@ -385,6 +426,8 @@ class NestedDefInHotFunction(Rule):
     # -- helpers ------------------------------------------------------------------------------
     def _captures_nothing(self, nested: cst.FunctionDef) -> bool:
         own = nested.name.value
+        if has_mutable_default(nested):
+            return False  # per-call state in a default (`def seen(p, m={})`)
         found = captures(self, nested)
         if found.declared - set(_global_declarations(nested)) or found.from_functions - {own}:
             return False
