@@ -33,6 +33,10 @@ SCALAR_LAZY = frozenset(
 SEQUENCE_VALUE = m.List() | m.Tuple() | m.ListComp()
 SEQUENCE_BUILDERS = frozenset({"builtins.list", "builtins.tuple", "builtins.sorted"})
 DEFAULT_DTYPE = cst.Name("float")
+NUMBER = m.Integer() | m.Float() | m.UnaryOperation(expression=m.Integer() | m.Float())
+SCALAR_BUILTINS = frozenset(
+    {"builtins.float", "builtins.int", "builtins.bool", "builtins.len", "builtins.abs", "builtins.round", "builtins.ord", "builtins.complex", "builtins.hash"}
+)
 
 
 class ArrayFromList(Rule):
@@ -54,6 +58,9 @@ class ArrayFromList(Rule):
     - the function is not numpy's (`from mylib import array`, a local `np`, `cupy.array`);
     - each element is itself a sequence (`[[a, b] for ...]`, `(a, b)`, `zip`, `enumerate`): the
       result is 2-D and `fromiter` needs a structured dtype;
+    - no dtype is given and the element does not look like a number (a number, arithmetic with
+      one, `float()`/`int()`/`len()`/`abs()`/`round()`, a comparison, `d.get(k, 0)`):
+      `np.array([pos[n] for n in nodes])` is often a stack of coordinate arrays;
     - `dtype=object` (object arrays from `fromiter` need numpy 1.23+ and save nothing);
     - the length is known from the code and small (below `small-iterable-size`).
 
@@ -118,6 +125,8 @@ class ArrayFromList(Rule):
             "a parameter shadows the module",
         ),
         Valid("import numpy as np\nvalues = np.array(list(rows))", "the source may be any sequence of sequences"),
+        Valid("import numpy as np\ncoords = np.array([pos[n] for n in nodes])", "elements may be arrays: a 2-D result"),
+        Valid("import numpy as np\nvalues = np.array(list(map(f, data)))", "unknown elements and no dtype"),
     ]
     INVALID = [
         Invalid(
@@ -162,7 +171,12 @@ class ArrayFromList(Rule):
             "import numpy as np\nvalues = np.asarray([\n    v.value  # the reading\n    for v in data\n], dtype=float)",
             "import numpy as np\nvalues = np.fromiter((\n    v.value  # the reading\n    for v in data\n), dtype=float)",
             Applicability.UNSAFE,
-            note="the comprehension's layout and comments are kept",
+            note="the comprehension's layout and comments are kept; an explicit dtype says the elements are scalars",
+        ),
+        Invalid(
+            "import numpy as np\nweights = np.array([scores.get(n, 0) for n in nodes])",
+            "import numpy as np\nweights = np.fromiter((scores.get(n, 0) for n in nodes), dtype=float)",
+            Applicability.DISPLAY,
         ),
     ]
 
@@ -176,7 +190,7 @@ class ArrayFromList(Rule):
         if dtype is not None and m.matches(dtype, OBJECT_DTYPE):
             return
         source = node.args[0].value
-        generator = self._generator(source)
+        generator = self._generator(source, explicit_dtype=dtype is not None)
         if generator is None:
             return
         what = "a list comprehension" if m.matches(source, m.ListComp()) else "`list(...)`"
@@ -193,11 +207,17 @@ class ArrayFromList(Rule):
         applicability = Applicability.UNSAFE if dtype is not None else Applicability.DISPLAY
         self.report(node, fix=self.make_fix(applicability, (node, replacement)), **fields)
 
-    def _generator(self, source: cst.BaseExpression) -> Optional[cst.BaseExpression]:
-        """The generator to stream from (parenthesized), or None when this is not the pattern."""
+    def _generator(self, source: cst.BaseExpression, explicit_dtype: bool) -> Optional[cst.BaseExpression]:
+        """The generator to stream from (parenthesized), or None when this is not the pattern.
+
+        Without a dtype the element must look like a scalar (a number, arithmetic with a
+        number, `float()`/`int()`/`len()`..., a comparison, `d.get(k, 0)`): `[pos[n] for n in G]`
+        may well be a list of coordinate arrays, a 2-D result that `fromiter` cannot build."""
         if m.matches(source, m.ListComp()):
             comp = cst.ensure_type(source, cst.ListComp)
             if needs_full_evaluation(comp) or m.matches(comp.elt, NESTED_ELEMENT) or self._small(comp.for_in):
+                return None
+            if not (explicit_dtype or self._scalar(comp.elt)):
                 return None
             return _generator_for(comp)
         inner = cst.ensure_type(source, cst.Call).args[0].value
@@ -207,10 +227,30 @@ class ArrayFromList(Rule):
             gen = cst.ensure_type(inner, cst.GeneratorExp)
             if needs_full_evaluation(gen) or m.matches(gen.elt, NESTED_ELEMENT) or self._small(gen.for_in):
                 return None
+            if not (explicit_dtype or self._scalar(gen.elt)):
+                return None
             return gen.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if not gen.lpar else gen
         if m.matches(inner, m.Call()) and qualified_name(self, cst.ensure_type(inner, cst.Call).func) in SCALAR_LAZY:
-            return inner
+            lazy = cst.ensure_type(inner, cst.Call)
+            maps_to_scalar = m.matches(lazy, m.Call(args=[m.Arg(value=m.Name() | m.Attribute()), m.ZeroOrMore()])) and (
+                qualified_name(self, lazy.args[0].value) in SCALAR_BUILTINS
+            )
+            return inner if explicit_dtype or maps_to_scalar else None
         return None
+
+    def _scalar(self, element: cst.BaseExpression) -> bool:
+        """Does `element` look like a number (see `_generator`)?"""
+        if m.matches(element, NUMBER | m.Comparison() | m.UnaryOperation(operator=m.Not())):
+            return True
+        if m.matches(element, m.BinaryOperation()):
+            binary = cst.ensure_type(element, cst.BinaryOperation)
+            return self._scalar(binary.left) or self._scalar(binary.right)
+        if m.matches(element, m.IfExp()):
+            choice = cst.ensure_type(element, cst.IfExp)
+            return self._scalar(choice.body) and self._scalar(choice.orelse)
+        if m.matches(element, m.Call(func=m.Attribute(attr=m.Name("get")), args=[m.Arg(), m.Arg(value=NUMBER)])):
+            return True
+        return m.matches(element, m.Call()) and qualified_name(self, cst.ensure_type(element, cst.Call).func) in SCALAR_BUILTINS
 
     def _small(self, for_in: cst.CompFor) -> bool:
         length = comprehension_length(self, for_in)
