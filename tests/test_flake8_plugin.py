@@ -210,7 +210,7 @@ def test_a_file_only_python_can_parse_is_mem000(project: Path, capsys: pytest.Ca
     long_lines = [line for line in proc.stdout.splitlines() if line.startswith("long.py:")]
     assert len(long_lines) == 1
     assert long_lines[0].startswith("long.py:1:")
-    assert " MEM000 file could not be parsed by LibCST: syntax error: " in long_lines[0]
+    assert " MEM000 LibCST cannot parse this file, which Python accepts: " in long_lines[0]
     assert any(line.startswith("app.py:2:17: MEM101 ") for line in proc.stdout.splitlines())
     assert flake8_keys(["long.py"], project, select="MEM000") == memlint_keys(["long.py"], capsys)
 

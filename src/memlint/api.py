@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from typing import List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
 from memlint.config import Config
+from memlint.deep import call_with_deep_stack
 from memlint.engine import run_rules
 from memlint.findings import (
     PARSE_ERROR_CODE,
@@ -68,6 +70,14 @@ def lint_source(
             module = parse(current)
             context, crashed = run_rules(module, rules, path, config.rule_options, current)
         except SourceError as exc:
+            if exc.recursion and not threading.current_thread().name == "memlint-deep":
+                # Retry this file only, with room to recurse (see deep.py).
+                return call_with_deep_stack(
+                    lambda: lint_source(
+                        source, path, config, fix=fix, unsafe_fixes=unsafe_fixes,
+                        with_edits=with_edits, inline_noqa=inline_noqa,
+                    )
+                )
             if fix_pass == 0:
                 return _source_error(path, exc, current)
             failure = f"fixed code could not be analysed again ({exc}); file left unchanged"

@@ -36,7 +36,7 @@ def run_rules(
         try:
             cst.visit_batched(module, rules)
         except RecursionError:
-            raise SourceError("too deeply nested to analyse (recursion limit)") from None
+            raise SourceError("too deeply nested to analyse (recursion limit)", recursion=True) from None
         except Exception as exc:  # a rule bug must not stop the run: find the culprit
             culprit = _rule_in_traceback(exc.__traceback__)
             if culprit is None:

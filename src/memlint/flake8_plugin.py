@@ -15,7 +15,6 @@ from typing import Any, ClassVar, Iterator, List, Tuple
 from memlint import __version__
 from memlint.api import lint_source
 from memlint.config import Config, build_config
-from memlint.findings import PARSE_ERROR_CODE
 
 
 class MemlintChecker:
@@ -49,9 +48,7 @@ class MemlintChecker:
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         result = lint_source("".join(self._lines), self._filename, self.config, inline_noqa=False)
         for finding in result.findings:
-            message = f"{finding.code} {finding.message}"
-            if finding.code == PARSE_ERROR_CODE:
-                message = f"{finding.code} file could not be parsed by LibCST: {finding.message}"
+            message = f"{finding.code} {finding.message}"  # MEM000 reads as under memlint
             # flake8 columns are 0-based in plugin results (it adds 1 when printing).
             yield finding.location.line, finding.location.column - 1, message, type(self)
         for error in result.errors:

@@ -27,6 +27,7 @@ class SourceError(Exception):
     reason: str
     line: int = 1
     column: int = 1
+    recursion: bool = False  # hit Python's recursion limit: worth a retry with a deeper stack
 
     def __str__(self) -> str:
         return self.reason
@@ -62,15 +63,70 @@ def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Source:
     return Source(text, encoding)
 
 
+# CPython refuses more than 200 nested brackets ("too many nested parentheses"); LibCST's native
+# parser accepts more but overflows the C stack and kills the process somewhere above 1,000.
+MAX_BRACKET_DEPTH = 200
+_BRACKETS = re.compile(r"[()\[\]{}]")
+
+
 def parse(text: str) -> cst.Module:
+    depth = bracket_depth(text)
+    if depth > MAX_BRACKET_DEPTH:
+        raise SourceError(
+            f"syntax error: too many nested brackets ({depth} levels; Python allows {MAX_BRACKET_DEPTH})"
+        )
+    _refuse_what_python_finds_too_deep(text)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise _syntax_error(text, exc) from None
     except RecursionError:
-        raise SourceError("too deeply nested to parse (recursion limit)")
+        raise SourceError("too deeply nested to parse (recursion limit)", recursion=True) from None
     except (MemoryError, OverflowError) as exc:  # the native parser reports stack exhaustion so
         raise SourceError(f"could not be parsed: {type(exc).__name__}")
+
+
+def _refuse_what_python_finds_too_deep(text: str) -> None:
+    """LibCST's native parser crashes the process (or runs for minutes) on expressions nested
+    far beyond what CPython accepts (about 3,000 levels of `-x`, `a.b`, `f()()`...). CPython's
+    own parser refuses those in milliseconds, so it vets every file first; other syntax errors
+    are left to LibCST, which knows syntax newer than this interpreter."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<memlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (RecursionError, MemoryError):
+        raise SourceError("too deeply nested for Python's parser") from None
+    except SyntaxError as error:
+        if "too many nested" in error.msg or "too complex" in error.msg:
+            raise SourceError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1) from None
+    except (ValueError, OverflowError):
+        pass  # e.g. a NUL byte: decode() reports those
+
+
+def bracket_depth(text: str) -> int:
+    """The deepest bracket nesting. A quick count that ignores strings and comments bounds it
+    from above in practice; only a file that looks too deep is tokenized for the exact figure."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    if deepest <= MAX_BRACKET_DEPTH:
+        return deepest
+    depth = deepest = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth = max(0, depth - 1)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass  # keep what was counted up to the error
+    return deepest
 
 
 _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+): ")
@@ -80,6 +136,7 @@ def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> SourceError:
     """Python's own compiler words syntax errors better and places them right (LibCST puts an
     indentation error on line 1 and "expected one of ..." everywhere); LibCST's report is the
     fallback for syntax this interpreter does not know."""
+    python_accepts = False
     try:
         with warnings.catch_warnings():  # e.g. SyntaxWarning for "\d": the core never prints
             warnings.simplefilter("ignore")
@@ -88,12 +145,17 @@ def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> SourceError:
         return SourceError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
     except (ValueError, RecursionError, MemoryError, OverflowError):
         pass
+    else:
+        python_accepts = True
     message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
     line, column = exc.raw_line or 1, (exc.raw_column or 0) + 1
     position = _LIBCST_POSITION.search(message)
     if position is not None:
         line, column = int(position.group(1)), int(position.group(2)) + 1
         message = message[position.end() :]
+    if python_accepts:
+        # Not the user's fault: e.g. more than ~3,500 implicitly concatenated strings.
+        return SourceError(f"LibCST cannot parse this file, which Python accepts: {message}", line, column)
     return SourceError(f"syntax error: {message}", line, column)
 
 
