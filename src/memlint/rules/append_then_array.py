@@ -9,6 +9,7 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
 from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_before_loop, kind_of
 from memlint.analysis.loops import Loop, enclosing_loop, parent
 from memlint.analysis.names import qualified_name
+from memlint.analysis.sizes import known_length
 from memlint.findings import Tier
 from memlint.rule import Invalid, Rule, Valid
 
@@ -18,6 +19,7 @@ EMPTY_LIST = m.List(elements=[]) | m.Call(func=m.Name("list"), args=[])
 APPEND_LINE = m.SimpleStatementLine(body=[m.Expr(value=m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("append")), args=[m.Arg(keyword=None, star="")]))])
 OBJECT_DTYPE = m.Arg(keyword=m.Name("dtype"), value=m.Name("object") | m.SimpleString())
 SIZED_KINDS = (Kind.LIST, Kind.TUPLE, Kind.ARRAY)
+SMALL_LOOP = 100
 
 
 class AppendThenArray(Rule):
@@ -34,8 +36,9 @@ class AppendThenArray(Rule):
     filling `np.empty(1_000_000)` by index peaks at +8 MB.
 
     It does not apply, and memlint stays silent, when the trip count is not known before the
-    loop (`while`, generators, files), when the `append` is conditional or the loop can
-    `break`/`continue`, when the list is used for anything else, or when `dtype=object` is asked.
+    loop (`while`, generators, files), when the loop iterates over fewer than 100 items stated in
+    the code, when the `append` is conditional or the loop can `break`/`continue`, when the list
+    is used for anything else, or when `dtype=object` is asked.
 
     ## Example
     ```python
@@ -68,6 +71,10 @@ class AppendThenArray(Rule):
     METADATA_DEPENDENCIES = (ParentNodeProvider, QualifiedNameProvider)
 
     VALID = [
+        Valid(
+            "import numpy as np\nvs = []\nfor j in range(8):\n    vs.append(interp(j))\nv2 = np.array(vs)",
+            "eight iterations stated in the code (scipy's test_rgi)",
+        ),
         Valid("import numpy as np\narr = np.empty(n)\nfor i in range(n):\n    arr[i] = f(i)", "preallocated"),
         Valid("import numpy as np\nvalues = []\nwhile more():\n    values.append(read())\narr = np.array(values)", "unknown trip count"),
         Valid("import numpy as np\nvalues = []\nfor i in range(n):\n    if ok(i):\n        values.append(f(i))\narr = np.array(values)", "conditional append"),
@@ -81,8 +88,8 @@ class AppendThenArray(Rule):
         Invalid("import numpy as np\nvalues = []\nfor i in range(n):\n    values.append(f(i))\narr = np.array(values)"),
         Invalid("import numpy\ndef build(xs):\n    out = []\n    for x in range(len(xs)):\n        out.append(xs[x] * 2)\n    return numpy.asarray(out, dtype=float)"),
         Invalid("from numpy import array\nys = list()\nfor t in range(steps):\n    ys.append(model(t))\nresult = array(ys)"),
-        Invalid("import numpy as np\npoints = [1.0, 2.0, 3.0]\nsq = []\nfor p in points:\n    sq.append(p * p)\nsq_arr = np.array(sq)", note="iterating a list of known length"),
-        Invalid("import numpy as np\ndef go(grid):\n    rows = []\n    for r in np.arange(10):\n        rows.append(grid[r].sum())\n    return np.array(rows)"),
+        Invalid("import numpy as np\npoints = list(source)\nsq = []\nfor p in points:\n    sq.append(p * p)\nsq_arr = np.array(sq)", note="iterating a list: its length is known before the loop"),
+        Invalid("import numpy as np\ndef go(grid, n):\n    rows = []\n    for r in np.arange(n):\n        rows.append(grid[r].sum())\n    return np.array(rows)"),
         Invalid("import numpy as np\nsamples = np.linspace(0, 1, 100)\nres = []\nfor s in samples:\n    res.append(s ** 2)\nout = np.asarray(res)"),
     ]
 
@@ -129,6 +136,9 @@ class AppendThenArray(Rule):
         return loop
 
     def _known_count(self, iterable: cst.BaseExpression, loop: Loop) -> bool:
+        stated = known_length(self, iterable)
+        if stated is not None and stated < SMALL_LOOP:
+            return False  # a few items stated in the code: nothing worth saving
         if m.matches(iterable, m.Call(func=m.Name("range"))):
             return qualified_name(self, cst.ensure_type(iterable, cst.Call).func) == "builtins.range"
         if m.matches(iterable, m.Call()):
