@@ -5,6 +5,7 @@ from memlint.rules.array_append_in_loop import ArrayAppendInLoop
 from memlint.rules.array_from_list import ArrayFromList
 from memlint.rules.comprehension_in_reducer import ComprehensionInReducer
 from memlint.rules.dataframe_append_in_loop import DataframeAppendInLoop
+from memlint.rules.dead_large_temporary import DeadLargeTemporary
 from memlint.rules.deepcopy_in_loop import DeepcopyInLoop
 from memlint.rules.definition_in_loop import DefinitionInLoop
 from memlint.rules.list_as_queue import ListAsQueue
@@ -13,8 +14,10 @@ from memlint.rules.materialized_count import MaterializedCount
 from memlint.rules.materialized_first_element import MaterializedFirstElement
 from memlint.rules.materialized_loop_iterable import MaterializedLoopIterable
 from memlint.rules.nested_def_in_hot_function import NestedDefInHotFunction
+from memlint.rules.out_of_place_array_update import OutOfPlaceArrayUpdate
 from memlint.rules.quadratic_concat_in_loop import QuadraticConcatInLoop
 from memlint.rules.readlines_iteration import ReadlinesIteration
+from memlint.rules.reassign_without_del import ReassignWithoutDel
 from memlint.rules.redundant_copy import RedundantCopy
 from memlint.rules.slice_copy_iteration import SliceCopyIteration
 from memlint.rules.whole_file_split import WholeFileSplit
@@ -38,4 +41,7 @@ ALL_RULES = (
     QuadraticConcatInLoop,
     ListAsQueue,
     AppendThenArray,
+    ReassignWithoutDel,
+    OutOfPlaceArrayUpdate,
+    DeadLargeTemporary,
 )
