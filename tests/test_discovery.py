@@ -133,6 +133,15 @@ def test_explicit_directory_inside_excluded_directory(project, capsys):
     assert linted(capsys, "--force-exclude", "build/lib") == []
 
 
+def test_explicit_directory_excluded_by_a_rooted_pattern(project, capsys):
+    """`memlint docs/examples/` lints the examples even though the project excludes them."""
+    (project / "pyproject.toml").write_text('[tool.memlint]\nextend-exclude = ["docs/examples"]\n')
+    touch(project, "docs/examples/a.py", "docs/other.py")
+    assert linted(capsys, ".") == ["docs/other.py"]
+    assert linted(capsys, "docs/examples") == ["docs/examples/a.py"]
+    assert linted(capsys, "--force-exclude", "docs/examples") == []
+
+
 def test_duplicates_are_linted_once(project, capsys):
     touch(project, "a.py")
     assert files("a.py", "./a.py", ".") == ["a.py"]

@@ -156,9 +156,9 @@ def is_excluded(path: str, patterns: Sequence[str], root: str) -> bool:
     name = os.path.basename(path.rstrip(os.sep)) or path
     for pattern in patterns:
         if "/" in pattern:
-            if fnmatch.fnmatchcase(relative, pattern.strip("/")) or fnmatch.fnmatchcase(
-                relative, pattern.strip("/") + "/*"
-            ):
+            # The path itself, not what is below it: walking prunes an excluded directory, and a
+            # directory named on the command line is linted (like Ruff) unless --force-exclude.
+            if fnmatch.fnmatchcase(relative, pattern.strip("/")):
                 return True
         elif fnmatch.fnmatchcase(name, pattern):
             return True
