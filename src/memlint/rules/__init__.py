@@ -8,13 +8,16 @@ from memlint.rules.dataframe_append_in_loop import DataframeAppendInLoop
 from memlint.rules.dead_large_temporary import DeadLargeTemporary
 from memlint.rules.deepcopy_in_loop import DeepcopyInLoop
 from memlint.rules.definition_in_loop import DefinitionInLoop
+from memlint.rules.dumps_then_write import DumpsThenWrite
 from memlint.rules.list_as_queue import ListAsQueue
+from memlint.rules.loads_of_read import LoadsOfRead
 from memlint.rules.loop_invariant_allocation import LoopInvariantAllocation
 from memlint.rules.materialized_count import MaterializedCount
 from memlint.rules.materialized_first_element import MaterializedFirstElement
 from memlint.rules.materialized_loop_iterable import MaterializedLoopIterable
 from memlint.rules.nested_def_in_hot_function import NestedDefInHotFunction
 from memlint.rules.out_of_place_array_update import OutOfPlaceArrayUpdate
+from memlint.rules.pickle_large_container import PickleLargeContainer
 from memlint.rules.quadratic_concat_in_loop import QuadraticConcatInLoop
 from memlint.rules.readlines_iteration import ReadlinesIteration
 from memlint.rules.reassign_without_del import ReassignWithoutDel
@@ -44,4 +47,7 @@ ALL_RULES = (
     ReassignWithoutDel,
     OutOfPlaceArrayUpdate,
     DeadLargeTemporary,
+    DumpsThenWrite,
+    LoadsOfRead,
+    PickleLargeContainer,
 )
