@@ -40,8 +40,9 @@ class DeepcopyInLoop(LoopDepthRule):
     (a snapshot of evolving state), when each copy is kept (appended, stored, returned, yielded)
     since then every copy is needed, when the name is not `copy.deepcopy` (a local function of
     the same name), when the loop body cannot run twice or iterates over fewer than 100 items
-    stated in the code; and a pickle round trip inside a function whose name starts with
-    `test` (a test of pickling support, not a copy).
+    stated in the code; and a pickle round trip in a test module (named `test_*.py` or
+    `*_test.py`, or in a directory named `test`) or inside a function whose name starts with
+    `test`: a test of pickling support, not a copy.
 
     ## Example
     ```python
@@ -168,7 +169,7 @@ class DeepcopyInLoop(LoopDepthRule):
             self._check_deepcopy(node)
 
     def _check_round_trip(self, node: cst.Call) -> None:
-        if self._in_test_function(node):
+        if _is_test_path(self.context.path) or self._in_test_function(node):
             return  # a test of pickling support, not a copy
         inner = cst.ensure_type(node.args[0].value, cst.Call)
         loads, dumps = qualified_name(self, node.func), qualified_name(self, inner.func)
@@ -211,6 +212,13 @@ class DeepcopyInLoop(LoopDepthRule):
             what="`copy.deepcopy()` of an object the loop does not change copies it again on every iteration",
             advice="copy once before the loop and reset it, copy only what changes, or `del` the copy at the end of each iteration",
         )
+
+
+def _is_test_path(path: str) -> bool:
+    """A test module: named `test_*.py`/`*_test.py`, or in a directory named `test` (CPython's
+    `Lib/test`). A `tests/` directory alone does not count: it also holds fixtures and data."""
+    directory, _, name = ("/" + path.replace("\\", "/")).rpartition("/")
+    return "/test/" in directory + "/" or name.startswith("test_") or name.endswith("_test.py")
 
 
 def _deleted_in(call: cst.Call, loop_node: cst.CSTNode, rule: DeepcopyInLoop) -> bool:
