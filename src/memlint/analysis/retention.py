@@ -1,0 +1,109 @@
+"""Where does a value go that outlives the current call? (exceptions, tracebacks, frames)
+
+`storage(rule, node)` walks up from an expression and answers how the object it evaluates to is
+kept beyond the function call, or None:
+- "on an attribute": `obj.attr = value` (also `setattr(obj, "a", value)`);
+- "in a container that outlives the call": `c[k] = value`, `c.append(value)` (and other storing
+  methods) where `c` is not a fresh local of the function (a parameter, `self.x`, a global or a
+  closure variable);
+- "in a global" / "in a nonlocal": `name = value` where the function declares `global name` /
+  `nonlocal name` (a plain assignment in module-level code, which runs once, is not counted);
+- "returned" / "yielded" (with `returns=True`).
+Tuples, lists and dict displays around the value are looked through (`self.info = (e, tb)`).
+
+Needs `ParentNodeProvider`.
+"""
+
+from __future__ import annotations
+
+from typing import FrozenSet, Optional
+
+import libcst as cst
+import libcst.matchers as m
+
+from memlint.analysis.accumulators import binding_sites, scope_of
+from memlint.analysis.loops import parent
+from memlint.analysis.usage import root_name
+from memlint.rule import Rule
+
+STORING_METHODS: FrozenSet[str] = frozenset(
+    {"append", "appendleft", "extend", "extendleft", "insert", "add", "put", "put_nowait", "setdefault", "update", "__setitem__"}
+)
+THROUGH = m.Tuple() | m.List() | m.Element() | m.DictElement() | m.Dict() | m.Set()
+
+
+def storage(rule: Rule, node: cst.BaseExpression, returns: bool = True) -> Optional[str]:
+    """How the object `node` evaluates to is kept beyond the call (module doc), or None."""
+    child: cst.CSTNode = node
+    current = parent(rule, node)
+    while m.matches(current, THROUGH):
+        child, current = current, parent(rule, current)
+    if current is None:
+        return None
+    if m.matches(current, m.Return()) and returns:
+        return "returned"
+    if m.matches(current, m.Yield()) and returns:
+        return "yielded"
+    if m.matches(current, m.Assign() | m.AnnAssign()) and getattr(current, "value") is child:
+        targets = [t.target for t in current.targets] if isinstance(current, cst.Assign) else [current.target]
+        for target in targets:
+            found = _target_storage(rule, target)
+            if found is not None:
+                return found
+        return None
+    if m.matches(current, m.Arg()):
+        call = parent(rule, current)
+        if not m.matches(call, m.Call()):
+            return None
+        func = cst.ensure_type(call, cst.Call).func
+        if m.matches(func, m.Attribute()):
+            attribute = cst.ensure_type(func, cst.Attribute)
+            if attribute.attr.value in STORING_METHODS and _outlives(rule, attribute.value):
+                return "in a container that outlives the call"
+        if m.matches(func, m.Name("setattr")):
+            return "on an attribute"
+    return None
+
+
+def _target_storage(rule: Rule, target: cst.BaseExpression) -> Optional[str]:
+    if m.matches(target, m.Attribute()):
+        return "on an attribute"
+    if m.matches(target, m.Subscript()):
+        return "in a container that outlives the call" if _outlives(rule, cst.ensure_type(target, cst.Subscript).value) else None
+    if m.matches(target, m.Name()):
+        name = cst.ensure_type(target, cst.Name).value
+        scope = scope_of(rule, target)
+        if not m.matches(scope, m.FunctionDef() | m.Lambda()):
+            return None  # module or class level code runs once: one value, not a growing set
+        declared = _declaration(scope, name)
+        if declared is not None:
+            return f"in a {declared}"
+    if m.matches(target, m.Tuple() | m.List()):
+        for element in getattr(target, "elements"):
+            found = _target_storage(rule, element.value)
+            if found is not None:
+                return found
+    return None
+
+
+def _outlives(rule: Rule, container: cst.BaseExpression) -> bool:
+    """Is `container` something other than a fresh local of the current function?"""
+    if m.matches(container, m.Attribute() | m.Subscript()):
+        return True  # self.items, obj.log, registry[k]
+    name = root_name(container)
+    if name is None:
+        return False
+    scope = scope_of(rule, container)
+    if not m.matches(scope, m.FunctionDef() | m.Lambda()):
+        return True  # module or class level: lives with the module
+    sites = binding_sites(scope, name)
+    if sites is None or not sites:
+        return True  # global, nonlocal or free: not this call's
+    return all(m.matches(site, m.Param()) for site in sites)
+
+
+def _declaration(scope: cst.CSTNode, name: str) -> Optional[str]:
+    for declared in m.findall(getattr(scope, "body"), m.Global() | m.Nonlocal()):
+        if any(item.name.value == name for item in getattr(declared, "names")):
+            return "global" if m.matches(declared, m.Global()) else "nonlocal"
+    return None

