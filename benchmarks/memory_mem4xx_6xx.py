@@ -159,6 +159,16 @@ def mem601() -> Any:
         Holder().cached(1)
 
 
+def mem602(maxsize: Any) -> Any:
+    @functools.lru_cache(maxsize=maxsize)
+    def label(key: int) -> str:
+        return "x" * 100 + str(key)
+
+    for key in range(100_000):
+        label(key)
+    return label
+
+
 def mem603(item: int, bucket: list = []) -> list:  # noqa: MEM603 - the flagged form, measured
     bucket.append(bytearray(1000))
     return bucket
@@ -207,6 +217,7 @@ def main() -> None:
             print(f"{title:45s} flagged +{peak(flagged):7.1f} MB   suggested +{peak(suggested):7.1f} MB")
     print(f"{'MEM601 20 instances, 1 MB each, lru_cache':45s} retained +{retained(mem601):7.1f} MB")
     Holder.cached.cache_clear()
+    print(f"{'MEM602 lru_cache, 100k keys, 100-byte values':45s} maxsize=None +{retained(lambda: mem602(None)):7.1f} MB   maxsize=1024 +{retained(lambda: mem602(1024)):7.1f} MB")
     print(f"{'MEM603 10k calls appending 1 KB':45s} retained +{retained(lambda: [mem603(i) for i in range(10_000)]):7.1f} MB")
     print(f"{'MEM604 stored exception pins 10 MB local':45s} retained +{retained(mem604_store):7.1f} MB")
     gc.disable()

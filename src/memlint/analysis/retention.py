@@ -97,9 +97,23 @@ def _outlives(rule: Rule, container: cst.BaseExpression) -> bool:
     if not m.matches(scope, m.FunctionDef() | m.Lambda()):
         return True  # module or class level: lives with the module
     sites = binding_sites(scope, name)
-    if sites is None or not sites:
-        return True  # global, nonlocal or free: not this call's
+    if sites is None:
+        return True  # global or nonlocal
+    if not sites:
+        return not _enclosing_function_binds(rule, scope, name)  # free: a module global, or a closure
     return all(m.matches(site, m.Param()) for site in sites)
+
+
+def _enclosing_function_binds(rule: Rule, scope: cst.CSTNode, name: str) -> bool:
+    """Is `name` a local of a function around `scope` (a closure variable, gone with that call)?"""
+    current = parent(rule, scope)
+    while current is not None:
+        if m.matches(current, m.FunctionDef() | m.Lambda()):
+            sites = binding_sites(current, name)
+            if sites:
+                return not all(m.matches(site, m.Param()) for site in sites)
+        current = parent(rule, current)
+    return False
 
 
 def _declaration(scope: cst.CSTNode, name: str) -> Optional[str]:

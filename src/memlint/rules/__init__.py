@@ -25,8 +25,10 @@ from memlint.rules.readlines_iteration import ReadlinesIteration
 from memlint.rules.reassign_without_del import ReassignWithoutDel
 from memlint.rules.redundant_copy import RedundantCopy
 from memlint.rules.slice_copy_iteration import SliceCopyIteration
+from memlint.rules.slotless_data_class import SlotlessDataClass
 from memlint.rules.stored_exception import StoredException
 from memlint.rules.stored_frame import StoredFrame
+from memlint.rules.unbounded_module_cache import UnboundedModuleCache
 from memlint.rules.whole_file_split import WholeFileSplit
 
 ALL_RULES = (
@@ -55,7 +57,9 @@ ALL_RULES = (
     LoadsOfRead,
     PickleLargeContainer,
     CachedInstanceMethod,
+    UnboundedModuleCache,
     MutatedDefaultArgument,
     StoredException,
     StoredFrame,
+    SlotlessDataClass,
 )

@@ -139,7 +139,7 @@ class MutatedDefaultArgument(Rule):
             augmented = {id(cst.ensure_type(a, cst.AugAssign).target) for a in m.findall(node.body, m.AugAssign(target=m.Name(name)))}
             for deleted in m.findall(node.body, m.Del(target=m.Subscript() | m.Attribute())):
                 augmented.update(id(n) for n in m.findall(deleted, m.Name(name)))
-            if sites is None or len([site for site in sites if id(site) not in augmented]) != 1:
+            if sites is None or sum(1 for site in sites if id(site) not in augmented) != 1:
                 continue  # rebound (or global/nonlocal): the default may not be what is mutated
             if self._mutates(node.body, name):
                 self.report(param, fix=self._fix(node, param), param=name, function=node.name.value)

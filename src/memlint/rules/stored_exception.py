@@ -71,6 +71,7 @@ class StoredException(Rule):
         Valid("try:\n    run()\nexcept Exception as e:\n    self.error = e.with_traceback(None)", "the traceback is dropped"),
         Valid("def f():\n    errors = []\n    try:\n        run()\n    except Exception as e:\n        errors.append(e)\n    log(errors)", "a local list"),
         Valid("try:\n    run()\nexcept Exception as e:\n    self.args = e.args", "only its args"),
+        Valid("def f():\n    out = {}\n    def work():\n        try:\n            run()\n        except Exception as e:\n            out['error'] = e\n    work()\n    raise out['error']", "a closure over a local of the enclosing call"),
         Valid("import traceback\ntry:\n    run()\nexcept Exception:\n    self.tb = traceback.format_exc()", "a string"),
     ]
     INVALID = [

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ParentNodeProvider
+
+from memlint.analysis.loops import enclosing_function, parent
+from memlint.analysis.names import qualified_name
+from memlint.findings import Tier
+from memlint.rule import Invalid, Rule, Valid
+
+CONTAINER = m.List() | m.Dict() | m.Set() | m.Call(func=m.Name() | m.Attribute())
+CONSTRUCTORS = frozenset({"builtins.dict", "builtins.list", "builtins.set", "collections.OrderedDict", "collections.defaultdict", "collections.Counter"})
+CACHES = frozenset({"functools.lru_cache", "functools.cache"})
+ADDING = frozenset({"append", "add", "setdefault", "update", "extend", "insert", "appendleft", "extendleft"})
+REMOVING = frozenset({"pop", "popitem", "clear", "remove", "discard", "popleft", "__delitem__", "move_to_end"})
+HARMLESS_CALLS = frozenset(
+    {"len", "sorted", "list", "tuple", "set", "iter", "any", "all", "sum", "min", "max", "repr", "str", "bool", "enumerate", "dict", "frozenset", "print"}
+)
+UNBOUNDED = m.Arg(value=m.Name("None"), keyword=None) | m.Arg(value=m.Name("None"), keyword=m.Name("maxsize"))
+
+
+class UnboundedModuleCache(Rule):
+    """
+    ## What it does
+    Flags a module-level dict, list or set that functions add to (`CACHE[key] = value`,
+    `SEEN.add(x)`, `LOG.append(x)`) while no code in the module ever removes from it, clears it or
+    rebinds it; and `@functools.cache` / `@lru_cache(maxsize=None)` on a module-level function
+    that takes arguments.
+
+    ## Why is this bad?
+    A module lives as long as the process: whatever is added to its containers stays, one entry
+    per distinct key ever seen. For a long-running service that is a leak that grows with
+    traffic. The same holds for an unbounded `lru_cache`: every distinct argument tuple and its
+    result are kept forever. Measured on CPython 3.11 with tracemalloc, an `lru_cache(maxsize=None)`
+    function called with 100,000 distinct ints and returning 100-byte strings keeps 23.8 MB;
+    with `maxsize=1024` it keeps 0.3 MB.
+
+    It does not apply, and memlint stays silent, when the container is filled only at module
+    level (bounded by the code), when some code pops, deletes, clears or rebinds it, or when it
+    is passed to other code (which may clear it).
+
+    ## Example
+    ```python
+    _results = {}
+
+    def lookup(key):
+        if key not in _results:
+            _results[key] = fetch(key)
+        return _results[key]
+    ```
+
+    Use instead:
+    ```python
+    @functools.lru_cache(maxsize=4096)
+    def lookup(key):
+        return fetch(key)
+    ```
+
+    ## Overlaps
+    None known in Ruff or Pylint.
+
+    ## References
+    - Python documentation, `functools.lru_cache` ("If maxsize is set to None, the LRU feature is
+      disabled and the cache can grow without bound")
+    """
+
+    code = "MEM602"
+    name = "unbounded-module-cache"
+    message = "{what} grows for the life of the process: {why}"
+    tier = Tier.PREVIEW
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
+
+    VALID = [
+        Valid("_cache = {}\ndef get(k):\n    v = _cache.get(k)\n    if len(_cache) > 100:\n        _cache.clear()\n    _cache[k] = v", "cleared"),
+        Valid("NAMES = {}\nNAMES['a'] = 1\nNAMES['b'] = 2", "filled at module level only"),
+        Valid("_seen = set()\ndef f(x):\n    _seen.add(x)\ndef reset():\n    global _seen\n    _seen = set()", "rebound"),
+        Valid("import functools\n@functools.lru_cache(maxsize=256)\ndef f(x):\n    return x", "bounded"),
+        Valid("import functools\n@functools.cache\ndef config():\n    return load()", "no arguments: one entry"),
+        Valid("_log = []\ndef f(x):\n    _log.append(x)\ndef drain():\n    while _log:\n        _log.pop()", "drained"),
+        Valid("cache = {}\ndef f(k):\n    cache = {}\n    cache[k] = 1", "a local of the same name"),
+        Valid("_items = []\ndef f(x):\n    _items.append(x)\nregister(_items)", "passed to other code"),
+    ]
+    INVALID = [
+        Invalid("_results = {}\ndef lookup(key):\n    if key not in _results:\n        _results[key] = fetch(key)\n    return _results[key]"),
+        Invalid("SEEN = set()\ndef visit(node):\n    SEEN.add(node)"),
+        Invalid("import functools\n@functools.lru_cache(maxsize=None)\ndef parse(text):\n    return text.split()"),
+        Invalid("from functools import cache\n@cache\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)"),
+        Invalid("import collections\nHITS = collections.defaultdict(int)\nclass H:\n    def hit(self, key):\n        HITS[key] += 1"),
+        Invalid("from functools import lru_cache\n@lru_cache(None)\ndef g(a, b):\n    return a + b"),
+        Invalid("history = []\ndef record(event):\n    history.append(event)\n    return len(history)"),
+    ]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        candidates: Dict[str, cst.Name] = {}
+        for statement in node.body:
+            if m.matches(statement, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())], value=CONTAINER)])):
+                assign = cst.ensure_type(cst.ensure_type(statement, cst.SimpleStatementLine).body[0], cst.Assign)
+                target = cst.ensure_type(assign.targets[0].target, cst.Name)
+                if target.value.startswith("__") or not self._container(assign.value):
+                    continue
+                if target.value in candidates:
+                    candidates.pop(target.value)
+                    continue
+                candidates[target.value] = target
+        if not candidates:
+            return
+        finder = _Occurrences(set(candidates))
+        node.visit(finder)
+        for name, target in candidates.items():
+            kind = self._verdict(target, [o for o in finder.found[name] if o is not target])
+            if kind is not None:
+                self.report(target, what=f"the module-level `{name}`", why="functions add to it and no code in the module ever removes from it")
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not node.decorators or not (node.params.params or node.params.posonly_params or isinstance(node.params.star_arg, cst.Param) or node.params.kwonly_params or node.params.star_kwarg):
+            return
+        if enclosing_function(self, node) is not None or m.matches(parent(self, parent(self, node) or node), m.ClassDef()):
+            return
+        for decorator in node.decorators:
+            expr = decorator.decorator
+            call: Optional[cst.Call] = cst.ensure_type(expr, cst.Call) if m.matches(expr, m.Call()) else None
+            func = call.func if call is not None else expr
+            if not m.matches(func, m.Name() | m.Attribute()):
+                continue
+            name = qualified_name(self, func)
+            if name == "functools.cache" and call is None:
+                unbounded = True
+            elif name == "functools.lru_cache" and call is not None:
+                unbounded = bool(call.args) and m.matches(call.args[0], UNBOUNDED)
+            else:
+                unbounded = False
+            if unbounded:
+                shown = cst.Module([]).code_for_node(expr)
+                self.report(decorator, what=f"`@{shown}` on `{node.name.value}`", why="every distinct argument tuple and its result are kept; give it a `maxsize`")
+                return
+
+    def _container(self, value: cst.BaseExpression) -> bool:
+        if not m.matches(value, m.Call()):
+            return True
+        call = cst.ensure_type(value, cst.Call)
+        return qualified_name(self, call.func) in CONSTRUCTORS
+
+    def _verdict(self, target: cst.Name, occurrences: List[cst.Name]) -> Optional[str]:
+        added = False
+        for occurrence in occurrences:
+            if qualified_name(self, occurrence) != target.value:
+                continue  # a local of the same name
+            use = self._use(occurrence)
+            if use == "escape":
+                return None
+            if use == "add" and enclosing_function(self, occurrence) is not None:
+                added = True
+        return "grows" if added else None
+
+    def _use(self, name: cst.Name) -> str:
+        outer = parent(self, name)
+        if m.matches(outer, m.Attribute()) and cst.ensure_type(outer, cst.Attribute).value is name:
+            method = cst.ensure_type(outer, cst.Attribute).attr.value
+            call = parent(self, outer)
+            if m.matches(call, m.Call()) and cst.ensure_type(call, cst.Call).func is outer:
+                if method in REMOVING:
+                    return "escape"
+                return "add" if method in ADDING else "read"
+            return "read"
+        if m.matches(outer, m.Subscript()) and cst.ensure_type(outer, cst.Subscript).value is name:
+            holder = parent(self, outer)
+            if m.matches(holder, m.Del()) or m.matches(parent(self, holder), m.Del()):
+                return "escape"
+            if m.matches(holder, m.AssignTarget()) or (m.matches(holder, m.AugAssign()) and getattr(holder, "target") is outer):
+                return "add"
+            return "read"
+        if m.matches(outer, m.NameItem()):
+            return "read"  # `global NAME`; a rebinding shows up as its own occurrence
+        if m.matches(outer, m.Comparison() | m.ComparisonTarget() | m.For() | m.CompFor() | m.UnaryOperation()):
+            return "read"
+        if m.matches(outer, m.Arg()):
+            call = parent(self, outer)
+            if m.matches(call, m.Call(func=m.Name(m.MatchIfTrue(lambda n: n in HARMLESS_CALLS)))):
+                return "read"
+        if m.matches(outer, m.If() | m.While() | m.BooleanOperation()):
+            return "read"
+        return "escape"
+
+
+class _Occurrences(cst.CSTVisitor):
+    def __init__(self, names: set) -> None:
+        super().__init__()
+        self.names = names
+        self.found: Dict[str, List[cst.Name]] = {name: [] for name in names}
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.names:
+            self.found[node.value].append(node)
