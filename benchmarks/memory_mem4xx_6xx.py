@@ -13,6 +13,7 @@ import functools
 import gc
 import io
 import json
+import marshal
 import os
 import pickle
 import sys
@@ -112,7 +113,7 @@ def cases(path: str) -> List[Tuple[str, Callable[[], Any], Callable[[], Any]]]:
             json.dump(data, f)
 
     with open(path + ".pkl", "wb") as f:
-        pickle.dump(data, f)
+        pickle.dump(data, f)  # noqa: MEM503 - setup: the input file
 
     def loads_read() -> Any:
         with open(path + ".pkl", "rb") as f:
@@ -121,6 +122,25 @@ def cases(path: str) -> List[Tuple[str, Callable[[], Any], Callable[[], Any]]]:
     def load() -> Any:
         with open(path + ".pkl", "rb") as f:
             return pickle.load(f)
+
+    def marshal_dumps_write() -> None:
+        with open(path, "wb") as f:
+            f.write(marshal.dumps(data))
+
+    def marshal_dump() -> None:
+        with open(path, "wb") as f:
+            marshal.dump(data, f)
+
+    with open(path + ".marshal", "wb") as f:
+        marshal.dump(data, f)
+
+    def marshal_loads_read() -> Any:
+        with open(path + ".marshal", "rb") as f:
+            return marshal.loads(f.read())  # noqa: MEM502 - the flagged form, measured
+
+    def marshal_load() -> Any:
+        with open(path + ".marshal", "rb") as f:
+            return marshal.load(f)
 
     def pickle_strings() -> None:
         with open(path, "wb") as f:
@@ -141,6 +161,8 @@ def cases(path: str) -> List[Tuple[str, Callable[[], Any], Callable[[], Any]]]:
         ("MEM501 f.write(pickle.dumps(2M floats))", dumps_write, dump),
         ("MEM501 f.write(json.dumps(2M floats))", json_dumps_write, json_dump),
         ("MEM502 pickle.loads(f.read()) 2M floats", loads_read, load),
+        ("MEM501 (not flagged) marshal.dumps vs dump", marshal_dumps_write, marshal_dump),
+        ("MEM502 marshal.loads(f.read()) 2M floats", marshal_loads_read, marshal_load),
         ("MEM503 pickle.dump(1M strings) memo", pickle_strings, pickle_fast),
     ]
 

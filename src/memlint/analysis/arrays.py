@@ -13,7 +13,7 @@ Needs `ParentNodeProvider` (names are resolved through the cheap scope index).
 from __future__ import annotations
 
 import ast
-from typing import FrozenSet, List, Optional
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
@@ -34,12 +34,21 @@ ALLOCATING_NUMPY: FrozenSet[str] = frozenset(
         "where", "clip", "exp", "log", "sqrt", "abs", "dot", "matmul", "einsum",
     }
 )
-SHAPED = frozenset({"zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace", "geomspace"})
+# Which positional arguments give the number of elements (None: all of them).
+SHAPE_ARGUMENTS: Dict[str, Optional[Tuple[int, ...]]] = {
+    "zeros": (0,), "ones": (0,), "empty": (0,), "full": (0,), "identity": (0,), "eye": (0, 1),
+    "arange": None, "linspace": (2,), "logspace": (2,), "geomspace": (2,),
+}
+SHAPED = frozenset(SHAPE_ARGUMENTS)
+SPACED = frozenset({"linspace", "logspace", "geomspace"})
+RANDOM_ALL_POSITIONAL = frozenset({"rand", "randn", "random_sample", "random", "ranf", "sample"})
 NOT_RANDOM_ARRAYS = frozenset({"seed", "default_rng", "RandomState", "Generator", "get_state", "set_state", "SeedSequence"})
 PANDAS_FRAMES = frozenset({"pandas.DataFrame", "pandas.concat", "pandas.merge", "pandas.read_pickle"})
 COPY_METHODS = frozenset({"copy", "astype", "flatten"})
 ARITHMETIC = m.BinaryOperation() | m.UnaryOperation(operator=m.Minus() | m.Plus() | m.BitInvert())
 SMALL_ELEMENTS = 10_000
+TEST_FUNCTION = m.FunctionDef(name=m.Name(m.MatchIfTrue(lambda name: name.startswith("test"))))
+TEST_CLASS = m.ClassDef(name=m.Name(m.MatchIfTrue(lambda name: name.startswith("Test"))))
 MAX_DEPTH = 3
 
 
@@ -67,6 +76,20 @@ def name_kind(rule: Rule, name: cst.Name, depth: int = 0) -> Optional[Kind]:
         return None
     kinds = {large_kind(rule, value, depth) if value is not None else None for value in values}
     return kinds.pop() if len(kinds) == 1 else None
+
+
+def in_test_code(rule: Rule, node: cst.CSTNode) -> bool:
+    """Is `node` in a test: a file named `test_*.py`/`*_test.py`/`conftest.py`, a function named
+    `test*` or a class named `Test*`? Test data are small by design."""
+    filename = rule.context.path.replace("\\", "/").rsplit("/", 1)[-1]
+    if filename.startswith("test_") or filename.endswith("_test.py") or filename == "conftest.py":
+        return True
+    current = parent(rule, node)
+    while current is not None:
+        if m.matches(current, TEST_FUNCTION) or m.matches(current, TEST_CLASS):
+            return True
+        current = parent(rule, current)
+    return False
 
 
 def bound_values(rule: Rule, name: cst.Name) -> Optional[List[Optional[cst.BaseExpression]]]:
@@ -109,9 +132,16 @@ def _call_kind(rule: Rule, call: cst.Call, depth: int) -> Optional[Kind]:
     if name in PANDAS_FRAMES or name.startswith("pandas.read_"):
         return Kind.FRAME
     if name.startswith("numpy.random.") and name.count(".") == 2:
-        if name[len("numpy.random.") :] in NOT_RANDOM_ARRAYS or not call.args:
+        short = name[len("numpy.random.") :]
+        if short in NOT_RANDOM_ARRAYS or not call.args:
             return None
-        return None if _small_shape(call) else Kind.ARRAY
+        if short in RANDOM_ALL_POSITIONAL:
+            return None if _small_shape(call, None) else Kind.ARRAY
+        size = next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == "size"), None)
+        if size is None:
+            return None  # no size: a scalar
+        values = _integers(size)
+        return None if values is not None and _product(values) < SMALL_ELEMENTS else Kind.ARRAY
     if not name.startswith("numpy.") or name.count(".") != 1:
         return None
     short = name[len("numpy.") :]
@@ -119,7 +149,7 @@ def _call_kind(rule: Rule, call: cst.Call, depth: int) -> Optional[Kind]:
         return None
     if short in ("array", "copy") and call.args and m.matches(call.args[0].value, m.List() | m.Tuple()):
         return None  # a literal display: as small as the code
-    if short in SHAPED and _small_shape(call):
+    if short in SHAPED and _small_shape(call, SHAPE_ARGUMENTS[short]):
         return None
     if short not in SHAPED and short not in ("array", "copy", "load", "loadtxt", "genfromtxt", "fromfile", "fromiter"):
         # Element-wise functions and joins: large only when an input is.
@@ -133,29 +163,38 @@ def _call_kind(rule: Rule, call: cst.Call, depth: int) -> Optional[Kind]:
     return Kind.ARRAY
 
 
-def _small_shape(call: cst.Call) -> bool:
-    """Are all positional size arguments small integer constants (`zeros(3)`, `rand(2, 2)`)?"""
+def _small_shape(call: cst.Call, positions: Optional[Tuple[int, ...]]) -> bool:
+    """Are the size arguments (`positions` of the positional ones, all when None, and the
+    `shape`/`num`/`N`/`M` keywords) small integer constants (`zeros(3)`, `full(3, x)`)?
+    An omitted `num` of `linspace` is its default, 50."""
     sizes: List[int] = []
-    for arg in call.args:
-        if arg.keyword is not None:
-            if arg.keyword.value in ("shape", "size", "num", "N", "M"):
-                values = _integers(arg.value)
-                if values is None:
-                    return False
-                sizes.extend(values)
+    positional = [arg for arg in call.args if arg.keyword is None]
+    if any(arg.star for arg in call.args):
+        return False
+    wanted = range(len(positional)) if positions is None else positions
+    for index in wanted:
+        if index >= len(positional):
             continue
-        values = _integers(arg.value)
+        values = _integers(positional[index].value)
         if values is None:
             return False
-        sizes.extend(values)
-        if len(sizes) >= 3:
-            break
-    if not sizes:
-        return False
+        sizes.extend(abs(v) for v in values)
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in ("shape", "num", "N", "M"):
+            values = _integers(arg.value)
+            if values is None:
+                return False
+            sizes.extend(values)
+    if positions is None and sizes:
+        return max(sizes) < SMALL_ELEMENTS  # arange(start, stop, step): at most max(|bounds|)
+    return _product(sizes) < SMALL_ELEMENTS
+
+
+def _product(values: List[int]) -> int:
     total = 1
-    for size in sizes:
-        total *= max(size, 1)
-    return total < SMALL_ELEMENTS
+    for value in values:
+        total *= max(value, 1)
+    return total
 
 
 def _integers(expr: cst.BaseExpression) -> Optional[List[int]]:

@@ -10,6 +10,7 @@ from memlint.rule import Invalid, Rule, Valid
 
 CACHES = frozenset({"functools.lru_cache", "functools.cache"})
 NOT_INSTANCE = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+IMPLICIT_STATIC = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})  # no `self`
 ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
 
 
@@ -27,8 +28,9 @@ class CachedInstanceMethod(Rule):
     tracemalloc, 20 throw-away instances holding 1 MB each, each calling a cached method once:
     20.0 MB still allocated after they go out of scope and a full collection.
 
-    It does not apply to `@staticmethod`/`@classmethod` methods, nor to methods of `Enum`
-    classes (their members live forever anyway).
+    It does not apply to `@staticmethod`/`@classmethod` methods, nor to `__new__`,
+    `__init_subclass__` and `__class_getitem__` (they receive the class, not an instance), nor to
+    methods of `Enum` classes (their members live forever anyway).
 
     ## Example
     ```python
@@ -63,6 +65,7 @@ class CachedInstanceMethod(Rule):
         Valid("import functools\n@functools.lru_cache\ndef f(x):\n    return x", "a module function"),
         Valid("import functools\nclass A:\n    @functools.cached_property\n    def f(self):\n        return 1", "a per-instance cache"),
         Valid("def lru_cache(f):\n    return f\nclass A:\n    @lru_cache\n    def f(self):\n        return 1", "not functools"),
+        Valid("import functools\nclass Path:\n    @functools.lru_cache()\n    def __new__(cls, root):\n        return super().__new__(cls)", "`__new__` gets the class (stdlib importlib/metadata)"),
         Valid("from enum import Enum\nfrom functools import cache\nclass E(str, Enum):\n    A = 'a'\n    @cache\n    def f(self):\n        return 1", "a str Enum"),
     ]
     INVALID = [
@@ -79,7 +82,7 @@ class CachedInstanceMethod(Rule):
             return
         candidates = list(node.decorators)
         klass = self._enclosing_class(node)
-        if klass is None or not (node.params.params or node.params.posonly_params):
+        if klass is None or not (node.params.params or node.params.posonly_params) or node.name.value in IMPLICIT_STATIC:
             return
         names = [qualified_name(self, _callee(d.decorator)) for d in node.decorators if m.matches(_callee(d.decorator), m.Name() | m.Attribute())]
         if any(name in NOT_INSTANCE for name in names):

@@ -7,7 +7,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import binding_sites
-from memlint.analysis.arrays import large_kind
+from memlint.analysis.arrays import in_test_code, large_kind
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.lifetime import deletes, name_reads
 from memlint.analysis.sizes import known_length
@@ -35,8 +35,8 @@ class DeadLargeTemporary(Rule):
     It does not apply, and memlint stays silent, when the value is not known to be large, when
     the name is bound more than once, read after the loop, captured by a nested function, or its
     value is kept elsewhere (returned, stored, aliased: `del` would free nothing), when the
-    function uses `locals()`/`vars()`/`eval`/`exec`, or when the loop has fewer than 100 items
-    stated in the code.
+    function uses `locals()`/`vars()`/`eval`/`exec`, when the loop has fewer than 100 items
+    stated in the code, and in test code (files `test_*.py`, functions `test*`, classes `Test*`).
 
     ## Example
     ```python
@@ -80,6 +80,8 @@ class DeadLargeTemporary(Rule):
         Valid("import numpy as np\ndef f(p):\n    a = np.load(p)\n    m = a.mean()\n    for x in range(3):\n        g(x, m)", "a short loop"),
         Valid("import numpy as np\ndef f(p, xs):\n    a = np.load(p)\n    m = a.mean()\n    a = None\n    for x in xs:\n        g(x, m)", "rebound: bound more than once"),
         Valid("import numpy as np\ndef f(p, xs):\n    a = np.load(p)\n    h = lambda: a\n    for x in xs:\n        g(x)", "captured"),
+        Valid("import numpy as np\ndef f(d, xs):\n    m = np.full(20, d)\n    g(m)\n    for x in xs:\n        h(x)", "20 elements (scipy signal tests)"),
+        Valid("import numpy as np\nclass TestLdl:\n    def check(self, a, xs):\n        eye = np.eye(*a.shape)\n        g(eye)\n        for x in xs:\n            h(x)", "test code (scipy linalg tests)"),
     ]
     INVALID = [
         Invalid("import numpy as np\ndef summarize(path, chunks):\n    raw = np.load(path)\n    mean = raw.mean()\n    for chunk in chunks:\n        process(chunk, mean)"),
@@ -106,7 +108,7 @@ class DeadLargeTemporary(Rule):
         target = cst.ensure_type(assign.targets[0].target, cst.Name)
         name = target.value
         kind = large_kind(self, assign.value)
-        if kind is None:
+        if kind is None or in_test_code(self, assign):
             return
         sites = binding_sites(function, name)
         if sites is None or len(sites) != 1 or deletes(function, name):

@@ -10,13 +10,13 @@ from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
 
 WRITE = m.Call(func=m.Attribute(attr=m.Name("write") | m.Name("write_bytes") | m.Name("write_text")), args=[m.Arg(keyword=None, star="", value=m.Call())])
-BINARY = {"pickle": '"wb"', "marshal": '"wb"', "json": '"w"'}
+BINARY = {"pickle": '"wb"', "json": '"w"'}
 
 
 class DumpsThenWrite(Rule):
     """
     ## What it does
-    Flags `f.write(pickle.dumps(obj))`, the same with `json.dumps` and `marshal.dumps`, and
+    Flags `f.write(pickle.dumps(obj))`, the same with `json.dumps`, and
     `path.write_bytes(pickle.dumps(obj))` / `path.write_text(json.dumps(obj))`, however the
     serializer is imported (`import pickle as pkl`, `from pickle import dumps`, `cPickle`).
 
@@ -25,6 +25,9 @@ class DumpsThenWrite(Rule):
     `dump(obj, f)` writes it to the file in pieces as it goes. Measured on CPython 3.11 with
     tracemalloc, for a list of 2M floats: `f.write(pickle.dumps(data))` +20.5 MB peak against
     +0.1 MB for `pickle.dump(data, f)`; with `json` +41.8 MB against +0.1 MB.
+
+    `marshal.dumps` is not flagged: `marshal.dump` builds the whole payload before writing it
+    too (measured: +19.8 MB either way).
 
     ## Example
     ```python
@@ -49,7 +52,7 @@ class DumpsThenWrite(Rule):
     None known in Ruff or Pylint.
 
     ## References
-    - Python documentation, `pickle.dump`, `json.dump`, `marshal.dump`
+    - Python documentation, `pickle.dump`, `json.dump`
     - seed `004`: pickle's memory footprint
     """
 
@@ -67,6 +70,7 @@ class DumpsThenWrite(Rule):
         Valid("import yaml\nf.write(yaml.dumps(x))", "not a known serializer"),
         Valid("import pickle\nf.write(pickle.loads(x))", "not `dumps`"),
         Valid("import json\nf.write(json.dumps(x).encode())", "encoded first"),
+        Valid("import marshal\nfp.write(marshal.dumps(code))", "marshal.dump builds the whole payload too: no difference (measured)"),
     ]
     INVALID = [
         Invalid(
@@ -80,15 +84,14 @@ class DumpsThenWrite(Rule):
             applicability=Applicability.UNSAFE,
         ),
         Invalid(
-            "import marshal\nfh.write(marshal.dumps(code, 4))",
-            fixed="import marshal\nmarshal.dump(code, fh, 4)",
-            applicability=Applicability.UNSAFE,
-        ),
-        Invalid(
             "import pickle as pkl\nn = f.write(pkl.dumps(obj))",
             note="the number of bytes written is used: no fix",
         ),
         Invalid("from pickle import dumps\nf.write(dumps(obj))", note="a bare `dumps`: no fix"),
+        Invalid(
+            "import json\nimport sys\nsys.stdout.write(json.dumps(report, indent=4))",
+            note="not a plain name: no fix",
+        ),
         Invalid("import pickle\nself.stream.write(pickle.dumps(obj))", note="not a plain name: no fix"),
         Invalid(
             "try:\n    import cPickle as pickle\nexcept ImportError:\n    import pickle\nf.write(pickle.dumps(obj, 2))",
@@ -107,7 +110,7 @@ class DumpsThenWrite(Rule):
             return
         inner = cst.ensure_type(node.args[0].value, cst.Call)
         found = serializer(self, inner.func)
-        if found is None or found[1] != "dumps":
+        if found is None or found[1] != "dumps" or found[0] == "marshal":
             return
         module = found[0]
         writer = cst.ensure_type(node.func, cst.Attribute)

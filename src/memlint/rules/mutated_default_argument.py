@@ -17,19 +17,15 @@ CONSTRUCTORS = frozenset(
         "collections.OrderedDict", "collections.deque", "collections.Counter",
     }
 )
-MUTATING_METHODS = frozenset(
-    {
-        "append", "appendleft", "extend", "extendleft", "insert", "add", "update", "setdefault", "pop",
-        "popleft", "popitem", "clear", "remove", "discard", "sort", "reverse", "rotate",
-        "intersection_update", "difference_update", "symmetric_difference_update", "__setitem__",
-    }
+# Mutations that can make the object bigger (shrinking or reordering ones, such as `pop`,
+# `clear`, `sort`, `heapq.heapify`, cannot make it grow across calls).
+GROWING_METHODS = frozenset(
+    {"append", "appendleft", "extend", "extendleft", "insert", "add", "update", "setdefault", "__setitem__", "symmetric_difference_update"}
 )
-MUTATING_FUNCTIONS = frozenset(
-    {
-        "heapq.heappush", "heapq.heappop", "heapq.heapify", "heapq.heappushpop", "heapq.heapreplace",
-        "bisect.insort", "bisect.insort_left", "bisect.insort_right", "random.shuffle",
-    }
-)
+GROWING_FUNCTIONS = frozenset({"heapq.heappush", "bisect.insort", "bisect.insort_left", "bisect.insort_right"})
+GROWING_AUGMENTED = m.AddAssign() | m.BitOrAssign() | m.MultiplyAssign() | m.BitXorAssign()
+CONSTANT_KEY = m.Integer() | m.SimpleString() | m.UnaryOperation(expression=m.Integer()) | m.Name("None") | m.Name("True") | m.Name("False")
+LIST_LIKE = m.List() | m.Call(func=m.Name("list") | m.Name("bytearray") | m.Attribute(attr=m.Name("deque")) | m.Name("deque"))
 DOCSTRING = m.SimpleStatementLine(body=[m.Expr(m.SimpleString() | m.ConcatenatedString())])
 
 
@@ -37,9 +33,9 @@ class MutatedDefaultArgument(Rule):
     """
     ## What it does
     Flags a mutable default (`[]`, `{}`, `set()`, `list()`, `dict()`, `collections.deque()`, ...)
-    that the function itself mutates: a mutating method (`.append()`, `.update()`, `.pop()`, ...),
-    item assignment or deletion, augmented assignment, or passing it to a known mutator
-    (`heapq.heappush`, `bisect.insort`, `random.shuffle`).
+    that the function itself adds to: a growing method (`.append()`, `.update()`,
+    `.setdefault()`, ...), `+=`/`|=`, an item assignment on a dict with a key that is not a
+    constant, or passing it to a known growing function (`heapq.heappush`, `bisect.insort`).
 
     ## Why is this bad?
     A default is evaluated once, when the `def` runs, and shared by every call that omits the
@@ -48,7 +44,9 @@ class MutatedDefaultArgument(Rule):
     item to a `bucket=[]` default leave 10.7 MB allocated after the calls return.
 
     A mutable default that the function never mutates is harmless for memory and left to other
-    linters; so is a parameter the function rebinds before using (`items = list(items)`).
+    linters; so is one it only shrinks, reorders or overwrites in place (`.pop()`, `.sort()`,
+    the counter cell `n=[0]` with `n[0] += 1`, `d["last"] = x`), and a parameter the function
+    rebinds before using (`items = list(items)`).
 
     ## Example
     ```python
@@ -97,6 +95,10 @@ class MutatedDefaultArgument(Rule):
         Valid("def f(x, items=()):\n    return items + (x,)", "a tuple is immutable"),
         Valid("def f(x, items=[]):\n    other = []\n    other.append(x)\n    return items", "another list is mutated"),
         Valid("def set():\n    return 1\ndef f(x, s=set()):\n    s.add(x)", "not the builtin set"),
+        Valid("def spam(state=[0]):\n    i = state[0]\n    state[0] = i + 1\n    return i", "a counter cell: a list item overwritten, never grown (stdlib test_iter.py)"),
+        Valid("def reader(lnum=[1]):\n    try:\n        return lnum[0]\n    finally:\n        lnum[0] += 1", "a counter cell (stdlib cgitb.py)"),
+        Valid("def f(x, last={}):\n    last['value'] = x", "a constant key: at most one entry"),
+        Valid("def f(stack=[]):\n    while stack:\n        stack.pop()", "only shrinks"),
     ]
     INVALID = [
         Invalid(
@@ -107,6 +109,7 @@ class MutatedDefaultArgument(Rule):
         Invalid(
             "def f(k, v, cache={}):\n    # remember\n    cache[k] = v",
             fixed="def f(k, v, cache=None):\n    if cache is None:\n        cache = {}\n    # remember\n    cache[k] = v",
+            note="an item assignment with a variable key on a dict",
             applicability=Applicability.UNSAFE,
         ),
         Invalid(
@@ -123,8 +126,8 @@ class MutatedDefaultArgument(Rule):
             note="mutated by a nested function",
         ),
         Invalid(
-            "def f(a=[], b={}):\n    a.append(1)\n    del b[0]",
-            fixed="def f(a=None, b=None):\n    if b is None:\n        b = {}\n    if a is None:\n        a = []\n    a.append(1)\n    del b[0]",
+            "def f(a=[], b={}):\n    a.append(1)\n    b.update(a=1)",
+            fixed="def f(a=None, b=None):\n    if b is None:\n        b = {}\n    if a is None:\n        a = []\n    a.append(1)\n    b.update(a=1)",
             applicability=Applicability.UNSAFE,
             count=2,
         ),
@@ -141,7 +144,7 @@ class MutatedDefaultArgument(Rule):
                 augmented.update(id(n) for n in m.findall(deleted, m.Name(name)))
             if sites is None or sum(1 for site in sites if id(site) not in augmented) != 1:
                 continue  # rebound (or global/nonlocal): the default may not be what is mutated
-            if self._mutates(node.body, name):
+            if self._grows(node.body, name, param.default):
                 self.report(param, fix=self._fix(node, param), param=name, function=node.name.value)
 
     def _mutable(self, default: cst.BaseExpression) -> bool:
@@ -151,16 +154,25 @@ class MutatedDefaultArgument(Rule):
             return qualified_name(self, cst.ensure_type(default, cst.Call).func) in CONSTRUCTORS
         return False
 
-    def _mutates(self, body: cst.CSTNode, name: str) -> bool:
+    def _grows(self, body: cst.CSTNode, name: str, default: cst.BaseExpression) -> bool:
+        """Does the body add to the object: a growing method, `+=`/`|=`, a growing function
+        (`heapq.heappush`), or (for a dict or set) an item assignment with a key that is not a
+        constant? Assigning to an item of a list (`n[0] += 1`, a counter cell) cannot grow it."""
         receiver = m.Name(name)
-        method = m.Call(func=m.Attribute(value=receiver, attr=m.Name(m.MatchIfTrue(lambda a: a in MUTATING_METHODS))))
-        item = m.AssignTarget(target=m.Subscript(value=receiver)) | m.Del(target=m.Subscript(value=receiver))
-        augmented = m.AugAssign(target=receiver | m.Subscript(value=receiver))
-        if m.findall(body, method | item | augmented):
+        method = m.Call(func=m.Attribute(value=receiver, attr=m.Name(m.MatchIfTrue(lambda a: a in GROWING_METHODS))))
+        augmented = m.AugAssign(target=receiver, operator=GROWING_AUGMENTED)
+        if m.findall(body, method | augmented):
             return True
+        if not m.matches(default, LIST_LIKE):
+            item = m.AssignTarget(target=m.Subscript(value=receiver)) | m.AugAssign(target=m.Subscript(value=receiver))
+            for found in m.findall(body, item):
+                subscript = cst.ensure_type(getattr(found, "target"), cst.Subscript)
+                keys = [element.slice for element in subscript.slice]
+                if not all(m.matches(key, m.Index(value=CONSTANT_KEY)) for key in keys):
+                    return True
         for call in m.findall(body, m.Call(args=[m.Arg(value=receiver, keyword=None), m.ZeroOrMore()])):
             func = cst.ensure_type(call, cst.Call).func
-            if m.matches(func, m.Name() | m.Attribute()) and qualified_name(self, func) in MUTATING_FUNCTIONS:
+            if m.matches(func, m.Name() | m.Attribute()) and qualified_name(self, func) in GROWING_FUNCTIONS:
                 return True
         return False
 

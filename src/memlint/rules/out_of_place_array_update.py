@@ -6,7 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
-from memlint.analysis.arrays import large_kind
+from memlint.analysis.arrays import in_test_code, large_kind
 from memlint.analysis.accumulators import Kind, binding_values
 from memlint.analysis.lifetime import reads_name
 from memlint.analysis.loops import LoopDepthRule, enclosing_loop, parent, runs_at_most_once
@@ -46,8 +46,8 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
 
     It does not apply, and memlint stays silent, when `a` is not known to be a large array
     (bound only to numpy constructors, loaders, copies or arithmetic on them), when the chain
-    does not start from `a` (`a = b * a`), for `@` (no in-place matrix product), or when the loop
-    runs at most once.
+    does not start from `a` (`a = b * a`), for `@` (no in-place matrix product), when the loop
+    runs at most once, and in test code (files `test_*.py`, functions `test*`, classes `Test*`).
 
     ## Example
     ```python
@@ -93,6 +93,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
         Valid("import numpy as np\na = np.zeros(n)\na = a * 2 + 1", "not in a loop"),
         Valid("import numpy as np\na = np.zeros(4)\nfor s in steps:\n    a = a + s", "a small constant shape"),
         Valid("import numpy as np\nfor s in steps:\n    a = np.zeros(n)\n    a = s + a", "does not start from `a`"),
+        Valid("import numpy as np\nclass TestDecay:\n    def check(self, n):\n        a = np.zeros(n)\n        for s in steps:\n            a = a * 2", "test code"),
     ]
     INVALID = [
         Invalid(
@@ -135,7 +136,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
         if steps is None:
             return
         loop = enclosing_loop(self, node)
-        if loop is None or runs_at_most_once(loop, lambda e: known_length(self, e)):
+        if loop is None or runs_at_most_once(loop, lambda e: known_length(self, e)) or in_test_code(self, node):
             return
         values = binding_values(self, target, loop)
         if not values or any(v is None or large_kind(self, v) is not Kind.ARRAY for v in values):

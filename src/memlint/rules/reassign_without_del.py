@@ -5,8 +5,9 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import reads_target
-from memlint.analysis.arrays import large_kind
-from memlint.analysis.lifetime import definitely_bound, deletes
+from memlint.analysis.arrays import in_test_code, large_kind
+from memlint.analysis.escapes import value_escapes
+from memlint.analysis.lifetime import definitely_bound, deletes, name_reads
 from memlint.analysis.loops import LoopDepthRule, enclosing_loop, parent, runs_at_most_once
 from memlint.analysis.sizes import known_length
 from memlint.findings import Applicability
@@ -31,7 +32,9 @@ class ReassignWithoutDel(LoopDepthRule):
     It does not apply, and memlint stays silent, when the new value reads the old one
     (`a = a * 2`: the old array is needed to compute the new one; see MEM402), when the value is
     not known to be a large array (`np.zeros(3)`, a call memlint cannot see into, a view such as
-    `np.asarray(x)`), when the loop runs at most once, or when the loop already deletes the name.
+    `np.asarray(x)`), when the loop runs at most once, when the loop already deletes the name,
+    when the array is also kept elsewhere (stored, appended, aliased: `del` would free nothing),
+    and in test code (files `test_*.py`, functions `test*`, classes `Test*`: small data by design).
 
     ## Example
     ```python
@@ -79,6 +82,12 @@ class ReassignWithoutDel(LoopDepthRule):
         Valid("import numpy as np\na = np.zeros(n)\nb = np.ones(n)", "not in a loop"),
         Valid("def zeros(n):\n    return [0] * n\nfor p in ps:\n    a = zeros(n)", "not numpy's zeros"),
         Valid("import numpy as np\nfor x in xs:\n    a = np.array([1, 2, 3])", "a literal display: small"),
+        Valid(
+            "import numpy as np\nfor n in sizes:\n    new = np.repeat(np.arange(n), k)\n    coords = (new,) + coords",
+            "kept in a tuple: `del` frees nothing (scipy sparse/_coo.py)",
+        ),
+        Valid("import numpy as np\ndef test_sizes():\n    for n in [16, 64]:\n        x = np.arange(n) * 2\n        check(x)", "test code (scipy fftpack tests)"),
+        Valid("import numpy as np\nfor k in ks:\n    m = np.full(20, k)\n    use(m)", "20 elements: `full`'s size is its first argument"),
     ]
     INVALID = [
         Invalid(
@@ -141,13 +150,20 @@ class ReassignWithoutDel(LoopDepthRule):
         loop = enclosing_loop(self, node)
         if loop is None or not loop.is_statement or runs_at_most_once(loop, lambda e: known_length(self, e)):
             return
-        if deletes(getattr(loop.node, "body"), target.value):
+        if deletes(getattr(loop.node, "body"), target.value) or in_test_code(self, node):
             return
+        if any(self._kept(read) for read in name_reads(loop.node, target.value)):
+            return  # the array is also kept elsewhere: `del` would free nothing
         line = parent(self, node)
         fix = None
         if m.matches(line, m.SimpleStatementLine(body=[m.Assign()])) and definitely_bound(self, target.value, line):
             fix = self._fix(cst.ensure_type(line, cst.SimpleStatementLine), target.value)
         self.report(node, fix=fix, name=target.value, kind=kind.value)
+
+    def _kept(self, read: cst.Name) -> bool:
+        """Is the array kept by something other than the name (stored, aliased, put in a display
+        that outlives the expression, as in `(new,) + coords`)?"""
+        return value_escapes(self, read) or m.matches(parent(self, read), m.Element() | m.DictElement())
 
     def _fix(self, line: cst.SimpleStatementLine, name: str):  # type: ignore[no-untyped-def]
         delete = cst.SimpleStatementLine(body=[cst.Del(target=cst.Name(name))], leading_lines=line.leading_lines)

@@ -60,7 +60,7 @@ class StoredException(Rule):
 
     code = "MEM604"
     name = "stored-exception"
-    message = "{what} is kept {where}: its traceback keeps every frame's local variables alive"
+    message = "{what} is {where}: its traceback keeps every frame's local variables alive"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
@@ -101,4 +101,4 @@ class StoredException(Rule):
         for expr, what in candidates:
             where = storage(self, expr)
             if where is not None:
-                self.report(expr, what=what, where=where)
+                self.report(expr, what=what, where=where if where in ("returned", "yielded") else f"kept {where}")

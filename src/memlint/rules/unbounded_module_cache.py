@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, FrozenSet, List, Optional, Set
 
 import libcst as cst
 import libcst.matchers as m
@@ -19,15 +19,22 @@ REMOVING = frozenset({"pop", "popitem", "clear", "remove", "discard", "popleft",
 HARMLESS_CALLS = frozenset(
     {"len", "sorted", "list", "tuple", "set", "iter", "any", "all", "sum", "min", "max", "repr", "str", "bool", "enumerate", "dict", "frozenset", "print"}
 )
+LOOKING_UP = frozenset({"get", "__contains__", "__getitem__"})
+ADD = frozenset({"add"})
+LOOKUP = frozenset({"lookup"})
+READ: FrozenSet[str] = frozenset()
+ESCAPE = frozenset({"escape"})
+CONSTANT_KEY = m.Index(value=m.SimpleString() | m.Integer() | m.Name("None"))
 UNBOUNDED = m.Arg(value=m.Name("None"), keyword=None) | m.Arg(value=m.Name("None"), keyword=m.Name("maxsize"))
 
 
 class UnboundedModuleCache(Rule):
     """
     ## What it does
-    Flags a module-level dict, list or set that functions add to (`CACHE[key] = value`,
-    `SEEN.add(x)`, `LOG.append(x)`) while no code in the module ever removes from it, clears it or
-    rebinds it; and `@functools.cache` / `@lru_cache(maxsize=None)` on a module-level function
+    Flags a module-level dict, list or set used as a cache: a function looks it up
+    (`key in CACHE`, `CACHE.get(key)`, `CACHE[key]`) and adds to it (`CACHE[key] = value`,
+    `SEEN.add(x)`), while no code in the module ever removes from it, clears it or rebinds it;
+    and `@functools.cache` / `@lru_cache(maxsize=None)` on a module-level function
     that takes arguments.
 
     ## Why is this bad?
@@ -39,8 +46,10 @@ class UnboundedModuleCache(Rule):
     with `maxsize=1024` it keeps 0.3 MB.
 
     It does not apply, and memlint stays silent, when the container is filled only at module
-    level (bounded by the code), when some code pops, deletes, clears or rebinds it, or when it
-    is passed to other code (which may clear it).
+    level or by a function the module calls only at import time (bounded by the code), when
+    its keys are constants, when it is a registry (added to by one function, read by
+    others: `register(name, cls)`), when some code pops, deletes, clears or rebinds it, or when
+    it is passed to other code (which may clear it).
 
     ## Example
     ```python
@@ -82,15 +91,19 @@ class UnboundedModuleCache(Rule):
         Valid("_log = []\ndef f(x):\n    _log.append(x)\ndef drain():\n    while _log:\n        _log.pop()", "drained"),
         Valid("cache = {}\ndef f(k):\n    cache = {}\n    cache[k] = 1", "a local of the same name"),
         Valid("_items = []\ndef f(x):\n    _items.append(x)\nregister(_items)", "passed to other code"),
+        Valid("hasjrel = []\ndef jrel_op(name, op):\n    hasjrel.append(op)\njrel_op('JUMP', 1)", "no lookup: a table filled at import (stdlib opcode.py)"),
+        Valid("_fit = {}\ndef fit(x):\n    if _fit.get('t') is None:\n        _fit['t'] = x\n    return _fit['t']", "constant keys: a fixed set of entries (scipy _fitpack_impl.py)"),
+        Valid("DATA = {}\ndef _add(name, v):\n    assert name not in DATA\n    DATA[name] = v\n_add('a', 1)\n_add('b', 2)", "filled by calls at import time only (scipy test_qhull.py)"),
+        Valid("ALIASES = {}\ndef add_alias(alias, name):\n    ALIASES[alias] = name\ndef lookup(alias):\n    return ALIASES.get(alias)", "a registry: added to and read by different functions (stdlib email/charset.py)"),
     ]
     INVALID = [
         Invalid("_results = {}\ndef lookup(key):\n    if key not in _results:\n        _results[key] = fetch(key)\n    return _results[key]"),
-        Invalid("SEEN = set()\ndef visit(node):\n    SEEN.add(node)"),
+        Invalid("SEEN = set()\ndef visit(node):\n    if node not in SEEN:\n        SEEN.add(node)"),
         Invalid("import functools\n@functools.lru_cache(maxsize=None)\ndef parse(text):\n    return text.split()"),
         Invalid("from functools import cache\n@cache\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)"),
         Invalid("import collections\nHITS = collections.defaultdict(int)\nclass H:\n    def hit(self, key):\n        HITS[key] += 1"),
         Invalid("from functools import lru_cache\n@lru_cache(None)\ndef g(a, b):\n    return a + b"),
-        Invalid("history = []\ndef record(event):\n    history.append(event)\n    return len(history)"),
+        Invalid("memo = {}\ndef fib(n):\n    if n < 2:\n        return n\n    memo.setdefault(n, fib(n - 1) + fib(n - 2))\n    return memo[n]"),
     ]
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -144,45 +157,76 @@ class UnboundedModuleCache(Rule):
         return qualified_name(self, call.func) in CONSTRUCTORS
 
     def _verdict(self, target: cst.Name, occurrences: List[cst.Name]) -> Optional[str]:
-        added = False
+        """"grows" when some function both looks the container up and adds to it (a cache), and
+        nothing removes from it, rebinds it or hands it to other code."""
+        adders: Set[int] = set()
+        lookups: Set[int] = set()
+        functions: Dict[int, cst.CSTNode] = {}
         for occurrence in occurrences:
             if qualified_name(self, occurrence) != target.value:
                 continue  # a local of the same name
-            use = self._use(occurrence)
-            if use == "escape":
+            uses = self._uses(occurrence)
+            if "escape" in uses:
                 return None
-            if use == "add" and enclosing_function(self, occurrence) is not None:
-                added = True
-        return "grows" if added else None
+            function = enclosing_function(self, occurrence)
+            if function is None:
+                continue
+            functions[id(function)] = function
+            if "add" in uses:
+                adders.add(id(function))
+            if "lookup" in uses:
+                lookups.add(id(function))
+        caches = [functions[key] for key in adders & lookups]
+        if not caches or all(self._runs_at_import_only(function) for function in caches):
+            return None
+        return "grows"
 
-    def _use(self, name: cst.Name) -> str:
+    def _runs_at_import_only(self, function: cst.CSTNode) -> bool:
+        """A module-level `def` that the module calls, only from module-level code: a table
+        filled once at import (scipy's test data loaders)."""
+        if not m.matches(function, m.FunctionDef()) or enclosing_function(self, function) is not None:
+            return False
+        name = cst.ensure_type(function, cst.FunctionDef).name.value
+        calls = m.findall(self.context.module, m.Call(func=m.Name(name)))
+        return bool(calls) and all(enclosing_function(self, call) is None for call in calls)
+
+    def _uses(self, name: cst.Name) -> FrozenSet[str]:
         outer = parent(self, name)
         if m.matches(outer, m.Attribute()) and cst.ensure_type(outer, cst.Attribute).value is name:
             method = cst.ensure_type(outer, cst.Attribute).attr.value
             call = parent(self, outer)
             if m.matches(call, m.Call()) and cst.ensure_type(call, cst.Call).func is outer:
                 if method in REMOVING:
-                    return "escape"
-                return "add" if method in ADDING else "read"
-            return "read"
+                    return ESCAPE
+                if method == "setdefault":
+                    return frozenset({"add", "lookup"})
+                if method in ADDING:
+                    return ADD
+                return LOOKUP if method in LOOKING_UP else READ
+            return READ
         if m.matches(outer, m.Subscript()) and cst.ensure_type(outer, cst.Subscript).value is name:
             holder = parent(self, outer)
             if m.matches(holder, m.Del()) or m.matches(parent(self, holder), m.Del()):
-                return "escape"
-            if m.matches(holder, m.AssignTarget()) or (m.matches(holder, m.AugAssign()) and getattr(holder, "target") is outer):
-                return "add"
-            return "read"
+                return ESCAPE
+            if m.matches(holder, m.AssignTarget()):
+                keys = [element.slice for element in cst.ensure_type(outer, cst.Subscript).slice]
+                return READ if all(m.matches(key, CONSTANT_KEY) for key in keys) else ADD
+            if m.matches(holder, m.AugAssign()) and getattr(holder, "target") is outer:
+                return frozenset({"add", "lookup"})
+            return LOOKUP
         if m.matches(outer, m.NameItem()):
-            return "read"  # `global NAME`; a rebinding shows up as its own occurrence
-        if m.matches(outer, m.Comparison() | m.ComparisonTarget() | m.For() | m.CompFor() | m.UnaryOperation()):
-            return "read"
+            return READ  # `global NAME`; a rebinding shows up as its own occurrence
+        if m.matches(outer, m.ComparisonTarget()):
+            return LOOKUP
+        if m.matches(outer, m.Comparison() | m.For() | m.CompFor() | m.UnaryOperation()):
+            return READ
         if m.matches(outer, m.Arg()):
             call = parent(self, outer)
             if m.matches(call, m.Call(func=m.Name(m.MatchIfTrue(lambda n: n in HARMLESS_CALLS)))):
-                return "read"
+                return READ
         if m.matches(outer, m.If() | m.While() | m.BooleanOperation()):
-            return "read"
-        return "escape"
+            return READ
+        return ESCAPE
 
 
 class _Occurrences(cst.CSTVisitor):
