@@ -3,23 +3,22 @@
 Two moments matter when a definition is moved (hoisted) somewhere else:
 - *definition time*: decorators, defaults, annotations, class bases and keywords are evaluated
   where the statement runs (`definition_time_names`, syntactic);
-- *run time*: the body reads free names when it runs (`captures`, through LibCST's
-  `ScopeProvider`): a name bound in an enclosing function becomes a closure cell, a global or
-  builtin is looked up when called.
+- *run time*: the body reads free names when it runs (`captures`, through the cheap per-file
+  scope index of analysis/scopes.py): a name bound in an enclosing function becomes a closure
+  cell, a global or builtin is looked up when called.
 
-`captures` needs `ScopeProvider` in the rule's METADATA_DEPENDENCIES.
+Neither needs LibCST metadata declared.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, List, Optional, Set, Union
+from typing import FrozenSet, List, Set, Union
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ScopeProvider
-from libcst.metadata.scope_provider import Assignment, ComprehensionScope, FunctionScope, GlobalScope, Scope
 
+from memlint.analysis.scopes import COMPREHENSIONS, FUNCTIONS, ScopeIndex, scope_index
 from memlint.rule import Rule
 
 Definition = Union[cst.FunctionDef, cst.ClassDef, cst.Lambda]
@@ -50,26 +49,25 @@ class Captures:
 
 def captures(rule: Rule, definition: Definition) -> Captures:
     """The free names of `definition`'s body (its decorators, defaults etc. are not looked at)."""
+    index = scope_index(rule)
     names: Set[str] = set()
     from_functions: Set[str] = set()
     unresolved: Set[str] = set()
     body = definition.body
     for name in _names_in(body):
-        scope = rule.get_metadata(ScopeProvider, name, None)
-        if scope is None:
-            continue
-        for access in scope.accesses[name.value]:
-            if access.node is not name:
-                continue
-            referents = access.referents
-            outside = [r for r in referents if not _scope_inside(r.scope, definition)]
-            if referents and len(outside) < len(referents):
-                continue  # bound inside the definition (at least on one path): local
+        if not index.is_access(name):
+            continue  # a binding, not a read
+        scope = index.binding_scope(name, name.value)
+        if isinstance(scope, str):
             names.add(name.value)
-            if not referents:
-                unresolved.add(name.value)
-            if any(isinstance(r, Assignment) and _is_function_scope(r.scope) for r in outside):
-                from_functions.add(name.value)
+            if scope != "builtin":
+                unresolved.add(name.value)  # nothing binds it, or a star import may
+            continue
+        if _scope_inside(index, scope, definition):
+            continue  # bound inside the definition: local
+        names.add(name.value)
+        if isinstance(scope, FUNCTIONS + COMPREHENSIONS):
+            from_functions.add(name.value)
     declared: Set[str] = set()
     for statement in m.findall(body, m.Nonlocal() | m.Global()):
         for item in getattr(statement, "names"):
@@ -140,19 +138,9 @@ class _NameCollector(cst.CSTVisitor):
         return True
 
 
-def _scope_inside(scope: Optional[Scope], definition: Definition) -> bool:
-    while scope is not None and not isinstance(scope, GlobalScope):
-        if getattr(scope, "node", None) is definition:
-            return True
-        parent = scope.parent
-        if parent is scope:
-            break
-        scope = parent
-    return False
-
-
-def _is_function_scope(scope: Optional[Scope]) -> bool:
-    return isinstance(scope, (FunctionScope, ComprehensionScope))
+def _scope_inside(index: ScopeIndex, scope: cst.CSTNode, definition: Definition) -> bool:
+    """Is `scope` the definition's own scope or one nested in it?"""
+    return scope is definition or any(ancestor is definition for ancestor in index.ancestors(scope))
 
 
 MUTABLE_DEFAULT = m.List() | m.Dict() | m.Set() | m.ListComp() | m.DictComp() | m.SetComp() | m.Call()

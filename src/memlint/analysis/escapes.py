@@ -7,8 +7,8 @@ or comprehension. Calling it, reading an attribute or item of it, doing arithmet
 iterating it, or passing it as an argument to a call that is not a storing method do not count.
 Views (`x[1:]`, `x.T`, `x.reshape(...)`) escape when the view does.
 
-Needs `ParentNodeProvider` in the rule's METADATA_DEPENDENCIES (`result_escapes` also
-`ScopeProvider`).
+Needs `ParentNodeProvider` in the rule's METADATA_DEPENDENCIES; names are resolved with the
+cheap per-file scope index (analysis/scopes.py).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import FrozenSet
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from memlint.analysis.loops import is_inside, parent
+from memlint.analysis.scopes import full_name, scope_index
 from memlint.rule import Rule
 
 STORING_METHODS: FrozenSet[str] = frozenset(
@@ -109,12 +109,17 @@ def _stored_by(rule: Rule, call: cst.Call) -> bool:
 
 def _module_function(rule: Rule, func: cst.BaseExpression) -> bool:
     """Is `func` a function reached through an imported module (`np.add`, `operator.add`)?
-
-    Only answered when the rule declares `QualifiedNameProvider`; otherwise False."""
-    if QualifiedNameProvider not in rule.get_inherited_dependencies():
+    (Every binding of the name it starts from is an import.)"""
+    dotted = full_name(func)
+    if dotted is None:
         return False
-    names = rule.get_metadata(QualifiedNameProvider, func, frozenset())
-    return bool(names) and all(name.source is QualifiedNameSource.IMPORT for name in names)
+    index = scope_index(rule)
+    root = dotted.split(".", 1)[0]
+    scope = index.binding_scope(func, root)
+    if isinstance(scope, str):
+        return False
+    imported = index.bindings(scope).names.get(root, [])
+    return bool(imported) and None not in imported and bool(index.assignments(scope, root))
 
 
 def _is_target(rule: Rule, node: cst.CSTNode) -> bool:
@@ -140,18 +145,17 @@ def result_escapes(rule: Rule, value: cst.BaseExpression, region: cst.CSTNode) -
     """Does the object `value` produces outlive its use inside `region` (typically a loop)?
 
     When `value` is bound by `name = value`, every read of `name` inside `region` is checked
-    with `value_escapes`; otherwise `value` itself is. Needs `ScopeProvider` too.
+    with `value_escapes`; otherwise `value` itself is.
     """
     holder = parent(rule, value)
     if not m.matches(holder, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
         return value_escapes(rule, value)
     assign = cst.ensure_type(holder, cst.Assign)
     target = cst.ensure_type(assign.targets[0].target, cst.Name)
-    scope = rule.get_metadata(ScopeProvider, target, None)
-    if scope is None:
-        return True
-    for access in scope.accesses[target.value]:
-        if is_inside(rule, access.node, region) and value_escapes(rule, access.node):
+    index = scope_index(rule)
+    scope = index.scopes(target)[0]
+    for read in index.accesses(scope).get(target.value, ()):
+        if is_inside(rule, read, region) and value_escapes(rule, read):
             return True
     return False
 

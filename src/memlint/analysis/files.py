@@ -7,20 +7,20 @@ reading them lazily changes interactive behaviour). `NOT_FILE`: `self`/`cls`, `s
 instance of a class or a call of a function defined in this module, or any receiver when this
 module itself defines a method of that name. `UNKNOWN`: anything else (a parameter, an attribute).
 
-Needs `QualifiedNameProvider`, `ScopeProvider` and `ParentNodeProvider` in the rule's
-METADATA_DEPENDENCIES.
+Names are resolved with the cheap per-file scope index (analysis/scopes.py): no LibCST
+metadata needs declaring.
 """
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Dict, FrozenSet
+from typing import Dict, FrozenSet, Optional, Set
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import QualifiedNameProvider, QualifiedNameSource
 
 from memlint.analysis.names import qualified_name
+from memlint.analysis.scopes import full_name, scope_index
 from memlint.analysis.usage import single_binding
 from memlint.rule import Rule
 
@@ -82,12 +82,35 @@ def _kind(rule: Rule, expr: cst.BaseExpression, depth: int) -> FileKind:
 def _call_kind(rule: Rule, call: cst.Call) -> FileKind:
     if m.matches(call.func, m.Name("super")):
         return FileKind.NOT_FILE
-    names = rule.get_metadata(QualifiedNameProvider, call.func, frozenset())
-    if len(names) != 1:
+    names = _callee_names(rule, call.func)
+    if names is None or len(names) != 1:
         return FileKind.UNKNOWN
     qualified = next(iter(names))
-    if qualified.name in FILE_OPENERS:
+    if qualified in FILE_OPENERS:
         return FileKind.PROVEN
-    if qualified.source is QualifiedNameSource.LOCAL:
+    if qualified == LOCAL:
         return FileKind.NOT_FILE  # a class or function of this module: its own type
     return FileKind.UNKNOWN
+
+
+LOCAL = "<local>"
+
+
+def _callee_names(rule: Rule, func: cst.BaseExpression) -> Optional[Set[str]]:
+    """What `func` may be, like LibCST's qualified names: import or builtin names, or LOCAL for
+    a name bound here; None when nothing (or a star import) binds it."""
+    dotted = full_name(func)
+    if dotted is None:
+        return None
+    root, _, rest = dotted.partition(".")
+    suffix = f".{rest}" if rest else ""
+    index = scope_index(rule)
+    scope = index.binding_scope(func, root)
+    if scope == "builtin":
+        return {f"builtins.{dotted}"}
+    if isinstance(scope, str):
+        return None
+    imported = index.bindings(scope).names.get(root, [])
+    if not index.assignments(scope, root):
+        return None  # declared global or nonlocal but bound nowhere we see
+    return {LOCAL if name is None else f"{name}{suffix}" for name in imported}

@@ -4,7 +4,7 @@
 `csv.DictReader`, `os.scandir`/`os.walk`, `itertools.*` (however imported) and generator
 expressions, and says whether iterating one lazily instead of from a list could be observed.
 
-Needs `QualifiedNameProvider` in the rule's METADATA_DEPENDENCIES.
+Names are resolved with the cheap scope index (analysis/scopes.py): nothing to declare.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from typing import Iterable, Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import BuiltinAssignment, ImportAssignment, ScopeProvider
 
+from memlint.analysis.scopes import scope_index
 from memlint.rule import Rule
 
 _EMPTY_MODULE = cst.Module([])
@@ -55,40 +55,30 @@ def drops_comments(original: cst.CSTNode, replacement: cst.CSTNode) -> bool:
 
 
 def builtin_visible(rule: Rule, node: cst.CSTNode, name: str) -> bool:
-    """Does `name` at `node` mean the builtin (no assignment or import shadows it)?
-
-    Needs `ScopeProvider` in the rule's METADATA_DEPENDENCIES.
-    """
-    scope = rule.get_metadata(ScopeProvider, node, None)
-    if scope is None:
-        return False
-    assignments = list(scope[name])
-    return bool(assignments) and all(isinstance(a, BuiltinAssignment) for a in assignments)
+    """Does `name` at `node` mean the builtin (no assignment or import shadows it, and no star
+    import may)? Uses the cheap scope index (analysis/scopes.py)."""
+    return scope_index(rule).binding_scope(node, name) == "builtin"
 
 
 def visible_import(rule: Rule, node: cst.CSTNode, qualified: str) -> Optional[str]:
     """How to spell the module-level import `qualified` (a module like "itertools", or a
     function like "itertools.islice") at `node`: "itertools.islice", "it.islice" or "islice";
     None when the module does not import it or a local name shadows the import here.
-
-    Needs `ScopeProvider` in the rule's METADATA_DEPENDENCIES.
+    Uses the cheap scope index (analysis/scopes.py).
     """
-    scope = rule.get_metadata(ScopeProvider, node, None)
-    if scope is None:
-        return None
-    module_scope = scope.globals
+    index = scope_index(rule)
+    module_scope = index.module
+    bindings = index.bindings(module_scope)
     module, _, attribute = qualified.rpartition(".")
     spellings = []
-    for assignment in module_scope.assignments:
-        if not isinstance(assignment, ImportAssignment):
-            continue
-        names = {q.name for q in module_scope.get_qualified_names_for(assignment.name)}
-        if names == {qualified}:
-            spellings.append((0, assignment.name, assignment))
-        elif module and names == {module}:
-            spellings.append((1, f"{assignment.name}.{attribute}", assignment))
-    for _, spelled, assignment in sorted(spellings, key=lambda item: (item[0], item[1])):
-        visible = list(scope[assignment.name])
-        if len(visible) == 1 and visible[0] is assignment:
+    for name, imported in bindings.names.items():
+        if len(imported) != 1 or len(index.assignments(module_scope, name)) != 1:
+            continue  # bound more than once (or deleted): not one import
+        if imported[0] == qualified:
+            spellings.append((0, name, name))
+        elif module and imported[0] == module:
+            spellings.append((1, f"{name}.{attribute}", name))
+    for _, spelled, name in sorted(spellings):
+        if index.binding_scope(node, name) is module_scope:
             return spelled  # the function imported by name first, then through its module
     return None

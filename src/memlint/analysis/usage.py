@@ -5,19 +5,19 @@ These answer the "is the copy needed?" questions of the materialization rules: a
 to be looped over is waste, unless the loop body changes the thing the list was copied from, or
 the list is used again.
 
-Functions taking a `rule` need `ScopeProvider` and `ParentNodeProvider` in its
-METADATA_DEPENDENCIES; the purely syntactic ones need nothing.
+Functions taking a `rule` use the cheap per-file scope index (analysis/scopes.py) and need no
+LibCST metadata declared; the purely syntactic ones need nothing either.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, Iterable, Optional, Set
+from typing import FrozenSet, Iterable, List, Optional, Set
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import Assignment, FunctionScope, ParentNodeProvider, ScopeProvider
 
+from memlint.analysis.scopes import FUNCTIONS, ScopeIndex, scope_index
 from memlint.rule import Rule
 
 # Functions that never mutate an argument (spelled as bare names; shadowing them with a mutating
@@ -141,6 +141,34 @@ class _MutationFinder(cst.CSTVisitor):
 
 
 @dataclass(frozen=True)
+class Reference:
+    """One read of a binding (the shape of LibCST's `Access` that callers use)."""
+
+    node: cst.Name
+
+
+class Assignment:
+    """One binding site of a name (the part of LibCST's `Assignment` that callers use): its
+    `node` (the target Name or the Param), the `scope` node that binds it, and its
+    `references`, computed on first use."""
+
+    def __init__(self, index: ScopeIndex, name: str, node: cst.CSTNode, scope: cst.CSTNode) -> None:
+        self._index = index
+        self.name = name
+        self.node = node
+        self.scope = scope
+        self._references: Optional[List[Reference]] = None
+
+    @property
+    def references(self) -> List[Reference]:
+        """Every read of this binding (a superset of LibCST's: a read placed before the binding
+        in the same scope is counted too)."""
+        if self._references is None:
+            self._references = [Reference(read) for read in self._index.references(self.scope, self.name)]
+        return self._references
+
+
+@dataclass(frozen=True)
 class Binding:
     """How a name got its only value in its scope."""
 
@@ -156,28 +184,29 @@ def single_binding(rule: Rule, name: cst.Name) -> Optional[Binding]:
     None when the name is bound several times, by an import, a loop, unpacking, `global`/
     `nonlocal` (the binding is then in another scope), or is a builtin.
     """
-    scope = rule.get_metadata(ScopeProvider, name, None)
-    if scope is None:
+    index = scope_index(rule)
+    scope = index.binding_scope(name, name.value)
+    if isinstance(scope, str):
         return None
-    assignments = list(scope[name.value])
-    if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+    sites = index.assignments(scope, name.value)
+    if len(sites) != 1:
         return None
-    assignment = assignments[0]
-    target = assignment.node
+    target = sites[0]
+    assignment = Assignment(index, name.value, target, scope)
     if isinstance(target, cst.Param):
         return Binding("param", None, target.annotation.annotation if target.annotation else None, assignment)
     if not isinstance(target, cst.Name):
         return None
-    parent = rule.get_metadata(ParentNodeProvider, target, None)
+    parent = index.parent(target)
     if isinstance(parent, cst.AssignTarget):
-        statement = rule.get_metadata(ParentNodeProvider, parent, None)
+        statement = index.parent(parent)
         if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
             return Binding("assign", statement.value, None, assignment)
         return None
     if isinstance(parent, cst.AnnAssign) and parent.target is target and parent.value is not None:
         return Binding("assign", parent.value, parent.annotation.annotation, assignment)
     if isinstance(parent, cst.AsName):
-        item = rule.get_metadata(ParentNodeProvider, parent, None)
+        item = index.parent(parent)
         if isinstance(item, cst.WithItem):
             return Binding("with", item.item, None, assignment)
     return None
@@ -186,14 +215,15 @@ def single_binding(rule: Rule, name: cst.Name) -> Optional[Binding]:
 def only_reference_is(rule: Rule, binding: Binding, use: cst.Name) -> bool:
     """Is `use` the one and only read of a function-local binding (nothing else sees the value)?"""
     scope = binding.assignment.scope
-    if not isinstance(scope, FunctionScope) or binding.kind == "param":
+    if not isinstance(scope, FUNCTIONS) or binding.kind == "param":
         return False
     if _uses_dynamic_scope(rule, scope):
         return False
-    references = list(binding.assignment.references)
+    references = binding.assignment.references
     return len(references) == 1 and references[0].node is use
 
 
-def _uses_dynamic_scope(rule: Rule, scope: FunctionScope) -> bool:
-    """`locals()`, `vars()`, `eval` or `exec` in the function can read any local."""
-    return any(name in scope.accesses for name in ("locals", "vars", "eval", "exec"))
+def _uses_dynamic_scope(rule: Rule, scope: cst.CSTNode) -> bool:
+    """`locals()`, `vars()`, `eval` or `exec` in the function (or a scope nested in it) can read
+    any local."""
+    return scope_index(rule).reads_anywhere(scope, ("locals", "vars", "eval", "exec"))

@@ -4,7 +4,7 @@ from typing import Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_before_loop, kind_of
 from memlint.analysis.loops import Loop, enclosing_loop, parent
@@ -68,7 +68,7 @@ class AppendThenArray(Rule):
     name = "append-then-array"
     message = "`{name}` is filled by `append` in a loop of known length, then converted by `{converter}`: the list and the array are alive together; preallocate with `np.empty(n)` and assign by index"
     tier = Tier.PREVIEW
-    METADATA_DEPENDENCIES = (ParentNodeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid(

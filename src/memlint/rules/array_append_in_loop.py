@@ -4,7 +4,7 @@ from typing import Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, accumulation
 from memlint.analysis.loops import LoopDepthRule, dotted_name, known_trip_count, runs_at_most_once
@@ -66,7 +66,7 @@ class ArrayAppendInLoop(LoopDepthRule):
     code = "MEM301"
     name = "array-append-in-loop"
     message = "`{name} = {call}(...)` in a loop copies the whole array on every iteration; collect the pieces in a list and call `np.concatenate` once, or preallocate"
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import numpy as np\npieces = [f(c) for c in chunks]\nresult = np.concatenate(pieces)", "joined once"),

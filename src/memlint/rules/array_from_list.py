@@ -4,7 +4,7 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.names import qualified_name, short_name
@@ -106,7 +106,7 @@ class ArrayFromList(Rule):
     message = "`{func}()` of {what} holds every element as a Python object before the array exists; use `numpy.fromiter`"
     fix_title = "Build the array with `numpy.fromiter` from a generator"
     fix_availability = FixAvailability.SOMETIMES
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "small-iterable-size": Option(1000, "iterables of known length below this are not reported"),
     }

@@ -4,7 +4,7 @@ from typing import Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, accumulation, kind_before_loop
 from memlint.analysis.loops import LoopDepthRule, dotted_name, enclosing_loop, known_trip_count, runs_at_most_once
@@ -71,7 +71,7 @@ class DataframeAppendInLoop(LoopDepthRule):
     code = "MEM302"
     name = "dataframe-append-in-loop"
     message = "{what} in a loop copies the whole frame on every iteration; collect the rows or pieces in a list and build the frame once"
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import pandas as pd\npieces = [load(p) for p in paths]\ndf = pd.concat(pieces)", "concatenated once"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.escapes import result_escapes
 from memlint.analysis.loops import LoopDepthRule, enclosing_function, enclosing_loop, known_trip_count, loop_bindings, parent, runs_at_most_once
@@ -74,7 +74,7 @@ class DeepcopyInLoop(LoopDepthRule):
     code = "MEM204"
     name = "deepcopy-in-loop"
     message = "{what}; {advice}"
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import copy\nboard = copy.deepcopy(start)\nfor move in moves:\n    board.play(move)", "copied once"),

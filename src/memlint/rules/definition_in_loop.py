@@ -4,12 +4,13 @@ from typing import Optional, Union
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.hoisting import hoist_before
 from memlint.analysis.loops import Loop, LoopDepthRule, enclosing_loop, is_inside, known_trip_count, loop_bindings, parent, runs_at_most_once
+from memlint.analysis.scopes import scope_index
 from memlint.analysis.sizes import known_length
 from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
@@ -90,7 +91,7 @@ class DefinitionInLoop(LoopDepthRule):
     message = "{what_stmt} runs on every loop iteration and builds a new {what} each time; define it once before the loop"
     fix_title = "Move the definition before the loop"
     fix_availability = FixAvailability.SOMETIMES
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "include-lambdas": Option(False, "also report `lambda` expressions evaluated on every iteration"),
     }
@@ -441,11 +442,10 @@ class DefinitionInLoop(LoopDepthRule):
 
     def _name_escapes(self, name: str, binding: cst.CSTNode, loop: Loop) -> bool:
         """Does any read of `name` inside the loop let the object outlive the iteration?"""
-        scope = self.get_metadata(ScopeProvider, binding, None)
-        if scope is None:
-            return True
-        for access in scope.accesses[name]:
-            if is_inside(self, access.node, loop.node) and value_escapes(self, access.node):
+        index = scope_index(self)
+        scope = index.scopes(binding)[0]
+        for read in index.accesses(scope).get(name, ()):
+            if is_inside(self, read, loop.node) and value_escapes(self, read):
                 return True
         return False
 
@@ -456,13 +456,12 @@ class DefinitionInLoop(LoopDepthRule):
         if not all(m.matches(decorator, PLAIN_DECORATOR) for decorator in node.decorators):
             return None
         own = node.name.value
-        scope = self.get_metadata(ScopeProvider, node, None)
-        if scope is None:
-            return None
-        bindings_in_loop = [a for a in scope.assignments[own] if _binding_inside(self, a, loop.node)]
+        index = scope_index(self)
+        scope = index.scopes(node)[0]
+        bindings_in_loop = [site for site in index.assignments(scope, own) if is_inside(self, site, loop.node)]
         if len(bindings_in_loop) != 1:
             return None
-        if any(_read_before(self, access.node, node, loop) for access in scope.accesses[own]):
+        if any(_read_before(self, read, node, loop) for read in index.accesses(scope).get(own, ())):
             return None
         anchor = cst.ensure_type(loop.node, cst.For) if m.matches(loop.node, m.For()) else cst.ensure_type(loop.node, cst.While)
         return self.make_fix(Applicability.UNSAFE, (anchor, hoist_before(anchor, node)))
@@ -478,15 +477,9 @@ def _in_class_inside(rule: DefinitionInLoop, node: cst.CSTNode, loop_node: cst.C
 
 
 def _bindings_in(rule: DefinitionInLoop, name: str, node: cst.CSTNode, loop: Loop) -> int:
-    scope = rule.get_metadata(ScopeProvider, node, None)
-    if scope is None:
-        return 0
-    return sum(1 for a in scope.assignments[name] if _binding_inside(rule, a, loop.node))
-
-
-def _binding_inside(rule: DefinitionInLoop, assignment: object, loop_node: cst.CSTNode) -> bool:
-    node = getattr(assignment, "node", None)
-    return node is not None and is_inside(rule, node, loop_node)
+    index = scope_index(rule)
+    scope = index.scopes(node)[0]
+    return sum(1 for site in index.assignments(scope, name) if is_inside(rule, site, loop.node))
 
 
 def _read_before(rule: DefinitionInLoop, access: cst.CSTNode, definition: cst.CSTNode, loop: Loop) -> bool:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, kind_before_loop
 from memlint.analysis.loops import LoopDepthRule, enclosing_loop, known_trip_count, runs_at_most_once
@@ -64,7 +64,7 @@ class ListAsQueue(LoopDepthRule):
     code = "MEM304"
     name = "list-as-queue"
     message = "`{call}` on a list in a loop moves every other item each time; use `collections.deque` and `{better}`"
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import collections\nqueue = collections.deque([root])\nwhile queue:\n    node = queue.popleft()", "already a deque"),

@@ -4,7 +4,7 @@ import ast
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.escapes import result_escapes
 from memlint.analysis.loops import LoopDepthRule, enclosing_loop, known_trip_count, loop_bindings, parent, runs_at_most_once
@@ -78,7 +78,7 @@ class LoopInvariantAllocation(LoopDepthRule):
     name = "loop-invariant-allocation"
     message = "`{call}` allocates a new buffer on every iteration although its arguments do not change; allocate it once before the loop and reuse it (`.fill()`, `out=`, slice assignment)"
     tier = Tier.PREVIEW
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import numpy as np\nacc = np.zeros(n)\nfor f in frames:\n    acc.fill(0)\n    use(acc, f)", "allocated once"),

@@ -4,7 +4,6 @@ from typing import Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import QualifiedNameProvider, ScopeProvider
 
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.lazy import LazySource, comprehension_observable, lazy_source
@@ -79,7 +78,7 @@ class MaterializedCount(Rule):
     message = "`len()` of {what} builds every element only to count them; count with `sum(1 for ...)`"
     fix_title = "Count with `sum(1 for ...)`"
     fix_availability = FixAvailability.SOMETIMES
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider)
+    METADATA_DEPENDENCIES = ()
     options = {
         "small-iterable-size": Option(1000, "iterables of known length below this are not reported"),
     }

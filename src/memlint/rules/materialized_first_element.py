@@ -4,7 +4,7 @@ from typing import Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.names import qualified_name
@@ -85,7 +85,7 @@ class MaterializedFirstElement(Rule):
     message = "{what} copies the whole iterable to take its first element; use `next(iter(...))`"
     fix_title = "Take the first element with `next()`"
     fix_availability = FixAvailability.SOMETIMES
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "small-iterable-size": Option(1000, "iterables of known length below this are not reported"),
     }

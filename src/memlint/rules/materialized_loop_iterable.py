@@ -4,7 +4,7 @@ from typing import Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.iteration import IterationSite, comprehension_sites, for_site
 from memlint.analysis.lazy import LazySource, lazy_source
@@ -105,7 +105,7 @@ class MaterializedLoopIterable(Rule):
     message = "{what} is built only to be iterated; {cure}"
     fix_title = "Iterate the lazy iterable directly"
     fix_availability = FixAvailability.ALWAYS
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "small-iterable-size": Option(1000, "iterables of known length below this are not reported"),
     }

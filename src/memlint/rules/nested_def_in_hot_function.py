@@ -6,14 +6,14 @@ from typing import Dict, List, Optional, Set, Union
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
-from libcst.metadata.scope_provider import ClassScope, GlobalScope, Scope
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
 from memlint.analysis.hoisting import hoist_before
 from memlint.analysis.hot import CallSites, hot_reason
 from memlint.analysis.loops import enclosing_loop, is_inside, parent
+from memlint.analysis.scopes import ScopeIndex, scope_index
 from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Rule, Valid
 
@@ -106,7 +106,7 @@ class NestedDefInHotFunction(Rule):
     message = "Nested `def {name}` captures nothing from `{outer}`, which is hot ({reason}), yet is rebuilt on every call; move it to module level"
     fix_title = "Move the nested function to module level"
     fix_availability = FixAvailability.SOMETIMES
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "hot-functions": Option([], "glob patterns of function or `Class.method` names to treat as hot"),
     }
@@ -433,7 +433,7 @@ class NestedDefInHotFunction(Rule):
             return False
         if m.findall(nested.body, ZERO_ARG_SUPER | CLASS_CELL):
             return False
-        enclosing = _enclosing_function_names(self.get_metadata(ScopeProvider, nested, None))
+        enclosing = _enclosing_function_names(scope_index(self), nested)
         return not (definition_time_names(nested) & enclosing)
 
     def _hoist(self, module: cst.Module, candidate: _Candidate) -> Optional[Fix]:
@@ -449,12 +449,13 @@ class NestedDefInHotFunction(Rule):
             return None
         if any(not is_inside(self, name, outer) for name in m.findall(module, m.Name(own))):
             return None
-        scope = self.get_metadata(ScopeProvider, nested, None)
-        if scope is None or len(list(scope.assignments[own])) != 1:
+        scopes = scope_index(self)
+        scope = scopes.scopes(nested)[0]
+        if len(scopes.assignments(scope, own)) != 1:
             return None
         index = next(i for i, statement in enumerate(statements) if statement is nested)
         earlier = statements[:index]
-        if any(is_inside(self, access.node, statement) for access in scope.accesses[own] for statement in earlier):
+        if any(is_inside(self, read, statement) for read in scopes.accesses(scope).get(own, ()) for statement in earlier):
             return None
         anchor = _top_level_statement(self, outer)
         if anchor is None:
@@ -466,15 +467,12 @@ def _global_declarations(function: cst.FunctionDef) -> Set[str]:
     return {item.name.value for statement in m.findall(function.body, m.Global()) for item in cst.ensure_type(statement, cst.Global).names}
 
 
-def _enclosing_function_names(scope: Optional[Scope]) -> Set[str]:
-    """Names bound in the function scopes visible from `scope` (class scopes are not)."""
+def _enclosing_function_names(index: ScopeIndex, nested: cst.CSTNode) -> Set[str]:
+    """Names bound in the function scopes around `nested` (class scopes are not visible)."""
     names: Set[str] = set()
-    while scope is not None and not isinstance(scope, GlobalScope):
-        if not isinstance(scope, ClassScope):
-            names.update(assignment.name for assignment in scope.assignments)
-        if scope.parent is scope:
-            break
-        scope = scope.parent
+    for scope in index.scopes(nested):
+        if not isinstance(scope, (cst.ClassDef, cst.Module)):
+            names |= index.assigned_names(scope)
     return names
 
 

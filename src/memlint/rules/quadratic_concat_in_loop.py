@@ -4,7 +4,7 @@ from typing import Union
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, Kind, accumulation
 from memlint.analysis.loops import LoopDepthRule, dotted_name, known_trip_count, runs_at_most_once
@@ -73,7 +73,7 @@ class QuadraticConcatInLoop(LoopDepthRule):
     code = "MEM303"
     name = "quadratic-concat-in-loop"
     message = "`{statement}` on a {kind} in a loop copies the whole {kind} on every iteration; {advice}"
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid('payload = b"".join(stream)', "joined once"),

@@ -4,7 +4,6 @@ from typing import Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import QualifiedNameProvider
 
 from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.rewrite import drops_comments, replacing
@@ -84,7 +83,7 @@ class RedundantCopy(Rule):
     message = "`{outer}({inner})` copies twice; `{outer}()` takes any iterable"
     fix_title = "Remove the inner copy"
     fix_availability = FixAvailability.ALWAYS
-    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
+    METADATA_DEPENDENCIES = ()
 
     VALID = [
         Valid("ordered = sorted(names)", "one copy"),

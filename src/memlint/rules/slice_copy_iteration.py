@@ -4,7 +4,7 @@ from typing import List, Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.iteration import IterationSite, comprehension_sites, for_site, iterated_parts
 from memlint.analysis.names import qualified_name
@@ -103,7 +103,7 @@ class SliceCopyIteration(Rule):
     fix_title = "Iterate the original with `itertools.islice` / `reversed`"
     fix_availability = FixAvailability.SOMETIMES
     tier = Tier.PREVIEW
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "small-iterable-size": Option(1000, "sequences of known length below this are not reported"),
     }
