@@ -6,7 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
-from memlint.analysis.iteration import IterationSite, comprehension_sites, for_site
+from memlint.analysis.iteration import IterationSite, IterationSiteRule, comprehension_sites, for_site
 from memlint.analysis.lazy import LazySource, lazy_source
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
@@ -33,7 +33,7 @@ class Materialized:
         self.what = what
 
 
-class MaterializedLoopIterable(Rule):
+class MaterializedLoopIterable(IterationSiteRule):
     """
     ## What it does
     Flags a `list(...)` or `tuple(...)` of a lazy iterable (`range`, `zip`, `map`, `filter`,
@@ -101,6 +101,7 @@ class MaterializedLoopIterable(Rule):
     """
 
     code = "MEM102"
+    ITERABLE = CANDIDATE
     name = "materialized-loop-iterable"
     message = "{what} is built only to be iterated; {cure}"
     fix_title = "Iterate the lazy iterable directly"
@@ -262,24 +263,6 @@ class MaterializedLoopIterable(Rule):
         ),
     ]
 
-    def visit_For(self, node: cst.For) -> None:
-        if not m.matches(node.iter, CANDIDATE):
-            return
-        site = for_site(node)
-        if site is not None:
-            self._check_site(site)
-
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._check_comprehension(node)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """`name = list(<lazy>)` immediately followed by `for ... in name:`."""
@@ -287,16 +270,7 @@ class MaterializedLoopIterable(Rule):
             if m.matches(first, ASSIGN_LINE) and m.matches(second, FOR_OVER_NAME):
                 self._check_named(cst.ensure_type(first, cst.SimpleStatementLine), cst.ensure_type(second, cst.For))
 
-    def _check_comprehension(self, node: "cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp") -> None:
-        clause: Optional[cst.CompFor] = node.for_in
-        while clause is not None and not m.matches(clause.iter, CANDIDATE):
-            clause = clause.inner_for_in
-        if clause is None:
-            return  # cheap syntactic guard: no clause iterates a list()/tuple() or a list comprehension
-        for site in comprehension_sites(node):
-            self._check_site(site)
-
-    def _check_site(self, site: IterationSite) -> None:
+    def check_site(self, site: IterationSite) -> None:
         found = self._materialized(site.iterable)
         if found is None or may_mutate(site.body, self._roots(found)):
             return

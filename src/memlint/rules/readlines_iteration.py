@@ -7,7 +7,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.files import FileKind, file_kind
-from memlint.analysis.iteration import IterationSite, comprehension_sites, for_site, iterated_parts
+from memlint.analysis.iteration import Comprehension, IterationSite, IterationSiteRule, comprehension_sites, for_site, iterated_parts
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.analysis.usage import may_mutate, names_read
@@ -26,7 +26,7 @@ FILE_TOUCHING = frozenset(
 LEAVES_EARLY = m.Break() | m.Return() | m.Yield() | m.Await()  # stops, or hands control to other code
 
 
-class ReadlinesIteration(Rule):
+class ReadlinesIteration(IterationSiteRule):
     """
     ## What it does
     Flags `f.readlines()` (without a size hint) whose list is only iterated: the iterable of a
@@ -84,6 +84,7 @@ class ReadlinesIteration(Rule):
     """
 
     code = "MEM103"
+    ITERABLE = ITERATES_READLINES
     name = "readlines-iteration"
     message = "`.readlines()` reads every line into a list only to iterate it; iterate the file object itself"
     fix_title = "Iterate the file object instead of `.readlines()`"
@@ -190,24 +191,6 @@ class ReadlinesIteration(Rule):
         ),
     ]
 
-    def visit_For(self, node: cst.For) -> None:
-        if not m.matches(node.iter, ITERATES_READLINES):
-            return
-        site = for_site(node)
-        if site is not None:
-            self._check_site(site)
-
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._check_comprehension(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not m.matches(node, COLLECTOR_CALL):
@@ -217,13 +200,10 @@ class ReadlinesIteration(Rule):
             return
         self._check(cst.ensure_type(node.args[0].value, cst.Call), body=())
 
-    def _check_comprehension(self, node: "cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp") -> None:
-        if not m.findall(node, READLINES):
-            return  # cheap syntactic guard
-        for site in comprehension_sites(node):
-            self._check_site(site)
+    def comprehension_is_candidate(self, node: Comprehension) -> bool:
+        return bool(m.findall(node, READLINES))  # anywhere in it: also inside enumerate()/zip()
 
-    def _check_site(self, site: IterationSite) -> None:
+    def check_site(self, site: IterationSite) -> None:
         for part in iterated_parts(self, site.iterable, READLINES):
             self._check(cst.ensure_type(part, cst.Call), site.body)
 

@@ -6,7 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
-from memlint.analysis.iteration import IterationSite, comprehension_sites, for_site, iterated_parts
+from memlint.analysis.iteration import IterationSite, IterationSiteRule, comprehension_sites, for_site, iterated_parts
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, visible_import
 from memlint.analysis.sizes import known_length
@@ -30,7 +30,7 @@ SEQUENCE_ANNOTATION = (
 )
 
 
-class SliceCopyIteration(Rule):
+class SliceCopyIteration(IterationSiteRule):
     """
     ## What it does
     Flags a slice of a list, tuple or string that is only iterated: `for x in xs[1:]`,
@@ -98,6 +98,7 @@ class SliceCopyIteration(Rule):
     """
 
     code = "MEM109"
+    ITERABLE = ITERATES_SLICE
     name = "slice-copy-iteration"
     message = "`{slice}` copies the sequence only to iterate it; {cure}"
     fix_title = "Iterate the original with `itertools.islice` / `reversed`"
@@ -170,35 +171,8 @@ class SliceCopyIteration(Rule):
         ),
     ]
 
-    def visit_For(self, node: cst.For) -> None:
-        if not m.matches(node.iter, ITERATES_SLICE):
-            return
-        site = for_site(node)
-        if site is not None:
-            self._check_site(site)
 
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._check_comprehension(node)
-
-    def _check_comprehension(self, node: "cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp") -> None:
-        clause: Optional[cst.CompFor] = node.for_in
-        while clause is not None and not m.matches(clause.iter, ITERATES_SLICE):
-            clause = clause.inner_for_in
-        if clause is None:
-            return  # cheap syntactic guard
-        for site in comprehension_sites(node):
-            self._check_site(site)
-
-    def _check_site(self, site: IterationSite) -> None:
+    def check_site(self, site: IterationSite) -> None:
         for part in iterated_parts(self, site.iterable, SLICED):
             subscript = cst.ensure_type(part, cst.Subscript)
             sliced = cst.ensure_type(subscript.slice[0].slice, cst.Slice)

@@ -7,7 +7,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.files import FileKind, file_kind
-from memlint.analysis.iteration import IterationSite, comprehension_sites, for_site, iterated_parts
+from memlint.analysis.iteration import Comprehension, IterationSite, IterationSiteRule, comprehension_sites, for_site, iterated_parts
 from memlint.analysis.rewrite import replacing
 from memlint.analysis.usage import may_mutate, names_read
 from memlint.findings import Applicability
@@ -25,7 +25,7 @@ SPLIT_LINES = m.Call(
 ITERATES_SPLIT = SPLIT_LINES | m.Call(args=[m.Arg(value=SPLIT_LINES), m.ZeroOrMore()])
 
 
-class WholeFileSplit(Rule):
+class WholeFileSplit(IterationSiteRule):
     """
     ## What it does
     Flags `f.read().splitlines()`, `f.read().split("\\n")` and `path.read_text().splitlines()`
@@ -74,6 +74,7 @@ class WholeFileSplit(Rule):
     """
 
     code = "MEM104"
+    ITERABLE = ITERATES_SPLIT
     name = "whole-file-split"
     message = "`{call}` holds the whole file twice, as text and as a list of lines, only to iterate them; iterate the file object"
     fix_title = "Iterate the file object (lines keep their endings)"
@@ -158,32 +159,11 @@ class WholeFileSplit(Rule):
         ),
     ]
 
-    def visit_For(self, node: cst.For) -> None:
-        if not m.matches(node.iter, ITERATES_SPLIT):
-            return
-        site = for_site(node)
-        if site is not None:
-            self._check_site(site)
 
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._check_comprehension(node)
+    def comprehension_is_candidate(self, node: Comprehension) -> bool:
+        return bool(m.findall(node, SPLIT_LINES))  # anywhere in it: also inside enumerate()/zip()
 
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._check_comprehension(node)
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._check_comprehension(node)
-
-    def _check_comprehension(self, node: "cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp") -> None:
-        if not m.findall(node, SPLIT_LINES):
-            return  # cheap syntactic guard
-        for site in comprehension_sites(node):
-            self._check_site(site)
-
-    def _check_site(self, site: IterationSite) -> None:
+    def check_site(self, site: IterationSite) -> None:
         for part in iterated_parts(self, site.iterable, SPLIT_LINES):
             self._check(cst.ensure_type(part, cst.Call), site.body)
 
