@@ -142,3 +142,14 @@ def test_findings_are_positioned_1_based_and_fix_edits_are_exact():
     assert (edit.location.line, edit.location.column, edit.content) == (2, 13, "x for x in data")
     assert (edit.end_location.line, edit.end_location.column) == (2, 30)
     assert finding.source_line == "total = sum([x for x in data])"
+
+
+def test_visitor_methods_are_found_once_per_class_and_match_libcst():
+    """Rule.get_visitors caches what LibCST's inspect.getmembers scan finds for each instance."""
+    from libcst.metadata import MetadataWrapper
+
+    wrapper = MetadataWrapper(cst.parse_module("x = 1\n"), unsafe_skip_copy=True)
+    context = LintContext(wrapper, "f.py", {})
+    for code, rule_class in all_rules().items():
+        rule = rule_class(context)
+        assert set(rule.get_visitors()) == set(cst.BatchableCSTVisitor.get_visitors(rule)), code
