@@ -287,28 +287,12 @@ class ScopeIndex:
         if dotted is None:
             return None
         root, _, rest = dotted.partition(".")
-        suffix = f".{rest}" if rest else ""
-        scopes = self.scopes(node)
-        index = 0
-        while index < len(scopes):
-            scope = scopes[index]
-            if index > 0 and isinstance(scope, cst.ClassDef):
-                index += 1
-                continue  # class bodies are invisible to nested scopes
-            bindings = self.bindings(scope)
-            if root in bindings.globals:
-                return self._qualify(self.module, root, self.bindings(self.module), suffix)
-            if root in bindings.nonlocals:
-                index += 1
-                continue
-            if root in bindings.names:
-                return self._qualify(scope, root, bindings, suffix)
-            if bindings.star_import:
-                return None  # `from x import *` may bind anything
-            index += 1
-        if root in BUILTIN_NAMES:
+        scope = self.binding_scope(node, root)
+        if scope == "builtin":
             return f"builtins.{dotted}"
-        return None
+        if isinstance(scope, str):
+            return None  # unbound, or a star import may bind it
+        return self._qualify(scope, root, self.bindings(scope), f".{rest}" if rest else "")
 
     def _qualify(self, scope: cst.CSTNode, root: str, bindings: Bindings, suffix: str) -> Optional[str]:
         found = bindings.names.get(root)
