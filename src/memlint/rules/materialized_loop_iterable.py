@@ -6,13 +6,13 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
-from memlint.analysis.iteration import IterationSite, IterationSiteRule, comprehension_sites, for_site
+from memlint.analysis.iteration import IterationSite, IterationSiteRule
 from memlint.analysis.lazy import LazySource, lazy_source
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.analysis.usage import may_mutate, names_read, only_reference_is, single_binding
 from memlint.findings import Applicability
-from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
+from memlint.rule import FixAvailability, Invalid, Option, Valid
 
 CONTAINER = m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple"))
 CONTAINER_CALL = m.Call(func=CONTAINER, args=[m.Arg(keyword=None, star="")])

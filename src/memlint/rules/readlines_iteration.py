@@ -7,12 +7,12 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.files import FileKind, file_kind
-from memlint.analysis.iteration import Comprehension, IterationSite, IterationSiteRule, comprehension_sites, for_site, iterated_parts
+from memlint.analysis.iteration import Comprehension, IterationSite, IterationSiteRule, iterated_parts
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.analysis.usage import may_mutate, names_read
 from memlint.findings import Applicability
-from memlint.rule import FixAvailability, Invalid, Rule, Valid
+from memlint.rule import FixAvailability, Invalid, Valid
 
 READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])
 ITERATES_READLINES = READLINES | m.Call(args=[m.Arg(value=READLINES), m.ZeroOrMore()])

@@ -6,13 +6,13 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
-from memlint.analysis.iteration import IterationSite, IterationSiteRule, comprehension_sites, for_site, iterated_parts
+from memlint.analysis.iteration import IterationSite, IterationSiteRule, iterated_parts
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, visible_import
 from memlint.analysis.sizes import known_length
 from memlint.analysis.usage import may_mutate, single_binding
 from memlint.findings import Applicability, Tier
-from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
+from memlint.rule import FixAvailability, Invalid, Option, Valid
 
 SLICED = m.Subscript(value=m.Name(), slice=[m.SubscriptElement(slice=m.Slice())])
 ITERATES_SLICE = SLICED | m.Call(args=[m.ZeroOrMore(), m.Arg(value=SLICED), m.ZeroOrMore()])

@@ -7,11 +7,11 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.files import FileKind, file_kind
-from memlint.analysis.iteration import Comprehension, IterationSite, IterationSiteRule, comprehension_sites, for_site, iterated_parts
+from memlint.analysis.iteration import Comprehension, IterationSite, IterationSiteRule, iterated_parts
 from memlint.analysis.rewrite import replacing
 from memlint.analysis.usage import may_mutate, names_read
 from memlint.findings import Applicability
-from memlint.rule import FixAvailability, Invalid, Rule, Valid
+from memlint.rule import FixAvailability, Invalid, Valid
 
 NEWLINE = m.SimpleString(m.MatchIfTrue(lambda code: code in ('"\\n"', "'\\n'", 'b"\\n"', "b'\\n'")))
 KEYWORDS_ONLY = [m.ZeroOrMore(m.Arg(keyword=m.Name()))]
