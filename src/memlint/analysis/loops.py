@@ -24,6 +24,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.effects import MUTATING_METHODS
+from memlint.analysis.sizes import known_length
 from memlint.rule import Rule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -414,6 +415,21 @@ class LoopDepthRule(Rule):
 
     def leave_Lambda_body(self, node: cst.Lambda) -> None:
         self._loop_depths.pop()
+
+
+# A loop over fewer items than this, stated in the code, is too short for a per-iteration cost
+# (an allocation, a copy, a quadratic regrowth) to matter.
+SMALL_LOOP = 100
+
+
+def repeats_often(rule: Rule, loop: Loop) -> bool:
+    """Can a per-iteration cost add up here: the body can run more than once, and the code
+    does not state fewer than SMALL_LOOP items for it (an unknown count counts as many)."""
+    length = lambda expr: known_length(rule, expr)  # noqa: E731
+    if runs_at_most_once(loop, length):
+        return False
+    count = known_trip_count(loop, length)
+    return count is None or count >= SMALL_LOOP
 
 
 def known_trip_count(loop: Loop, length: Callable[[cst.BaseExpression], Optional[int]]) -> Optional[int]:

@@ -7,7 +7,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_before_loop, kind_of
-from memlint.analysis.loops import Loop, enclosing_loop, parent
+from memlint.analysis.loops import SMALL_LOOP, Loop, enclosing_loop, parent
 from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import known_length
 from memlint.findings import Tier
@@ -19,7 +19,6 @@ EMPTY_LIST = m.List(elements=[]) | m.Call(func=m.Name("list"), args=[])
 APPEND_LINE = m.SimpleStatementLine(body=[m.Expr(value=m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("append")), args=[m.Arg(keyword=None, star="")]))])
 OBJECT_DTYPE = m.Arg(keyword=m.Name("dtype"), value=m.Name("object") | m.SimpleString())
 SIZED_KINDS = (Kind.LIST, Kind.TUPLE, Kind.ARRAY)
-SMALL_LOOP = 100
 
 
 class AppendThenArray(Rule):

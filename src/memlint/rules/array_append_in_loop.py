@@ -7,9 +7,8 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, accumulation
-from memlint.analysis.loops import LoopDepthRule, dotted_name, known_trip_count, runs_at_most_once
+from memlint.analysis.loops import dotted_name, LoopDepthRule, repeats_often
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import known_length
 from memlint.rule import Invalid, Valid
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call() | m.Subscript())
@@ -17,7 +16,6 @@ OUT_KEYWORD = m.Arg(keyword=m.Name("out"))
 SEQUENCE_FUNCTIONS = frozenset({"concatenate", "vstack", "hstack", "dstack", "column_stack", "row_stack"})
 FIRST_ARG_FUNCTIONS = frozenset({"append", "insert"})
 INDEX_BUILDERS = frozenset({"r_", "c_"})
-SMALL_LOOP = 100
 
 
 class ArrayAppendInLoop(LoopDepthRule):
@@ -164,8 +162,4 @@ def _is(node: cst.CSTNode, wanted: Optional[str]) -> bool:
 
 def _repeats(rule: LoopDepthRule, found: Accumulation) -> bool:
     """Does the loop run often enough for quadratic copying to matter?"""
-    length = lambda expr: known_length(rule, expr)  # noqa: E731
-    if runs_at_most_once(found.loop, length):
-        return False
-    count = known_trip_count(found.loop, length)
-    return count is None or count >= SMALL_LOOP
+    return repeats_often(rule, found.loop)

@@ -7,9 +7,8 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, accumulation, kind_before_loop
-from memlint.analysis.loops import LoopDepthRule, dotted_name, enclosing_loop, known_trip_count, runs_at_most_once
+from memlint.analysis.loops import dotted_name, enclosing_loop, LoopDepthRule, repeats_often
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import known_length
 from memlint.rule import Invalid, Valid
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call())
@@ -24,7 +23,6 @@ LOC_AT_LEN = m.Assign(
     ]
 )
 PANDAS_KINDS = (Kind.FRAME, Kind.SERIES)
-SMALL_LOOP = 100
 
 
 class DataframeAppendInLoop(LoopDepthRule):
@@ -169,8 +167,4 @@ class DataframeAppendInLoop(LoopDepthRule):
         self.report(node, what=f"`{frame.value}.loc[len({frame.value})] = ...`")
 
     def _repeats(self, loop) -> bool:  # type: ignore[no-untyped-def]
-        length = lambda expr: known_length(self, expr)  # noqa: E731
-        if runs_at_most_once(loop, length):
-            return False
-        count = known_trip_count(loop, length)
-        return count is None or count >= SMALL_LOOP
+        return repeats_often(self, loop)

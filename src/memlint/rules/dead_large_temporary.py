@@ -10,6 +10,7 @@ from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.arrays import in_test_code, large_kind
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.lifetime import deletes, name_reads
+from memlint.analysis.loops import SMALL_LOOP
 from memlint.analysis.sizes import known_length
 from memlint.findings import Tier
 from memlint.rule import Invalid, Rule, Valid
@@ -17,7 +18,6 @@ from memlint.rule import Invalid, Rule, Valid
 BINDING = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())])])
 LOOP = m.For() | m.While()
 DYNAMIC = frozenset({"locals", "vars", "eval", "exec"})
-SMALL_LOOP = 100
 
 
 class DeadLargeTemporary(Rule):

@@ -5,9 +5,8 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.escapes import result_escapes
-from memlint.analysis.loops import LoopDepthRule, enclosing_function, enclosing_loop, known_trip_count, loop_bindings, parent, runs_at_most_once
+from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import known_length
 from memlint.rule import Invalid, Valid
 
 ONE_PLAIN_ARG = m.Call(args=[m.Arg(keyword=None, star="")])
@@ -17,7 +16,6 @@ LOADS_OF_DUMPS = m.Call(
     args=[m.Arg(value=m.Call(func=m.Attribute(attr=m.Name("dumps")) | m.Name()), keyword=None, star="")],
 )
 PICKLE_MODULES = ("pickle", "_pickle", "cPickle")
-SMALL_LOOP = 100
 
 
 class DeepcopyInLoop(LoopDepthRule):
@@ -195,11 +193,7 @@ class DeepcopyInLoop(LoopDepthRule):
         if qualified_name(self, node.func) != "copy.deepcopy":
             return
         loop = enclosing_loop(self, node)
-        length = lambda expr: known_length(self, expr)  # noqa: E731
-        if loop is None or runs_at_most_once(loop, length):
-            return
-        count = known_trip_count(loop, length)
-        if count is not None and count < SMALL_LOOP:
+        if loop is None or not repeats_often(self, loop):
             return
         varying = loop_bindings(loop.node)
         read = {name.value for name in m.findall(node.args[0].value, m.Name())}

@@ -9,16 +9,14 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.hoisting import hoist_before
-from memlint.analysis.loops import Loop, LoopDepthRule, enclosing_loop, is_inside, known_trip_count, loop_bindings, parent, runs_at_most_once
+from memlint.analysis.loops import enclosing_loop, is_inside, Loop, loop_bindings, LoopDepthRule, parent, repeats_often
 from memlint.analysis.scopes import scope_index
-from memlint.analysis.sizes import known_length
 from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
 
 PLAIN_DECORATOR = m.Decorator(decorator=m.Name())
 SINGLE_NAME_ASSIGN = m.Assign(targets=[m.AssignTarget(target=m.Name())])
 Definition = Union[cst.FunctionDef, cst.ClassDef]
-SMALL_LOOP = 100
 
 
 class DefinitionInLoop(LoopDepthRule):
@@ -409,11 +407,7 @@ class DefinitionInLoop(LoopDepthRule):
     # -- helpers ------------------------------------------------------------------------------
     def _repeating_loop(self, node: cst.CSTNode) -> Optional[Loop]:
         loop = enclosing_loop(self, node)
-        length = lambda expr: known_length(self, expr)  # noqa: E731
-        if loop is None or runs_at_most_once(loop, length):
-            return None
-        count = known_trip_count(loop, length)
-        if count is not None and count < SMALL_LOOP:
+        if loop is None or not repeats_often(self, loop):
             return None
         if _in_class_inside(self, node, loop.node):
             return None  # a method of a class defined in the loop: the class is reported

@@ -5,8 +5,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, kind_before_loop
-from memlint.analysis.loops import LoopDepthRule, enclosing_loop, known_trip_count, runs_at_most_once
-from memlint.analysis.sizes import known_length
+from memlint.analysis.loops import enclosing_loop, LoopDepthRule, repeats_often
 from memlint.rule import Invalid, Valid
 
 ZERO = m.Integer("0")
@@ -16,7 +15,6 @@ INSERT_FRONT = m.Call(
     func=m.Attribute(value=RECEIVER, attr=m.Name("insert")),
     args=[m.Arg(value=ZERO, keyword=None, star=""), m.Arg(keyword=None, star="")],
 )
-SMALL_LOOP = 100
 
 
 class ListAsQueue(LoopDepthRule):
@@ -104,9 +102,7 @@ class ListAsQueue(LoopDepthRule):
         loop = enclosing_loop(self, node)
         if loop is None:
             return
-        length = lambda expr: known_length(self, expr)  # noqa: E731
-        count = known_trip_count(loop, length)
-        if runs_at_most_once(loop, length) or (count is not None and count < SMALL_LOOP):
+        if not repeats_often(self, loop):
             return
         target = cst.ensure_type(receiver, cst.Name) if m.matches(receiver, m.Name()) else cst.ensure_type(receiver, cst.Attribute)
         if kind_before_loop(self, target, loop) is not Kind.LIST:

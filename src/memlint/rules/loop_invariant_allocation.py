@@ -7,9 +7,8 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.escapes import result_escapes
-from memlint.analysis.loops import LoopDepthRule, enclosing_loop, known_trip_count, loop_bindings, parent, runs_at_most_once
+from memlint.analysis.loops import enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import known_length
 from memlint.findings import Tier
 from memlint.rule import Invalid, Valid
 
@@ -26,7 +25,6 @@ REPEATED_LIST = m.BinaryOperation(operator=m.Multiply(), left=m.List(elements=[m
 LEN_CALL = m.Call(func=m.Name("len"))
 INTEGER_SHAPE = m.Integer() | m.Tuple(elements=[m.ZeroOrMore(m.Element(value=m.Integer()))])
 SMALL_SIZE = 1000
-SMALL_LOOP = 100
 
 
 class LoopInvariantAllocation(LoopDepthRule):
@@ -127,11 +125,7 @@ class LoopInvariantAllocation(LoopDepthRule):
 
     def _check(self, node: cst.BaseExpression, callee: str, arguments: list) -> None:  # type: ignore[type-arg]
         loop = enclosing_loop(self, node)
-        length = lambda expr: known_length(self, expr)  # noqa: E731
-        if loop is None or runs_at_most_once(loop, length):
-            return
-        count = known_trip_count(loop, length)
-        if count is not None and count < SMALL_LOOP:
+        if loop is None or not repeats_often(self, loop):
             return
         varying = loop_bindings(loop.node)
         for argument in arguments:

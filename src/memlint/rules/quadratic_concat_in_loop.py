@@ -7,15 +7,13 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, Kind, accumulation
-from memlint.analysis.loops import LoopDepthRule, dotted_name, known_trip_count, runs_at_most_once
-from memlint.analysis.sizes import known_length
+from memlint.analysis.loops import dotted_name, LoopDepthRule, repeats_often
 from memlint.rule import Invalid, Valid
 
 TARGET = m.Name() | m.Attribute(value=m.Name())
 NUMBER = m.Integer() | m.Float() | m.Imaginary() | m.UnaryOperation(expression=m.Integer() | m.Float())
 AUGMENTED = m.AugAssign(target=TARGET, operator=m.AddAssign(), value=~NUMBER)
 REBOUND_SUM = m.Assign(targets=[m.AssignTarget(target=TARGET)], value=m.BinaryOperation(operator=m.Add()))
-SMALL_LOOP = 100
 ADVICE = {
     Kind.BYTES: "collect the pieces in a list and `b\"\".join()` them, or grow a `bytearray`/`io.BytesIO`",
     Kind.TUPLE: "append to a list and convert it with `tuple()` once",
@@ -133,11 +131,7 @@ class QuadraticConcatInLoop(LoopDepthRule):
         self.report(node, statement=_statement_text(node), kind=kind.value, advice=ADVICE[kind])
 
     def _repeats(self, found: Accumulation) -> bool:
-        length = lambda expr: known_length(self, expr)  # noqa: E731
-        if runs_at_most_once(found.loop, length):
-            return False
-        count = known_trip_count(found.loop, length)
-        return count is None or count >= SMALL_LOOP
+        return repeats_often(self, found.loop)
 
 
 def _statement_text(node: Union[cst.Assign, cst.AugAssign]) -> str:
