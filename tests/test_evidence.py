@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -142,11 +143,32 @@ def test_measured_section_formats_an_entry_and_a_missing_one():
 
 
 @pytest.mark.slow
-def test_wheel_carries_the_evidence(tmp_path):
-    pytest.importorskip("setuptools")
+def test_installed_wheel_carries_the_evidence_and_memlint_rule_reads_it(tmp_path):
+    # Built from a clean copy of the project's files: a build directory or egg-info left by an
+    # editable install would list evidence.json whatever pyproject.toml says.
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if files.returncode != 0:
+        pytest.skip("not a git checkout")
+    source, wheels, target = tmp_path / "project", tmp_path / "wheels", tmp_path / "site"
+    for name in files.stdout.splitlines():
+        if name.startswith(("src/", "pyproject.toml", "README.md")) and (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / name, source / name)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)],
         check=True, capture_output=True,
     )
-    (wheel,) = tmp_path.glob("*.whl")
+    (wheel,) = wheels.glob("*.whl")
     assert "memlint/evidence.json" in zipfile.ZipFile(wheel).namelist()
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True, capture_output=True,
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import memlint.cli as c; "
+         "assert c.__file__.startswith(sys.argv[1]), c.__file__; sys.exit(c.main(['rule', 'MEM402']))", str(target)],
+        capture_output=True, text=True, check=True, cwd=str(tmp_path),
+    )
+    assert "\n".join(measured_section("MEM402")) in proc.stdout
