@@ -10,8 +10,10 @@ import argparse
 import os
 import sys
 import textwrap
-from typing import Dict, List, Optional, Sequence, Type
+from typing import Any, Dict, List, Optional, Sequence, Type
 
+from memlint.evidence import load as load_evidence
+from memlint.evidence import measured_section
 from memlint.findings import Tier
 from memlint.registry import all_rules
 from memlint.rule import FixAvailability, Rule
@@ -23,7 +25,8 @@ FIX_TEXT = {
 }
 
 
-def render_rule(rule: Type[Rule]) -> str:
+def render_rule(rule: Type[Rule], evidence: Optional[Dict[str, Any]] = None) -> str:
+    """The rule's page; `evidence` (every rule's measured figures) is read from the package when None."""
     out: List[str] = [f"# {rule.code} `{rule.name}`", ""]
     tier = rule.tier.value
     if rule.tier is Tier.PREVIEW:
@@ -40,6 +43,7 @@ def render_rule(rule: Type[Rule]) -> str:
     ]
     out.append(textwrap.dedent(rule.__doc__ or "").strip())
     out.append("")
+    out += measured_section(rule.code, evidence)
     if rule.options:
         out += [
             "## Settings",
@@ -113,7 +117,8 @@ def render_index() -> str:
 
 
 def _pages() -> Dict[str, str]:
-    pages = {f"{code}.md": render_rule(rule) for code, rule in all_rules().items()}
+    evidence = load_evidence()
+    pages = {f"{code}.md": render_rule(rule, evidence) for code, rule in all_rules().items()}
     pages["index.md"] = render_index()
     return pages
 
