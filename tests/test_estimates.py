@@ -111,6 +111,37 @@ def test_numpy_estimates_match_tracemalloc(expr: str, what: str) -> None:
     assert estimate.what == what
 
 
+def test_a_list_filled_by_append_matches_tracemalloc() -> None:
+    """MEM305's estimate: the list `for i in range(n): values.append(i * 1.5)` fills."""
+    rule = probe("values = []\nfor i in range(300000):\n    values.append(i * 1.5)\n")
+    (loop,) = m.findall(rule.context.module, m.For())
+    (append,) = m.findall(rule.context.module, m.Call(func=m.Attribute()))
+    estimate = estimates.appended_estimate(rule, cst.ensure_type(loop, cst.For), cst.ensure_type(append, cst.Call).args[0].value)
+    assert estimate is not None and estimate.what == "a list of 300,000 floats"
+    code = compile("values = []\nfor i in range(300000):\n    values.append(i * 1.5)\n", "<measured>", "exec")
+    namespace: Dict[str, Any] = {}
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        exec(code, namespace)  # noqa: S102 - our own test code
+        measured = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert abs(estimate.nbytes - measured) <= TOLERANCE * measured, (estimate, measured)
+
+
+@pytest.mark.parametrize(("expr", "copied"), [("sorted(list(range(10**6)))", "list(range(10**6))"), ("tuple(list(x for x in range(10**5)))", "list(x for x in range(10**5))")])
+def test_a_redundant_copy_costs_its_slots(expr: str, copied: str) -> None:
+    """MEM107's estimate: the second copy shares the items, so only its slots are at stake."""
+    rule = probe(f"value = {expr}\n")
+    outer = cst.ensure_type(cst.ensure_type(next(iter(m.findall(rule.context.module, m.Assign()))), cst.Assign).value, cst.Call)
+    inner = cst.ensure_type(outer.args[0].value, cst.Call)
+    estimate = estimates.slots_estimate(rule, "list", inner.args[0].value)
+    original = eval(copied)  # noqa: S307 - our own test expression
+    measured = traced_bytes("list(original)", {"original": original})
+    assert estimate is not None and abs(estimate.nbytes - measured) <= TOLERANCE * measured
+
+
 @pytest.fixture
 def without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     """As if numpy were not installed: the item sizes come from `struct`."""

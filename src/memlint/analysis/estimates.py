@@ -45,7 +45,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import DISPLAY, STARRED_ELEMENT, constant_int, constant_range
+from memlint.analysis.sizes import STARRED_ELEMENT, comprehension_length, constant_int, constant_range, known_length
 from memlint.rule import Rule
 
 POINTER = struct.calcsize("P")
@@ -295,6 +295,14 @@ def comprehension_estimate(rule: Rule, comp: Comprehension, kind: str = "list") 
     return _items_estimate(kind, length, sequences, cost)
 
 
+def appended_estimate(rule: Rule, loop: cst.For, value: cst.BaseExpression) -> Optional[Estimate]:
+    """The list that `for target in iter: lst.append(value)` fills (one append per iteration):
+    estimated as the comprehension `[value for target in iter]`."""
+    if loop.asynchronous is not None:
+        return None
+    return comprehension_estimate(rule, cst.ListComp(elt=value, for_in=cst.CompFor(target=loop.target, iter=loop.iter)))
+
+
 def repetition_estimate(rule: Rule, expr: cst.BinaryOperation) -> Optional[Estimate]:
     """`[x] * n` / `n * [x, y]` with a constant `n`: n slots per item, all pointing at the same
     objects (which exist once, whatever n is). Its own bytes are exact: `[x] * n` allocates no spare slot."""
@@ -308,6 +316,28 @@ def repetition_estimate(rule: Rule, expr: cst.BinaryOperation) -> Optional[Estim
             length = len(cst.ensure_type(display, cst.List).elements) * max(times, 0)
             return Estimate(list_bytes(length), f"a list of {length:,} slots")
     return None
+
+
+def slots_estimate(rule: Rule, kind: str, iterable: cst.BaseExpression) -> Optional[Estimate]:
+    """A second list (or tuple) of the items `iterable` yields, when their number is stated: its
+    slots only, since the items are the same objects in both copies."""
+    length: Optional[int]
+    if m.matches(iterable, m.GeneratorExp() | m.ListComp()):
+        comp = cst.ensure_type(iterable, (cst.GeneratorExp, cst.ListComp))  # type: ignore[arg-type]
+        length = None if _has_ifs(comp.for_in) else comprehension_length(rule, comp.for_in)
+    else:
+        length = known_length(rule, iterable)
+    if length is None:
+        return None
+    return Estimate(container_bytes(kind, length), f"a {kind} of {length:,} slots")
+
+
+def _has_ifs(clause: Optional[cst.CompFor]) -> bool:
+    while clause is not None:
+        if clause.ifs:
+            return True
+        clause = clause.inner_for_in
+    return False
 
 
 def buffer_estimate(rule: Rule, call: cst.Call) -> Optional[Estimate]:
@@ -328,6 +358,14 @@ def allocation_estimate(rule: Rule, expr: cst.BaseExpression) -> Optional[Estima
         call = cst.ensure_type(expr, cst.Call)
         return array_estimate(rule, call) or buffer_estimate(rule, call) or sequence_estimate(rule, call)
     return sequence_estimate(rule, expr)
+
+
+def same_estimate(rule: Rule, values: Sequence[Optional[cst.BaseExpression]]) -> Optional[Estimate]:
+    """The estimate every one of `values` (the bindings of a name) gives, when they all agree."""
+    found = [allocation_estimate(rule, value) if value is not None else None for value in values]
+    if not found or any(estimate is None for estimate in found) or len(set(found)) != 1:
+        return None
+    return found[0]
 
 
 def _iterated(rule: Rule, iterable: cst.BaseExpression) -> Optional[Sequence[Any]]:
