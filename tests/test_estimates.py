@@ -245,3 +245,22 @@ def test_long_loops_are_sampled_deterministically() -> None:
 )
 def test_human_bytes_uses_decimal_units(nbytes: int, text: str) -> None:
     assert human_bytes(nbytes) == text
+
+
+def test_infinite_and_huge_bounds_give_no_estimate_and_no_crash() -> None:
+    from memlint.api import lint_source
+    from memlint.config import build_config
+
+    source = (
+        "import numpy as np\n"
+        "for i in range(10):\n"
+        "    a = np.arange(0, 1e400)\n"
+        "    b = np.arange(0, 1e300, 1e-300)\n"
+        "    use(a, b)\n"
+        "x = sum([y for y in range(-2**70, 2**70)])\n"
+    )
+    result = lint_source(source, "huge.py", build_config({}, {"select": ["ALL"], "preview": True}, root="."))
+    assert result.errors == ()
+    assert sorted(f.code for f in result.findings) == ["MEM101", "MEM401", "MEM401"]
+    assert {f.estimated_bytes for f in result.findings} == {None}
+    assert estimate_of("np.arange(0, 1e300, 1e-300)") is None

@@ -641,9 +641,12 @@ def _arange(
     start, stop, step = (0, bounds[0], 1) if len(bounds) == 1 else (bounds[0], bounds[1], bounds[2] if len(bounds) == 3 else 1)
     if step == 0:
         return None, ""
-    length = -(-(stop - start) // step)  # ceil
+    try:
+        length = int(-(-(stop - start) // step))  # ceil
+    except (OverflowError, ValueError):  # inf or nan from float bounds such as 1e400
+        return None, ""
     default = "int" if all(isinstance(value, int) for value in bounds) else "float64"
-    return (max(int(length), 0),), default
+    return (max(length, 0),), default
 
 
 def _number(expr: cst.BaseExpression) -> Optional[Union[int, float]]:
