@@ -218,6 +218,7 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
                     }
                 ],
             },
+            "estimated_bytes": None,
             "url": DOCS_URL.format(code="MEM101"),
         },
         {
@@ -238,6 +239,7 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
                     }
                 ],
             },
+            "estimated_bytes": None,
             "url": DOCS_URL.format(code="MEM101"),
         },
     ]
@@ -533,6 +535,7 @@ def test_mem000_json(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "location": {"row": 1, "column": 5},
             "end_location": {"row": 1, "column": 5},
             "fix": None,
+            "estimated_bytes": None,
             "url": DOCS_URL.format(code="MEM000"),
         }
     ]

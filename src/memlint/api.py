@@ -83,7 +83,7 @@ def lint_source(
             failure = f"fixed code could not be analysed again ({exc}); file left unchanged"
             return _unfixed(text, path, config, failure, with_edits, inline_noqa)
         errors.extend(crashed)
-        visible = _visible(context, current, inline_noqa)
+        visible = _visible(context, current, inline_noqa, config.min_bytes)
         if not fix or fix_pass == MAX_FIX_PASSES:
             break
         candidates = [
@@ -136,14 +136,22 @@ def lint_file(path: str, config: Optional[Config] = None, **options: bool) -> Fi
     return lint_source(data, path, config, **options)
 
 
-def _visible(context: LintContext, text: str, inline_noqa: bool) -> List[Tuple[Report, CodeRange]]:
-    """The reports not silenced by `# noqa`, with their positions (resolved only if any)."""
-    if not context.reports:
+def _visible(
+    context: LintContext, text: str, inline_noqa: bool, min_bytes: int = 0
+) -> List[Tuple[Report, CodeRange]]:
+    """The reports not silenced by `# noqa` nor below `min-bytes` (only a known estimate can be
+    below it), with their positions (resolved only if any). Fixes come from these alone."""
+    reports = [
+        report
+        for report in context.reports
+        if report.estimated_bytes is None or report.estimated_bytes >= min_bytes
+    ]
+    if not reports:
         return []
     positions = context.metadata_table(PositionProvider)
     noqa = NoqaMap(text) if inline_noqa and "noqa" in text.lower() else None
     visible = []
-    for report in context.reports:
+    for report in reports:
         where = positions[report.node]
         if noqa is not None and is_suppressed(report.rule.code, noqa.codes_for(where.start.line)):
             continue
@@ -178,6 +186,7 @@ def _finding(
         end_location=Location(where.end.line, where.end.column + 1),
         fix=fix_info,
         source_line=_line(text, where.start.line),
+        estimated_bytes=report.estimated_bytes,
     )
 
 

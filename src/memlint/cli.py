@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     sel.add_argument("--ignore", metavar="CODES", help="codes or prefixes to disable")
     sel.add_argument("--preview", action="store_true", default=None, help="enable preview rules matched by prefix")
     sel.add_argument("--no-preview", dest="preview", action="store_false")
+    sel.add_argument(
+        "--min-bytes", metavar="SIZE",
+        help="hide findings whose estimated bytes at stake are known and below SIZE (1000000, 500kB, 1MB, 1MiB)",
+    )
     fix = parser.add_argument_group("fixes")
     fix.add_argument("--fix", action="store_true", help="apply safe fixes")
     fix.add_argument("--unsafe-fixes", action="store_true", default=None, help="also apply (with --fix) and show unsafe fixes")
@@ -86,7 +90,7 @@ def _cli_settings(args: argparse.Namespace) -> Dict[str, Any]:
         value = getattr(args, key)
         if value is not None:
             settings[key.replace("_", "-")] = [part.strip() for part in value.split(",") if part.strip()]
-    for key in ("preview", "unsafe_fixes", "output_format", "respect_gitignore"):
+    for key in ("preview", "unsafe_fixes", "output_format", "respect_gitignore", "min_bytes"):
         value = getattr(args, key)
         if value is not None:
             settings[key.replace("_", "-")] = value

@@ -7,11 +7,12 @@ one line and exits 2. Nothing here prints.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from memlint.registry import all_rules
 from memlint.rule import CODE_RE
@@ -44,7 +45,17 @@ SETTINGS: Mapping[str, Tuple[str, str]] = {
     "unsafe-fixes": ("bool", "apply unsafe fixes with --fix"),
     "output-format": ("format", "one of " + ", ".join(OUTPUT_FORMATS)),
     "respect-gitignore": ("bool", "skip files ignored by .gitignore when walking directories"),
+    "min-bytes": ("bytes", "hide findings whose estimated bytes at stake are known and below this"),
 }
+
+# `--min-bytes 1MB`: decimal units are powers of 1000, binary ones (KiB, MiB...) of 1024.
+SIZE_RE = re.compile(r"^\s*(?P<number>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(?P<unit>[a-z]*)\s*$", re.IGNORECASE)
+SIZE_UNITS: Mapping[str, int] = {
+    "": 1, "b": 1,
+    "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+    "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
+}
+SIZE_EXAMPLES = "such as 1000000, 500kB, 1MB, 1MiB or 2GB"
 
 
 class ConfigError(Exception):
@@ -65,6 +76,7 @@ class Config:
     unsafe_fixes: bool = False
     output_format: str = "full"
     respect_gitignore: bool = True
+    min_bytes: int = 0  # findings with a known estimate below this are hidden
     root: str = "."
     path: Optional[str] = None  # the pyproject.toml read, if any
 
@@ -153,6 +165,7 @@ def build_config(
         unsafe_fixes=pick("unsafe-fixes", False),
         output_format=pick("output-format", "full"),
         respect_gitignore=pick("respect-gitignore", True),
+        min_bytes=pick("min-bytes", 0),
         root=root,
         path=path,
     )
@@ -207,6 +220,11 @@ def _check(kind: str, label: str, value: Any, rules: Mapping[str, Any]) -> Any:
         if not isinstance(value, bool):
             raise ConfigError(f"{label} must be true or false, not {_show(value)}")
         return value
+    if kind == "bytes":
+        size = parse_size(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if size is None:
+            raise ConfigError(f"{label} must be a size {SIZE_EXAMPLES}, not {_show(value)}")
+        return size
     if kind == "format":
         if value not in OUTPUT_FORMATS:
             raise ConfigError(f"{label} must be one of {', '.join(OUTPUT_FORMATS)}, not {_show(value)}")
@@ -225,6 +243,24 @@ def _check(kind: str, label: str, value: Any, rules: Mapping[str, Any]) -> Any:
             checked.append((pattern, tuple(_selector(c, entry, rules) for c in _string_list(entry, codes))))
         return tuple(checked)
     raise AssertionError(kind)  # pragma: no cover
+
+
+def parse_size(value: Union[str, int]) -> Optional[int]:
+    """`"1MB"` -> 1000000, `"1MiB"` -> 1048576, `"500kB"`, `"1.5GB"`, `2000` (case-insensitive);
+    None for anything else, negative numbers included."""
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    match = SIZE_RE.match(value)
+    if match is None:
+        return None
+    scale = SIZE_UNITS.get(match.group("unit").lower())
+    if scale is None:
+        return None
+    number = match.group("number")
+    if "." in number:
+        whole, _, fraction = number.partition(".")
+        return (int(whole or "0") * 10 ** len(fraction) + int(fraction)) * scale // 10 ** len(fraction)
+    return int(number) * scale
 
 
 def _string_list(label: str, value: Any) -> Tuple[str, ...]:

@@ -62,6 +62,7 @@ class Finding:
     end_location: Location
     fix: Optional[FixInfo] = None
     source_line: str = ""  # the text of the first line, for the code frame in `full` output
+    estimated_bytes: Optional[int] = None  # the bytes at stake, when the code states the size
 
     @property
     def sort_key(self) -> Tuple[str, int, int, str]:

@@ -41,6 +41,8 @@ from memlint.findings import Applicability, Tier
 if TYPE_CHECKING:  # pragma: no cover
     from libcst.metadata import BaseMetadataProvider, MetadataWrapper
 
+    from memlint.analysis.estimates import Estimate
+
 CODE_RE = re.compile(r"^MEM[1-9][0-9]{2}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example")
@@ -120,6 +122,12 @@ class Report:
     node: cst.CSTNode
     message: str
     fix: Optional[Fix]
+    estimate: Optional["Estimate"] = None
+
+    @property
+    def estimated_bytes(self) -> Optional[int]:
+        """The bytes at stake when the code states them in full; None otherwise."""
+        return None if self.estimate is None else self.estimate.known_bytes
 
 
 class LintContext:
@@ -198,8 +206,16 @@ class Rule(cst.BatchableCSTVisitor):
         return {name: getattr(self, name) for name in _visitor_names(type(self))}
 
     # -- reporting ---------------------------------------------------------------------------
-    def report(self, node: cst.CSTNode, fix: Optional[Fix] = None, **fields: Any) -> None:
-        self.context.reports.append(Report(self, node, self.message.format(**fields), fix))
+    def report(
+        self, node: cst.CSTNode, fix: Optional[Fix] = None, estimate: Optional["Estimate"] = None, **fields: Any
+    ) -> None:
+        """Report `node` with the message template filled from `fields`. An `estimate`
+        (analysis/estimates.py) of the bytes at stake is appended in parentheses, the same way
+        for every rule: "...; pass a generator expression (a list of 1,000,000 ints, ~36 MB)"."""
+        message = self.message.format(**fields)
+        if estimate is not None:
+            message = f"{message} ({estimate.describe()})"
+        self.context.reports.append(Report(self, node, message, fix, estimate))
 
     def make_fix(self, applicability: Applicability, *changes: Tuple[cst.CSTNode, Replacement]) -> Fix:
         return Fix(applicability, self.fix_title or "", tuple(changes))

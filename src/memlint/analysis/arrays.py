@@ -13,6 +13,7 @@ Needs `ParentNodeProvider` (names are resolved through the cheap scope index).
 from __future__ import annotations
 
 import ast
+import math
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
@@ -209,5 +210,6 @@ def _integers(expr: cst.BaseExpression) -> Optional[List[int]]:
             values.extend(inner)
         return values
     if m.matches(expr, m.Float()):
-        return [int(float(cst.ensure_type(expr, cst.Float).value))]
+        value = float(cst.ensure_type(expr, cst.Float).value)
+        return [int(value)] if math.isfinite(value) else None  # 1e400 is inf: no integer size
     return None

@@ -36,6 +36,7 @@ def finding_object(finding: Finding) -> Dict[str, Any]:
         "location": location(finding.location),
         "end_location": location(finding.end_location),
         "fix": fix_object(finding.fix),
+        "estimated_bytes": finding.estimated_bytes,
         "url": DOCS_URL.format(code=finding.code),
     }
 

@@ -60,27 +60,28 @@ def render(findings: Sequence[Finding], context: Context) -> str:
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = []
     for f in findings:
-        results.append(
-            {
-                "ruleId": f.code,
-                "ruleIndex": index[f.code],
-                "level": "error" if f.code == PARSE_ERROR_CODE else "warning",
-                "message": {"text": f.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": _uri(f.filename)},
-                            "region": {
-                                "startLine": f.location.line,
-                                "startColumn": f.location.column,
-                                "endLine": f.end_location.line,
-                                "endColumn": f.end_location.column,
-                            },
-                        }
+        result: Dict[str, Any] = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": "error" if f.code == PARSE_ERROR_CODE else "warning",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(f.filename)},
+                        "region": {
+                            "startLine": f.location.line,
+                            "startColumn": f.location.column,
+                            "endLine": f.end_location.line,
+                            "endColumn": f.end_location.column,
+                        },
                     }
-                ],
-            }
-        )
+                }
+            ],
+        }
+        if f.estimated_bytes is not None:
+            result["properties"] = {"estimated_bytes": f.estimated_bytes}
+        results.append(result)
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -6,6 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
+from memlint.analysis.estimates import appended_estimate
 from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_before_loop, kind_of
 from memlint.analysis.loops import SMALL_LOOP, Loop, enclosing_loop, parent
 from memlint.analysis.names import qualified_name
@@ -111,7 +112,9 @@ class AppendThenArray(Rule):
         loop = self._filling_loop(binding, other)
         if loop is None or enclosing_loop(self, node) is not None and enclosing_loop(self, node) != enclosing_loop(self, loop.node):
             return
-        self.report(node, name=name.value, converter=converter)
+        append = cst.ensure_type(parent(self, parent(self, other) or other), cst.Call)
+        estimate = appended_estimate(self, cst.ensure_type(loop.node, cst.For), append.args[0].value)
+        self.report(node, estimate=estimate, name=name.value, converter=converter)
 
     def _filling_loop(self, binding: cst.CSTNode, append_receiver: cst.CSTNode) -> Optional[Loop]:
         """The `for` loop filling the list, when the shape is exactly init / loop-append."""

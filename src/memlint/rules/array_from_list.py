@@ -6,6 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
+from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.sizes import comprehension_length
@@ -195,8 +196,9 @@ class ArrayFromList(Rule):
             return
         what = "a list comprehension" if m.matches(source, m.ListComp()) else "`list(...)`"
         fields = {"func": short_name(builder or ""), "what": what}
+        estimate = sequence_estimate(self, source)  # the Python objects alive before the array
         if other_args or not m.matches(node.func, m.Attribute()):
-            self.report(node, **fields)
+            self.report(node, estimate=estimate, **fields)
             return
         args: List[cst.Arg] = [cst.Arg(generator), _keyword("dtype", dtype if dtype is not None else DEFAULT_DTYPE)]
         count = self._count(source)
@@ -205,7 +207,7 @@ class ArrayFromList(Rule):
         func = cst.ensure_type(node.func, cst.Attribute)
         replacement = node.with_changes(func=func.with_changes(attr=cst.Name("fromiter")), args=args)
         applicability = Applicability.UNSAFE if dtype is not None else Applicability.DISPLAY
-        self.report(node, fix=self.make_fix(applicability, (node, replacement)), **fields)
+        self.report(node, fix=self.make_fix(applicability, (node, replacement)), estimate=estimate, **fields)
 
     def _generator(self, source: cst.BaseExpression, explicit_dtype: bool) -> Optional[cst.BaseExpression]:
         """The generator to stream from (parenthesized), or None when this is not the pattern.

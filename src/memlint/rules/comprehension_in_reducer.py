@@ -7,6 +7,7 @@ import libcst.matchers as m
 
 from memlint.analysis.effects import has_side_effects, needs_full_evaluation
 from memlint.analysis.names import qualified_name, short_name
+from memlint.analysis.estimates import comprehension_estimate
 from memlint.analysis.sizes import comprehension_length
 from memlint.findings import Applicability
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
@@ -253,6 +254,7 @@ class ComprehensionInReducer(Rule):
         self.report(
             comp,
             fix=self.make_fix(applicability, (comp, replacement)),
+            estimate=None if is_set else comprehension_estimate(self, cst.ensure_type(comp, cst.ListComp)),
             consumer=short_name(callee or ""),
             kind="set" if is_set else "list",
         )

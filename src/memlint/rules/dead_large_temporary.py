@@ -6,6 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
+from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.arrays import in_test_code, large_kind
 from memlint.analysis.escapes import value_escapes
@@ -126,7 +127,7 @@ class DeadLargeTemporary(Rule):
         loop = next((i for i in loops if i > last), None)
         if loop is None:
             return
-        self.report(target, name=name, kind=kind.value)
+        self.report(target, estimate=allocation_estimate(self, assign.value), name=name, kind=kind.value)
 
     def _kept(self, read: cst.Name, function: cst.FunctionDef) -> bool:
         """Does this read keep the value beyond its statement, or sit in a nested scope?"""

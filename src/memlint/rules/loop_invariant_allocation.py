@@ -6,6 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
+from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.escapes import result_escapes
 from memlint.analysis.loops import enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
 from memlint.analysis.names import qualified_name
@@ -140,7 +141,9 @@ class LoopInvariantAllocation(LoopDepthRule):
         bound = cst.ensure_type(holder.targets[0].target, cst.Name).value
         if m.findall(loop.node, m.Del(target=m.Name(bound))):
             return
-        self.report(node, call=f"{callee}(...)" if callee != "[...] * n" else callee)
+        self.report(
+            node, estimate=allocation_estimate(self, node), call=f"{callee}(...)" if callee != "[...] * n" else callee
+        )
 
 
 def _read_names(node: cst.CSTNode) -> list:  # type: ignore[type-arg]

@@ -5,6 +5,7 @@ from typing import Optional, Tuple
 import libcst as cst
 import libcst.matchers as m
 
+from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.lazy import LazySource, comprehension_observable, lazy_source
 from memlint.analysis.names import qualified_name
@@ -158,15 +159,16 @@ class MaterializedCount(Rule):
         generator, source, what = found
         if source.length is not None and source.length < self.settings["small-iterable-size"]:
             return
+        estimate = sequence_estimate(self, node.args[0].value)
         if not builtin_visible(self, node, "sum"):
-            self.report(node, what=what)
+            self.report(node, estimate=estimate, what=what)
             return
         replacement = cst.Call(
             func=cst.Name("sum"), args=[cst.Arg(generator)], lpar=node.lpar, rpar=node.rpar
         )
         safe = source.unobservable and not drops_comments(node, replacement)
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
-        self.report(node, fix=self.make_fix(applicability, (node, replacement)), what=what)
+        self.report(node, fix=self.make_fix(applicability, (node, replacement)), estimate=estimate, what=what)
 
     def _counted(self, arg: cst.BaseExpression) -> Optional[Tuple[cst.GeneratorExp, LazySource, str]]:
         """The counting generator, what is counted, and how to name it in the message."""

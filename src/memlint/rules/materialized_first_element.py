@@ -6,6 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
+from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible
@@ -174,11 +175,12 @@ class MaterializedFirstElement(Rule):
             return
         replacement, container = first
         what = "`[...][0]`" if container == "comprehension" else shape.format(container)
+        estimate = sequence_estimate(self, copy)
         if not (builtin_visible(self, node, "next") and builtin_visible(self, node, "iter")):
-            self.report(node, what=what)
+            self.report(node, estimate=estimate, what=what)
             return
         replacement = replacement.with_changes(lpar=node.lpar, rpar=node.rpar)
-        self.report(node, fix=self.make_fix(Applicability.UNSAFE, (node, replacement)), what=what)
+        self.report(node, fix=self.make_fix(Applicability.UNSAFE, (node, replacement)), estimate=estimate, what=what)
 
     def _first(self, copy: cst.BaseExpression) -> Optional[Tuple[cst.Call, str]]:
         """`next(...)` taking the first element of what `copy` copies, and the copy's kind."""
@@ -209,7 +211,7 @@ class MaterializedFirstElement(Rule):
             return
         if self._first(binding.value) is None or self._source_used_elsewhere(binding.value):
             return
-        self.report(node, what=f"`{name.value}[0]` of a copy used only here")
+        self.report(node, estimate=sequence_estimate(self, binding.value), what=f"`{name.value}[0]` of a copy used only here")
 
     def _source_used_elsewhere(self, copy: cst.BaseExpression) -> bool:
         """Is the iterator the copy drains read again elsewhere (`lines = [l for l in f]` then

@@ -6,6 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
+from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.iteration import IterationSite, IterationSiteRule
 from memlint.analysis.lazy import LazySource, lazy_source
 from memlint.analysis.names import qualified_name
@@ -336,6 +337,7 @@ class MaterializedLoopIterable(IterationSiteRule):
         self.report(
             found.node,
             fix=self.make_fix(applicability, (found.node, replacement)),
+            estimate=sequence_estimate(self, found.node),
             what=found.what,
             cure=cure,
         )

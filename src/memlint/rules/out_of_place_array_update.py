@@ -6,6 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
+from memlint.analysis.estimates import same_estimate
 from memlint.analysis.arrays import in_test_code, large_kind
 from memlint.analysis.accumulators import Kind, binding_values
 from memlint.analysis.lifetime import reads_name
@@ -144,7 +145,9 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
         fix = None
         if not any(reads_name(operand, target.value) for _, operand in steps):
             fix = self._fix(node, target, steps)
-        self.report(node, fix=fix, name=target.value)
+        # Each operator allocates a temporary the size of the array, while the array is alive.
+        sizes = same_estimate(self, [v for v in values if v is None or not reads_name(v, target.value)])
+        self.report(node, fix=fix, estimate=sizes, name=target.value)
 
     def _fix(self, node: cst.Assign, target: cst.Name, steps: List[Tuple[cst.BaseBinaryOp, cst.BaseExpression]]):  # type: ignore[no-untyped-def]
         updates = [

@@ -4,6 +4,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
+from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.accumulators import reads_target
 from memlint.analysis.arrays import in_test_code, large_kind
 from memlint.analysis.escapes import value_escapes
@@ -158,7 +159,8 @@ class ReassignWithoutDel(LoopDepthRule):
         fix = None
         if m.matches(line, m.SimpleStatementLine(body=[m.Assign()])) and definitely_bound(self, target.value, line):
             fix = self._fix(cst.ensure_type(line, cst.SimpleStatementLine), target.value)
-        self.report(node, fix=fix, name=target.value, kind=kind.value)
+        # The old value freed by `del` is, from the second iteration on, what this line allocates.
+        self.report(node, fix=fix, estimate=allocation_estimate(self, node.value), name=target.value, kind=kind.value)
 
     def _kept(self, read: cst.Name) -> bool:
         """Is the array kept by something other than the name (stored, aliased, put in a display

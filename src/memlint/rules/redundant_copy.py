@@ -5,6 +5,7 @@ from typing import Optional, Tuple
 import libcst as cst
 import libcst.matchers as m
 
+from memlint.analysis.estimates import Estimate, slots_estimate
 from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.findings import Applicability
@@ -139,9 +140,19 @@ class RedundantCopy(Rule):
         self.report(
             original,
             fix=self.make_fix(applicability, (original, replacement)),
+            estimate=self._wasted(outer, inner),
             outer=short_name(outer or ""),
             inner=shown,
         )
+
+    def _wasted(self, outer: Optional[str], inner: cst.BaseExpression) -> Optional[Estimate]:
+        """The copy that goes: the inner `list()`/`tuple()`, or the outer `list()` of `sorted()`."""
+        if not m.matches(inner, m.Call(args=[m.Arg(keyword=None, star="")])):
+            return None  # `x[:]`: the type of `x`, and so of its copy, is unknown
+        call = cst.ensure_type(inner, cst.Call)
+        callee = qualified_name(self, call.func)
+        kind = "tuple" if callee == "builtins.tuple" else "list"
+        return slots_estimate(self, kind, call.args[0].value)
 
     def _redundant(
         self, outer_call: cst.Call, outer: str, inner: cst.BaseExpression
