@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,63 @@ def test_entries_state_a_measure_that_matches_their_figures():
         assert entry["measure"] in ("peak", "time"), code
         assert entry["after_beats_before"] == run.beats(entry), code
         assert entry["runs"] >= 1 and entry["python"], code
+
+
+QUOTED_SIZE = re.compile(r"(\d[\d,]*(?:\.\d+)?) ?(MB|GB)\b")
+QUOTED_SECONDS = re.compile(r"\b\d[\d,]*(?:\.\d+)? ?(?:s|ms)\b")
+UNITS = {"MB": 10**6, "GB": 10**9}
+
+
+def _entry_figures(entry):
+    """Every byte count an entry states: peaks and RSS on both sides, the saving, bytes copied, and
+    the sizes written into its pattern and size (`(24 MB)`)."""
+    figures = [entry[side][key] for side in ("before", "after") for key in ("traced_peak", "rss_peak")]
+    figures.append(entry["before"]["traced_peak"] - entry["after"]["traced_peak"])
+    if entry.get("copied_unit", "bytes") == "bytes":
+        figures += [entry[side]["copied"] for side in ("before", "after") if "copied" in entry[side]]
+    for number, unit in QUOTED_SIZE.findall(entry["pattern"] + " " + entry["size"]):
+        figures.append(float(number.replace(",", "")) * UNITS[unit])
+    return figures
+
+
+def _unmeasured_sizes(doc, entry):
+    """The "NN MB"/"NN GB" figures in `doc` that no figure of `entry` rounds to, at the precision
+    quoted (`+32 MB` stands for 31.5 to 32.5 MB, `+0.02 MB` for 0.015 to 0.025 MB)."""
+    figures = _entry_figures(entry)
+    wrong = []
+    for number, unit in QUOTED_SIZE.findall(doc):
+        value = float(number.replace(",", ""))
+        half_step = 0.5 * 10 ** -len(number.partition(".")[2])
+        if not any(abs(figure / UNITS[unit] - value) <= half_step + 1e-9 for figure in figures):
+            wrong.append(f"{number} {unit}")
+    return wrong
+
+
+@pytest.mark.parametrize("code", sorted(all_rules()))
+def test_docstring_figures_are_the_measured_ones(code):
+    """A size quoted in a rule's prose is one `run.py` measures (or states as the case's size), so
+    the prose cannot drift from evidence.json; times are not quoted at all (CPU time on a shared
+    machine is noisy: the prose states ratios and the bytes copied)."""
+    doc = all_rules()[code].__doc__ or ""
+    wrong = _unmeasured_sizes(doc, load()[code])
+    assert not wrong, (
+        f"{code}'s docstring quotes {', '.join(wrong)}, which is in none of its evidence figures: "
+        "quote the Measured figures (docs/evidence.md), or add the variant to its evidence case"
+    )
+    assert not QUOTED_SECONDS.findall(doc), f"{code}'s docstring quotes a time: state it as a ratio"
+
+
+def test_unmeasured_sizes_finds_a_stale_figure():
+    entry = {
+        "pattern": "`p`", "size": "1,000,000-line file (24 MB)", "copied_unit": "bytes",
+        "before": {"traced_peak": 32_448_984, "rss_peak": 40_062_976, "copied": 1_600_080_000},
+        "after": {"traced_peak": 22_500, "rss_peak": 0, "copied": 160_000},
+    }
+    quoted = "peaks at +32 MB, +32.4 MB, +40.1 MB; +0.02 MB after; the 24 MB file; 1.6 GB copied; saves 32.43 MB"
+    assert _unmeasured_sizes(quoted, entry) == []
+    assert _unmeasured_sizes("over 2,000,000 floats peaks at +65 MB; 32.5 MB; 1.7 GB", entry) == [
+        "65 MB", "32.5 MB", "1.7 GB"
+    ]
 
 
 def _named_ranges(tree: ast.Module, word: str):

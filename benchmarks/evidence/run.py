@@ -2,6 +2,7 @@
 
     python benchmarks/evidence/run.py                       # every rule, 3 runs each
     python benchmarks/evidence/run.py --rules MEM101,MEM301 --runs 5
+    python benchmarks/evidence/run.py --render-only         # re-render from evidence.json, no measuring
 
 Each rule has a case in `cases/memXXX.py`: `setup()` builds the input, `before(state)` is the
 flagged pattern (the rule's INVALID example at a realistic size) and `after(state)` its fix.
@@ -113,14 +114,30 @@ def beats(entry: Dict[str, Any]) -> bool:
     return entry["after"][key] < 0.95 * entry["before"][key]
 
 
+def distinct(rules: Dict[str, Any], key: str) -> str:
+    """The values of `key` across the entries that have it: one value, or each with its rules."""
+    codes: Dict[str, List[str]] = {}
+    for code, entry in sorted(rules.items()):
+        if entry.get(key):
+            codes.setdefault(str(entry[key]), []).append(code)
+    if len(codes) == 1:
+        return next(iter(codes))
+    return ", ".join(f"{value} ({', '.join(names)})" for value, names in sorted(codes.items()))
+
+
+def measured_on(rules: Dict[str, Any]) -> str:
+    """One line naming the environment once: versions and dates are recorded per entry, so a value
+    that differs between entries is listed with the rules it applies to."""
+    text = f"Measured on {distinct(rules, 'date')} with CPython {distinct(rules, 'python')}"
+    packages = [name for name in ("numpy", "pandas") if any(entry.get(name) for entry in rules.values())]
+    if packages:
+        text += ", and " + " and ".join(f"{name} {distinct(rules, name)}" for name in packages)
+        text += " where a case uses them"
+    return text + " (each rule's page states its own versions and date)."
+
+
 def render_markdown(data: Dict[str, Any]) -> str:
     rules = data["rules"]
-    environments = sorted({
-        ", ".join(
-            [f"CPython {e['python']}"] + [f"{p} {e[p]}" for p in ("numpy", "pandas") if e.get(p)]
-        ) + f" ({e['date']})"
-        for e in rules.values()
-    })
     out = [
         "# Measured memory evidence",
         "",
@@ -137,7 +154,7 @@ def render_markdown(data: Dict[str, Any]) -> str:
         "the rule's measure; **no** in *beats* means the fix does not win on it (the rule's doc says",
         "why).",
         "",
-        "Measured on: " + "; ".join(environments) + ".",
+        measured_on(rules),
         "The programs: `benchmarks/evidence/cases/memXXX.py`.",
         "",
         "| rule | pattern | size | measure | peak before | peak after | saving | beats | RSS before | RSS after | time / copied (before → after) |",
@@ -177,11 +194,32 @@ def write(path: Path, text: str) -> None:
         handle.write(text)
 
 
+def render_rule_docs() -> None:
+    """Regenerate docs/rules, whose pages show the figures."""
+    subprocess.run(
+        [sys.executable, "-m", "memlint.rule_docs", str(ROOT / "docs" / "rules")],
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])),
+        check=True, stdout=subprocess.DEVNULL,
+    )
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python benchmarks/evidence/run.py", description=__doc__.split("\n")[0])
     parser.add_argument("--rules", help="comma-separated rule codes (default: every rule)")
     parser.add_argument("--runs", type=int, default=3, help="fresh-interpreter runs per side and mode (default 3)")
+    parser.add_argument(
+        "--render-only", action="store_true",
+        help="rewrite docs/evidence.md and docs/rules from the existing evidence.json, measuring nothing",
+    )
     args = parser.parse_args(argv)
+    if args.render_only:
+        if args.rules:
+            parser.error("--render-only measures nothing: it takes no --rules")
+        started = time.monotonic()
+        write(MD_PATH, render_markdown(load_json(JSON_PATH)))
+        render_rule_docs()
+        print(f"wrote {MD_PATH.relative_to(ROOT)} and docs/rules in {time.monotonic() - started:.0f} s")
+        return 0
     cases = case_files()
     selected = [code.strip().upper() for code in args.rules.split(",")] if args.rules else list(cases)
     unknown = [code for code in selected if code not in cases]
@@ -209,11 +247,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     data["rules"] = dict(sorted(data["rules"].items()))
     write(JSON_PATH, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     write(MD_PATH, render_markdown(data))
-    subprocess.run(
-        [sys.executable, "-m", "memlint.rule_docs", str(ROOT / "docs" / "rules")],
-        env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])),
-        check=True, stdout=subprocess.DEVNULL,
-    )
+    render_rule_docs()
     print(f"wrote {MD_PATH.relative_to(ROOT)}, {JSON_PATH.relative_to(ROOT)} and docs/rules in {time.monotonic() - started:.0f} s")
     return 0
 

@@ -52,8 +52,8 @@ class ArrayFromList(Rule):
     pointer) before numpy copies them into the array (8 bytes each for float64): the peak is
     about five times the array. `numpy.fromiter` fills the array straight from a generator.
     Measured with tracemalloc on CPython 3.11 and numpy 2.4, `np.array([x * 2 for x in data])`
-    over 1,000,000 floats peaks at +40 MB; `np.fromiter((x * 2 for x in data), dtype=float,
-    count=len(data))` at +8 MB (the array itself).
+    over 1,000,000 floats peaks at +40 MB; `np.fromiter((x * 2 for x in data), dtype=float)` at
+    +8 MB (the array itself).
 
     It does not apply, and memlint stays silent, when:
     - the function is not numpy's (`from mylib import array`, a local `np`, `cupy.array`);

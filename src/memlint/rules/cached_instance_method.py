@@ -25,8 +25,9 @@ class CachedInstanceMethod(Rule):
     The cache is stored on the function, shared by the whole class, and its keys include `self`:
     every instance the method was ever called on stays alive as long as the class does (forever,
     with `maxsize=None`), along with everything it references. Measured on CPython 3.11 with
-    tracemalloc, 20 throw-away instances holding 1 MB each, each calling a cached method once:
-    20.0 MB still allocated after they go out of scope and a full collection.
+    tracemalloc, 20 throw-away instances holding 1 MB each, each calling a cached method once,
+    peak at +20 MB: none of them is freed. With a cache dict on the instance instead, +1 MB (one
+    instance at a time).
 
     It does not apply to `@staticmethod`/`@classmethod` methods, nor to `__new__`,
     `__init_subclass__` and `__class_getitem__` (they receive the class, not an instance), nor to

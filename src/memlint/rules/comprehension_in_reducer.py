@@ -53,8 +53,8 @@ class ComprehensionInReducer(Rule):
     The comprehension builds the whole list before the consumer sees its first element, so peak
     memory grows with the input: 8 bytes of pointer per element plus every element object, all
     alive at once. A generator expression hands over one element at a time. Measured with
-    tracemalloc on CPython 3.11, `sum([x * x for x in data])` over 2,000,000 floats peaks at
-    +65 MB; `sum(x * x for x in data)` at +0.003 MB.
+    tracemalloc on CPython 3.11, `sum([x * x for x in data])` over 1,000,000 floats peaks at
+    +32 MB; `sum(x * x for x in data)` at under 1 kB.
 
     It does not apply, and memlint stays silent, when:
     - the consumer is `str.join` (it builds a list from its argument anyway), a numpy reducer, or

@@ -31,7 +31,7 @@ class DeadLargeTemporary(Rule):
     A local keeps its value alive until the function returns or the name is rebound, even when
     no later code reads it: the loop runs with the whole dead array still allocated. Measured on
     CPython 3.11 with tracemalloc, a function that loads a 32 MB array, reduces it and then runs a
-    loop that allocates 32 MB peaks at 64 MB; with `del` after the last use it peaks at 32 MB.
+    loop that allocates 32 MB peaks at +64 MB; with `del` after the last use it peaks at +32 MB.
 
     It does not apply, and memlint stays silent, when the value is not known to be large, when
     the name is bound more than once, read after the loop, captured by a nested function, or its

@@ -26,12 +26,13 @@ class DefinitionInLoop(LoopDepthRule):
     every iteration of a loop although it captures nothing the loop changes.
 
     ## Why is this bad?
-    A `def` statement builds a new function object each time it runs, and a `class` statement a
-    new type object with its own dictionary and method resolution order: about 1 KB each, in
-    reference cycles that only the cyclic garbage collector frees. Measured with tracemalloc on
-    CPython 3.11, 10,000 iterations of a loop holding a two-line `class` statement peak at
-    +0.43 MB, against +0.003 MB when the class is defined once before the loop; a `def` costs
-    a ~150-byte function object per iteration and the time to build it.
+    A `def` statement builds a new function object each time it runs (about 150 bytes), and a
+    `class` statement a new type object with its own dictionary and method resolution order (over
+    1 KB, in reference cycles that only the cyclic garbage collector frees). The cost is mostly
+    time: measured on CPython 3.11, a loop over 1,000,000 rows that defines a one-line
+    `def scale` in its body takes about twice the CPU time of the same loop with `scale` defined
+    once before it, at the same peak memory (each iteration's function is released when the name
+    is rebound).
 
     It does not apply, and memlint stays silent, when:
     - the definition reads a name the loop binds, in its body, decorators, defaults or

@@ -23,11 +23,13 @@ class DumpsThenWrite(Rule):
     ## Why is this bad?
     `dumps` builds the whole serialized payload in memory before a single byte is written;
     `dump(obj, f)` writes it to the file in pieces as it goes. Measured on CPython 3.11 with
-    tracemalloc, for a list of 2M floats: `f.write(pickle.dumps(data))` +20.5 MB peak against
-    +0.1 MB for `pickle.dump(data, f)`; with `json` +41.8 MB against +0.1 MB.
+    tracemalloc, for a list of 2,000,000 floats (18 MB pickled):
+    `f.write(pickle.dumps(model, protocol=5))` peaks at +20.5 MB against +0.1 MB for
+    `pickle.dump(model, f, protocol=5)`. `json.dump` likewise writes the text in pieces where
+    `json.dumps` builds it whole.
 
     `marshal.dumps` is not flagged: `marshal.dump` builds the whole payload before writing it
-    too (measured: +19.8 MB either way).
+    too.
 
     ## Example
     ```python

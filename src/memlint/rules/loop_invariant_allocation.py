@@ -38,8 +38,9 @@ class LoopInvariantAllocation(LoopDepthRule):
     ## Why is this bad?
     The new buffer is built while the previous iteration's one is still bound to the name, so
     the loop holds two buffers at its peak, and pays for the allocation (and zero-filling) every
-    time. Measured with tracemalloc on CPython 3.11, five iterations of `buf = np.zeros(1_000_000)`
-    peak at +16 MB; allocating once and calling `buf.fill(0)` peaks at +8 MB.
+    time. Measured with tracemalloc on CPython 3.11, 20 iterations of
+    `acc = np.zeros((1000, 1000))` (8 MB) peak at +16 MB; allocating once with `np.empty` and
+    calling `acc.fill(0)` in the loop peaks at +8 MB.
 
     It does not apply, and memlint stays silent, when an argument changes in the loop, when the
     size is a constant below 1,000 items, when the loop iterates over fewer than 100 items

@@ -34,8 +34,8 @@ class MaterializedCount(Rule):
     Every element (and 8 bytes of pointer for each) is kept alive until `len()` returns,
     though only the count is needed. `sum(1 for ...)` counts one element at a time. Measured with
     tracemalloc on CPython 3.11, `len([x for x in data if x > 0])` over 1,000,000 positive floats
-    peaks at +8.4 MB (the list); `sum(1 for x in data if x > 0)` at +0 MB. When the elements are
-    new objects (`len([f(x) for x in data])`) they are all kept too.
+    peaks at +8.4 MB (the list); `sum(1 for x in data if x > 0)` at under 1 kB. When the elements
+    are new objects (`len([f(x) for x in data])`) they are all kept too.
 
     It does not apply, and memlint stays silent, when:
     - `len` is not the builtin (a local function, a parameter, an import);

@@ -37,8 +37,8 @@ class MaterializedFirstElement(Rule):
     ## Why is this bad?
     The copy holds every element (8 bytes of pointer each, plus every element a comprehension
     creates) although only the first is used; `next(iter(x))` touches one. Measured with
-    tracemalloc on CPython 3.11, `list(x * 2 for x in data)[0]` over 1,000,000 floats peaks at
-    +32 MB; `next(x * 2 for x in data)` at +0.001 MB.
+    tracemalloc on CPython 3.11, `list(mapping)[0]` on a dict of 1,000,000 keys peaks at +8 MB (the
+    list of pointers); `next(iter(mapping))` at under 1 kB.
 
     It does not apply, and memlint stays silent, when:
     - the copy is used again: a local list read anywhere else than in that one `name[0]`;

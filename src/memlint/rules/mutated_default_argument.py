@@ -41,7 +41,8 @@ class MutatedDefaultArgument(Rule):
     A default is evaluated once, when the `def` runs, and shared by every call that omits the
     argument: what one call adds stays for all later calls, so the object grows for the life of
     the function. Measured on CPython 3.11 with tracemalloc, 10,000 calls each appending a 1 KB
-    item to a `bucket=[]` default leave 10.7 MB allocated after the calls return.
+    item to a `seen=[]` default grow it to +10.7 MB, kept after the calls return; with
+    `seen=None` and a new list per call, 1.3 kB.
 
     A mutable default that the function never mutates is harmless for memory and left to other
     linters; so is one it only shrinks, reorders or overwrites in place (`.pop()`, `.sort()`,

@@ -42,9 +42,9 @@ class SliceCopyIteration(IterationSiteRule):
     ## Why is this bad?
     A slice of a list copies the pointers (8 bytes per element) before the loop starts; a slice
     of a string copies the characters. `itertools.islice` and `reversed` walk the original.
-    Measured with tracemalloc on CPython 3.11, `for x in data[1:]` over a 1,000,000-element
-    list peaks at +8 MB; `for x in itertools.islice(data, 1, None)` at +0 MB. Inside an outer
-    loop (`for j in xs[i + 1:]`) the copy is made on every iteration.
+    Measured with tracemalloc on CPython 3.11, `for line in lines[1:]` over a list of 1,000,000
+    strings peaks at +8 MB; `for line in itertools.islice(lines, 1, None)` at under 1 kB. Inside an
+    outer loop (`for j in xs[i + 1:]`) the copy is made on every iteration.
 
     It does not apply, and memlint stays silent, when:
     - the type of `xs` is not known: numpy arrays and many other containers return views from a

@@ -26,9 +26,9 @@ class SlotlessDataClass(Rule):
 
     ## Why is this bad?
     Without `__slots__` every instance carries a `__dict__` for its attributes. For small
-    records created by the thousand that dict is most of the object. Measured on CPython 3.11
-    with tracemalloc, 100,000 instances of a two-float dataclass take 12.0 MB; with
-    `slots=True` 8.0 MB (the floats themselves included).
+    records created by the thousand that dict is a large part of the object. Measured on CPython
+    3.11 with tracemalloc, 100,000 instances of a two-float dataclass take 9.6 MB; with
+    `slots=True` 5.6 MB (both counting the list that holds them).
 
     It does not apply, and memlint stays silent, to classes with bases (a base without slots
     gives every instance a `__dict__` anyway), classes that define `__slots__` or use

@@ -30,9 +30,9 @@ class StoredFrame(Rule):
     A frame holds all of its local variables. A local that refers to its own frame is a
     reference cycle: when the function returns, none of its locals are freed until the cyclic
     garbage collector runs. Measured on CPython 3.11 with tracemalloc, five calls of a function
-    with a 10 MB local and `frame = sys._getframe()` leave 50.0 MB allocated until the next
-    collection. A frame stored on an object or in a global keeps its locals for as long as it is
-    stored.
+    with a 10 MB local and `frame = inspect.currentframe()` peak at +50 MB, every local still
+    allocated; with `del frame` in `finally`, +10 MB. A frame stored on an object or in a global
+    keeps its locals for as long as it is stored.
 
     A caller's frame held only in a local (`caller = sys._getframe(1)`) makes no cycle and is not
     flagged; neither is a local deleted in `finally`, nor one that is rebound (walking
