@@ -64,6 +64,7 @@ class AppendThenArray(Rule):
     """
 
     code = "MEM305"
+    triggers = ("numpy", "array|asarray", "append")
     name = "append-then-array"
     message = "`{name}` is filled by `append` in a loop of known length, then converted by `{converter}`: the list and the array are alive together; preallocate with `np.empty(n)` and assign by index"
     tier = Tier.PREVIEW

@@ -66,6 +66,7 @@ class DeadLargeTemporary(Rule):
     """
 
     code = "MEM403"
+    triggers = ("numpy|pandas",)
     name = "dead-large-temporary"
     message = "`{name}` (a large {kind}) is not used after this point but stays bound while the loop below runs; `del {name}` after its last use"
     tier = Tier.PREVIEW

@@ -70,6 +70,7 @@ class DeepcopyInLoop(LoopDepthRule):
     """
 
     code = "MEM204"
+    triggers = ("deepcopy|loads",)
     name = "deepcopy-in-loop"
     message = "{what}; {advice}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

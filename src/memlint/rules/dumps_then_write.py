@@ -57,6 +57,7 @@ class DumpsThenWrite(Rule):
     """
 
     code = "MEM501"
+    triggers = ("dumps", "write|write_bytes|write_text")
     name = "dumps-then-write"
     message = "`{func}` builds the whole payload in memory before writing it; `{module}.dump(obj, file)` streams it"
     fix_title = "Serialize straight into the file with `dump`"

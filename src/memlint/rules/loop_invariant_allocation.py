@@ -73,6 +73,7 @@ class LoopInvariantAllocation(LoopDepthRule):
     """
 
     code = "MEM203"
+    triggers = ("for|while",)
     name = "loop-invariant-allocation"
     message = "`{call}` allocates a new buffer on every iteration although its arguments do not change; allocate it once before the loop and reuse it (`.fill()`, `out=`, slice assignment)"
     tier = Tier.PREVIEW

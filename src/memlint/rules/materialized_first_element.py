@@ -81,6 +81,7 @@ class MaterializedFirstElement(Rule):
     """
 
     code = "MEM106"
+    triggers = ("list|tuple|for",)
     name = "materialized-first-element"
     message = "{what} copies the whole iterable to take its first element; use `next(iter(...))`"
     fix_title = "Take the first element with `next()`"

@@ -101,6 +101,7 @@ class MaterializedLoopIterable(IterationSiteRule):
     """
 
     code = "MEM102"
+    triggers = ("for",)
     ITERABLE = CANDIDATE
     name = "materialized-loop-iterable"
     message = "{what} is built only to be iterated; {cure}"

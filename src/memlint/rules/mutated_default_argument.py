@@ -82,6 +82,7 @@ class MutatedDefaultArgument(Rule):
     """
 
     code = "MEM603"
+    triggers = ("def",)
     name = "mutated-default-argument"
     message = "the default of `{param}` is one object shared by every call, and `{function}` mutates it: it grows across calls"
     fix_title = "Default to `None` and create the object in the body"

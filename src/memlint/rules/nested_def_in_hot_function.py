@@ -102,6 +102,7 @@ class NestedDefInHotFunction(Rule):
     """
 
     code = "MEM202"
+    triggers = ("def",)
     name = "nested-def-in-hot-function"
     message = "Nested `def {name}` captures nothing from `{outer}`, which is hot ({reason}), yet is rebuilt on every call; move it to module level"
     fix_title = "Move the nested function to module level"

@@ -62,6 +62,7 @@ class PickleLargeContainer(Rule):
     """
 
     code = "MEM503"
+    triggers = ("dump|dumps",)
     name = "pickle-large-container"
     message = "pickling `{name}`, a container built {how}, makes the pickler memoize every item; stream the items or use `Pickler.fast`"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

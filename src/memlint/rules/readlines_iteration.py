@@ -84,6 +84,7 @@ class ReadlinesIteration(IterationSiteRule):
     """
 
     code = "MEM103"
+    triggers = ("readlines",)
     ITERABLE = ITERATES_READLINES
     name = "readlines-iteration"
     message = "`.readlines()` reads every line into a list only to iterate it; iterate the file object itself"

@@ -71,6 +71,7 @@ class SlotlessDataClass(Rule):
     """
 
     code = "MEM606"
+    triggers = ("dataclass",)
     name = "slotless-data-class"
     message = "`{name}` is created in a loop and every instance carries a `__dict__`; use `@dataclass(slots=True)`"
     fix_title = "Add `slots=True`"

@@ -59,6 +59,7 @@ class StoredException(Rule):
     """
 
     code = "MEM604"
+    triggers = ("except",)
     name = "stored-exception"
     message = "{what} is {where}: its traceback keeps every frame's local variables alive"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

@@ -64,6 +64,7 @@ class StoredFrame(Rule):
     """
 
     code = "MEM605"
+    triggers = ("currentframe|_getframe|stack|trace",)
     name = "stored-frame"
     message = "{what}: {why}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

@@ -74,6 +74,7 @@ class WholeFileSplit(IterationSiteRule):
     """
 
     code = "MEM104"
+    triggers = ("read|read_text", "split|splitlines")
     ITERABLE = ITERATES_SPLIT
     name = "whole-file-split"
     message = "`{call}` holds the whole file twice, as text and as a list of lines, only to iterate them; iterate the file object"
