@@ -9,9 +9,10 @@ import sysconfig
 from pathlib import Path
 
 import libcst as cst
+import libcst.matchers as m
 import pytest
 
-from memlint.traversal import Traversal
+from memlint.traversal import Traversal, findall
 
 
 def _recorder_class() -> type:
@@ -122,3 +123,29 @@ def test_same_events_on_standard_library_modules(path: Path) -> None:
     except cst.ParserSyntaxError:
         pytest.skip("LibCST cannot parse it")
     _same_events(module)
+
+
+MATCHERS = [
+    m.Name(),
+    m.Call(func=m.Attribute()),
+    m.Name("x") | m.Integer(),
+    m.SimpleStatementLine(),
+    m.Comment() | m.Newline() | m.EmptyLine(),
+]
+
+
+@pytest.mark.parametrize("path", STDLIB[::40], ids=lambda p: p.name)
+def test_findall_is_libcsts_on_standard_library_modules(path: Path) -> None:
+    try:
+        module = cst.parse_module(path.read_bytes())
+    except cst.ParserSyntaxError:
+        pytest.skip("LibCST cannot parse it")
+    for matcher in MATCHERS:
+        expected = m.findall(module, matcher)
+        assert [id(node) for node in findall(module, matcher)] == [id(node) for node in expected]
+    body = module.body[-1]
+    assert [id(n) for n in findall(body, m.Name())] == [id(n) for n in m.findall(body, m.Name())]
+
+
+def test_findall_of_a_sentinel_is_empty() -> None:
+    assert findall(cst.MaybeSentinel.DEFAULT, m.Name()) == [] == list(m.findall(cst.MaybeSentinel.DEFAULT, m.Name()))

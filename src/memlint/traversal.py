@@ -16,6 +16,7 @@ import dataclasses
 from typing import Callable, Dict, List, Sequence, Tuple, Type
 
 import libcst as cst
+import libcst.matchers as m
 
 Method = Callable[[cst.CSTNode], object]
 # Per node type: its visit methods, its leave methods, and per visited field (in LibCST's
@@ -131,3 +132,29 @@ class Traversal:
                 method(node)
         for method in plan[1]:
             method(node)
+
+
+def node_fields(node: cst.CSTNode) -> Tuple[Tuple[str, bool], ...]:
+    """The fields of `node` LibCST visits, in its order (see `_field_order`)."""
+    return _FIELD_ORDERS.get(type(node)) or _field_order(node)
+
+
+def findall(tree: object, matcher: "m.BaseMatcherNode") -> List[cst.CSTNode]:
+    """`libcst.matchers.findall` without rebuilding the tree: every node of `tree` (itself
+    included) that `matcher` matches, in LibCST's visiting order."""
+    found: List[cst.CSTNode] = []
+    if isinstance(tree, cst.CSTNode):
+        _find(tree, matcher, found)
+    return found
+
+
+def _find(node: cst.CSTNode, matcher: "m.BaseMatcherNode", found: List[cst.CSTNode]) -> None:
+    if m.matches(node, matcher):
+        found.append(node)
+    for field, _always in _FIELD_ORDERS.get(type(node)) or _field_order(node):
+        value = getattr(node, field)
+        if type(value) is tuple or type(value) is list:
+            for child in value:
+                _find(child, matcher, found)
+        elif isinstance(value, cst.CSTNode):
+            _find(value, matcher, found)

@@ -11,6 +11,7 @@ from memlint.analysis.names import qualified_name
 from memlint.findings import Applicability, Tier
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
 from memlint.rule import Rule
+from memlint.traversal import findall
 
 SLOTS = m.Arg(keyword=m.Name("slots"))
 SLOTS_DEFINED = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name("__slots__"))]) | m.AnnAssign(target=m.Name("__slots__"))])
@@ -133,7 +134,7 @@ class SlotlessDataClass(Rule):
             return
         if any(not m.matches(base.value, m.Name("object")) for base in node.bases) or node.keywords:
             return
-        if m.findall(node.body, SLOTS_DEFINED | NEEDS_DICT):
+        if findall(node.body, SLOTS_DEFINED | NEEDS_DICT):
             return
         for decorator in node.decorators:
             expr = decorator.decorator
