@@ -159,11 +159,19 @@ def test_deep_but_valid_code_is_linted(project, capsys, expression):
 
 
 def test_valid_python_that_libcst_cannot_parse_says_so(project, capsys):
-    (project / "long.py").write_text("x = " + " ".join(['"s"'] * 5000) + "\ny = 1\n")
+    (project / "long.py").write_text("x = " + " ".join(['"s"'] * 5000) + "\ny = sum([i for i in x])\n")
     code, out, _ = run(capsys, "long.py")
     # The tail is LibCST's own wording, which varies between its versions.
     assert out.splitlines()[0].startswith("long.py:2:1: MEM000 LibCST cannot parse this file, which Python accepts: ")
     assert code == 1
+
+
+def test_valid_python_that_libcst_cannot_parse_is_clean_when_no_rule_can_fire(project, capsys):
+    # No selected rule's trigger words occur in it (prefilter.py), so LibCST is never asked:
+    # CPython accepts the file, there is nothing to report.
+    (project / "long.py").write_text("x = " + " ".join(['"s"'] * 5000) + "\ny = 1\n")
+    code, out, _ = run(capsys, "long.py")
+    assert (code, out) == (0, "All checks passed!\n")
 
 
 @pytest.mark.skipif(IS_ROOT, reason="root can read a file with mode 000")

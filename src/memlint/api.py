@@ -21,7 +21,8 @@ from memlint.findings import (
     Location,
 )
 from memlint.fixing import apply_fixes, edits_between, non_overlapping
-from memlint.parsing import SourceError, decode, parse
+from memlint.parsing import SourceError, decode, parse, vet
+from memlint.prefilter import applicable
 from memlint.rule import LintContext, Report, Rule
 from memlint.suppression import ALL, NoqaMap, file_suppression, is_suppressed
 
@@ -38,11 +39,18 @@ def lint_source(
     unsafe_fixes: Optional[bool] = None,
     with_edits: bool = False,
     inline_noqa: bool = True,
+    prefilter: bool = True,
 ) -> FileResult:
     """Lint one module's source; with ``fix`` also return the fixed text (never unparsable).
 
     ``inline_noqa=False`` leaves `# noqa` comments to the caller (the flake8 plugin: flake8
     applies them itself); the file-level `# memlint: noqa` is always honoured.
+    ``prefilter=False`` runs every selected rule on every file, without asking prefilter.py
+    which ones can fire (the findings are the same; tests prove it).
+
+    A file in which no selected rule can fire is vetted by CPython's parser but not parsed by
+    LibCST: syntax errors and too-deep nesting are still reported (MEM000), only "LibCST
+    cannot parse this file, which Python accepts" is not, since nothing was lost.
     """
     config = config or DEFAULT_CONFIG
     rules = config.selection.rules_for(path)
@@ -66,22 +74,27 @@ def lint_source(
     errors: List[InternalError] = []
     applied = 0
     for fix_pass in range(MAX_FIX_PASSES + 1):
+        active = applicable(rules, current) if prefilter else rules
         try:
-            module = parse(current)
-            context, crashed = run_rules(module, rules, path, config.rule_options, current)
+            python_accepts = vet(current)
+            if not active and python_accepts:
+                visible = []  # nothing can fire and nothing to report: no LibCST parse
+                break
+            module = parse(current, vetted=True)
+            context, crashed = run_rules(module, active, path, config.rule_options, current)
         except SourceError as exc:
             if exc.recursion and not threading.current_thread().name == "memlint-deep":
                 # Retry this file only, with room to recurse (see deep.py).
                 return call_with_deep_stack(
                     lambda: lint_source(
                         source, path, config, fix=fix, unsafe_fixes=unsafe_fixes,
-                        with_edits=with_edits, inline_noqa=inline_noqa,
+                        with_edits=with_edits, inline_noqa=inline_noqa, prefilter=prefilter,
                     )
                 )
             if fix_pass == 0:
                 return _source_error(path, exc, current)
             failure = f"fixed code could not be analysed again ({exc}); file left unchanged"
-            return _unfixed(text, path, config, failure, with_edits, inline_noqa)
+            return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter)
         errors.extend(crashed)
         visible = _visible(context, current, inline_noqa, config.min_bytes)
         if not fix or fix_pass == MAX_FIX_PASSES:
@@ -100,7 +113,7 @@ def lint_source(
         except Exception as exc:  # a fix that breaks the file is a memlint bug: keep the file
             codes = ", ".join(sorted({_code_of(visible, f) for f in chosen}))
             failure = f"fix for {codes} produced invalid code ({type(exc).__name__}); file left unchanged"
-            return _unfixed(text, path, config, failure, with_edits, inline_noqa)
+            return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter)
         if fixed == current:
             break
         current = fixed
@@ -119,10 +132,10 @@ def lint_source(
 
 
 def _unfixed(
-    text: str, path: str, config: Config, failure: str, with_edits: bool, inline_noqa: bool
+    text: str, path: str, config: Config, failure: str, with_edits: bool, inline_noqa: bool, prefilter: bool
 ) -> FileResult:
     """The original file's findings, unfixed, with the fix failure reported as a memlint bug."""
-    result = lint_source(text, path, config, with_edits=with_edits, inline_noqa=inline_noqa)
+    result = lint_source(text, path, config, with_edits=with_edits, inline_noqa=inline_noqa, prefilter=prefilter)
     return FileResult(path, result.findings, result.errors + (InternalError(path, failure),))
 
 

@@ -16,6 +16,7 @@ from libcst.metadata import MetadataWrapper
 from memlint.findings import InternalError
 from memlint.parsing import SourceError
 from memlint.rule import LintContext, Rule
+from memlint.traversal import Traversal
 
 
 def run_rules(
@@ -34,7 +35,7 @@ def run_rules(
         context.reports.clear()
         rules = [cls(context) for cls in pending]
         try:
-            cst.visit_batched(module, rules)
+            Traversal(rules).walk(module)
         except RecursionError:
             raise SourceError("too deeply nested to analyse (recursion limit)", recursion=True) from None
         except Exception as exc:  # a rule bug must not stop the run: find the culprit

@@ -69,13 +69,10 @@ MAX_BRACKET_DEPTH = 200
 _BRACKETS = re.compile(r"[()\[\]{}]")
 
 
-def parse(text: str) -> cst.Module:
-    depth = bracket_depth(text)
-    if depth > MAX_BRACKET_DEPTH:
-        raise SourceError(
-            f"syntax error: too many nested brackets ({depth} levels; Python allows {MAX_BRACKET_DEPTH})"
-        )
-    _refuse_what_python_finds_too_deep(text)
+def parse(text: str, vetted: bool = False) -> cst.Module:
+    """The LibCST module; ``vetted``: `vet(text)` has already run."""
+    if not vetted:
+        vet(text)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -86,7 +83,20 @@ def parse(text: str) -> cst.Module:
         raise SourceError(f"could not be parsed: {type(exc).__name__}")
 
 
-def _refuse_what_python_finds_too_deep(text: str) -> None:
+def vet(text: str) -> bool:
+    """Refuse what would crash or hang LibCST (SourceError); True when CPython parses the text.
+
+    When CPython accepts a file and no rule can fire in it (prefilter.py), it needs no LibCST
+    parse at all: it has no syntax error to report."""
+    depth = bracket_depth(text)
+    if depth > MAX_BRACKET_DEPTH:
+        raise SourceError(
+            f"syntax error: too many nested brackets ({depth} levels; Python allows {MAX_BRACKET_DEPTH})"
+        )
+    return _refuse_what_python_finds_too_deep(text)
+
+
+def _refuse_what_python_finds_too_deep(text: str) -> bool:
     """LibCST's native parser crashes the process (or runs for minutes) on expressions nested
     far beyond what CPython accepts (about 3,000 levels of `-x`, `a.b`, `f()()`...). CPython's
     own parser refuses those in milliseconds, so it vets every file first; other syntax errors
@@ -100,8 +110,10 @@ def _refuse_what_python_finds_too_deep(text: str) -> None:
     except SyntaxError as error:
         if "too many nested" in error.msg or "too complex" in error.msg:
             raise SourceError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1) from None
+        return False
     except (ValueError, OverflowError):
-        pass  # e.g. a NUL byte: decode() reports those
+        return False  # e.g. a NUL byte: decode() reports those
+    return True
 
 
 def bracket_depth(text: str) -> int:

@@ -37,6 +37,7 @@ from libcst._metadata_dependent import LazyValue
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from memlint.findings import Applicability, Tier
+from memlint.prefilter import entry_problems
 
 if TYPE_CHECKING:  # pragma: no cover
     from libcst.metadata import BaseMetadataProvider, MetadataWrapper
@@ -185,6 +186,10 @@ class Rule(cst.BatchableCSTVisitor):
     options: ClassVar[Mapping[str, Option]] = {}
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
+    # Words without which the rule can never report (prefilter.py): every entry must occur in
+    # the file, an entry by any of its "|"-separated alternatives, e.g. ("numpy", "array|asarray").
+    # A file in which they do not occur is not visited by the rule. Empty: the rule always runs.
+    triggers: ClassVar[Tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -285,6 +290,11 @@ def _validate(cls: Type[Rule]) -> None:
             problems.append("a fixable rule's docstring needs '## Fix safety'")
         if not any(example.fixed is not None for example in cls.INVALID):
             problems.append("a fixable rule needs an INVALID example with its fixed output")
+    if not isinstance(cls.triggers, tuple) or not all(isinstance(entry, str) for entry in cls.triggers):
+        problems.append("triggers is not a tuple of strings")
+    else:
+        for entry in cls.triggers:
+            problems.extend(entry_problems(entry))
     if cls.options and "## Options" not in doc:
         problems.append("a rule with options needs '## Options' in its docstring")
     if not cls.VALID:

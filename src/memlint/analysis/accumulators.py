@@ -25,6 +25,7 @@ import libcst.matchers as m
 from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside, parent
 from memlint.analysis.names import qualified_name
 from memlint.rule import Rule
+from memlint.traversal import findall
 
 
 class Kind(str, enum.Enum):
@@ -112,7 +113,7 @@ def reads_target(expr: cst.CSTNode, target: Target) -> bool:
     if wanted is None:
         return False
     matcher = m.Name(wanted) if m.matches(target, m.Name()) else m.Attribute()
-    return any(dotted_name(found) == wanted for found in m.findall(expr, matcher))
+    return any(dotted_name(found) == wanted for found in findall(expr, matcher))
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,7 @@ class _BindingSites(cst.CSTVisitor):
         self.declared = False
 
     def _targets(self, target: cst.CSTNode) -> None:
-        for found in m.findall(target, m.Name(self.name)):
+        for found in findall(target, m.Name(self.name)):
             self.sites.append(found)
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
@@ -348,7 +349,7 @@ def _attribute_binding_values(rule: Rule, target: cst.Attribute, loop: Loop) -> 
     if klass is None or wanted is None:
         return None
     values: List[Optional[cst.BaseExpression]] = []
-    for statement in m.findall(klass, m.Assign() | m.AugAssign() | m.AnnAssign()):
+    for statement in findall(klass, m.Assign() | m.AugAssign() | m.AnnAssign()):
         targets = _statement_targets(statement)
         if not any(dotted_name(t) == wanted for t in targets):
             continue

@@ -20,6 +20,7 @@ import libcst.matchers as m
 
 from memlint.analysis.scopes import COMPREHENSIONS, FUNCTIONS, ScopeIndex, scope_index
 from memlint.rule import Rule
+from memlint.traversal import findall
 
 Definition = Union[cst.FunctionDef, cst.ClassDef, cst.Lambda]
 NAME = m.Name()
@@ -69,7 +70,7 @@ def captures(rule: Rule, definition: Definition) -> Captures:
         if isinstance(scope, FUNCTIONS + COMPREHENSIONS):
             from_functions.add(name.value)
     declared: Set[str] = set()
-    for statement in m.findall(body, m.Nonlocal() | m.Global()):
+    for statement in findall(body, m.Nonlocal() | m.Global()):
         for item in getattr(statement, "names"):
             declared.add(item.name.value)
     return Captures(frozenset(names), frozenset(from_functions), frozenset(declared), frozenset(unresolved))

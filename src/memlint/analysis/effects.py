@@ -6,6 +6,7 @@ from typing import FrozenSet
 
 import libcst as cst
 import libcst.matchers as m
+from memlint.traversal import findall
 
 # Methods that mutate their receiver (or advance an iterator): code calling them inside a
 # comprehension depends on every element being evaluated.
@@ -29,7 +30,7 @@ EFFECTFUL = ANY_CALL | m.NamedExpr() | m.Await() | m.Yield()
 
 
 def contains(node: cst.CSTNode, matcher: m.BaseMatcherNode) -> bool:
-    return bool(m.findall(node, matcher))
+    return bool(findall(node, matcher))
 
 
 def needs_full_evaluation(node: cst.CSTNode) -> bool:

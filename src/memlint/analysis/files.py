@@ -23,6 +23,7 @@ from memlint.analysis.names import qualified_name
 from memlint.analysis.scopes import full_name, scope_index
 from memlint.analysis.usage import single_binding
 from memlint.rule import Rule
+from memlint.traversal import findall
 
 FILE_OPENERS: FrozenSet[str] = frozenset(
     {
@@ -59,7 +60,7 @@ def module_defines_method(rule: Rule, method: str) -> bool:
     memo: Dict[str, bool] = rule.__dict__.setdefault("_memlint_defined_methods", {})
     if method not in memo:
         wanted = m.ClassDef(body=m.IndentedBlock(body=[m.ZeroOrMore(), m.FunctionDef(name=m.Name(method)), m.ZeroOrMore()]))
-        memo[method] = bool(m.findall(rule.context.module, wanted))
+        memo[method] = bool(findall(rule.context.module, wanted))
     return memo[method]
 
 

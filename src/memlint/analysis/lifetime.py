@@ -19,6 +19,7 @@ import libcst.matchers as m
 
 from memlint.analysis.loops import parent
 from memlint.rule import Rule
+from memlint.traversal import findall
 
 FRAME = m.FunctionDef() | m.Lambda()
 BLOCK = m.IndentedBlock() | m.Module()
@@ -114,7 +115,7 @@ class _DelFinder(cst.CSTVisitor):
         self.found = False
 
     def visit_Del(self, node: cst.Del) -> None:
-        if m.findall(node.target, m.Name(self.name)) and not m.matches(node.target, m.Subscript() | m.Attribute()):
+        if findall(node.target, m.Name(self.name)) and not m.matches(node.target, m.Subscript() | m.Attribute()):
             self.found = True
 
     def visit_Global(self, node: cst.Global) -> None:
@@ -153,7 +154,7 @@ class _Reads(cst.CSTVisitor):
         if m.matches(target, m.Name()):
             self._skip.add(id(target))
         elif m.matches(target, m.Tuple() | m.List() | m.StarredElement() | m.Element()):
-            for inner in m.findall(target, m.Name()):
+            for inner in findall(target, m.Name()):
                 self._skip.add(id(inner))
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
@@ -184,7 +185,7 @@ class _Reads(cst.CSTVisitor):
         self._skip.add(id(node.name))
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        for inner in m.findall(node, m.Name()):
+        for inner in findall(node, m.Name()):
             self._skip.add(id(inner))
 
     def visit_Name(self, node: cst.Name) -> None:

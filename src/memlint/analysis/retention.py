@@ -25,6 +25,7 @@ from memlint.analysis.accumulators import binding_sites, scope_of
 from memlint.analysis.loops import parent
 from memlint.analysis.usage import root_name
 from memlint.rule import Rule
+from memlint.traversal import findall
 
 STORING_METHODS: FrozenSet[str] = frozenset(
     {"append", "appendleft", "extend", "extendleft", "insert", "add", "put", "put_nowait", "setdefault", "update", "__setitem__"}
@@ -117,7 +118,7 @@ def _enclosing_function_binds(rule: Rule, scope: cst.CSTNode, name: str) -> bool
 
 
 def _declaration(scope: cst.CSTNode, name: str) -> Optional[str]:
-    for declared in m.findall(getattr(scope, "body"), m.Global() | m.Nonlocal()):
+    for declared in findall(getattr(scope, "body"), m.Global() | m.Nonlocal()):
         if any(item.name.value == name for item in getattr(declared, "names")):
             return "global" if m.matches(declared, m.Global()) else "nonlocal"
     return None

@@ -10,6 +10,7 @@ import libcst.matchers as m
 
 from memlint.analysis.scopes import scope_index
 from memlint.rule import Rule
+from memlint.traversal import findall
 
 _EMPTY_MODULE = cst.Module([])
 
@@ -46,7 +47,7 @@ def replacing(outer: cst.BaseExpression, inner: cst.BaseExpression) -> cst.BaseE
 
 
 def comment_count(nodes: Iterable[cst.CSTNode]) -> int:
-    return sum(len(m.findall(node, m.Comment())) for node in nodes)
+    return sum(len(findall(node, m.Comment())) for node in nodes)
 
 
 def drops_comments(original: cst.CSTNode, replacement: cst.CSTNode) -> bool:

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Mapping, Optio
 
 import libcst as cst
 
+from memlint.traversal import node_fields
+
 if TYPE_CHECKING:  # pragma: no cover
     from memlint.rule import LintContext, Rule
 
@@ -42,27 +44,15 @@ SCOPE_TYPES: Tuple[Type[cst.CSTNode], ...] = (
 COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 FUNCTIONS = (cst.FunctionDef, cst.Lambda)
 
-_FIELDS: Dict[type, Tuple[str, ...]] = {}
-
-
-def _fields(node_type: type) -> Tuple[str, ...]:
-    names = _FIELDS.get(node_type)
-    if names is None:
-        names = tuple(f.name for f in dataclasses.fields(node_type))
-        _FIELDS[node_type] = names
-    return names
-
-
 def iter_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    """Direct children, in no particular order (faster than `node.children`)."""
-    for name in _fields(type(node)):
+    """Direct children, in no particular order (faster than `node.children`): only the fields
+    LibCST visits are read (traversal.py), not the strings and flags beside them."""
+    for name, _ in node_fields(node):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        if type(value) is list or type(value) is tuple:
+            yield from value
+        elif isinstance(value, cst.CSTNode):
             yield value
-        elif type(value) in (list, tuple):
-            for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
 
 
 @dataclasses.dataclass

@@ -19,6 +19,7 @@ import libcst.matchers as m
 
 from memlint.analysis.scopes import FUNCTIONS, ScopeIndex, scope_index
 from memlint.rule import Rule
+from memlint.traversal import findall
 
 # Functions that never mutate an argument (spelled as bare names; shadowing them with a mutating
 # function is not a case worth the cost of resolving every call in a loop body).
@@ -60,11 +61,11 @@ def root_name(expr: cst.CSTNode) -> Optional[str]:
 
 def names_read(expr: cst.CSTNode) -> Set[str]:
     """Every variable name `expr` reads (attribute names and keyword names excluded)."""
-    not_variables = {id(a.attr) for a in m.findall(expr, m.Attribute())}
-    not_variables |= {id(a.keyword) for a in m.findall(expr, m.Arg(keyword=m.Name()))}
+    not_variables = {id(a.attr) for a in findall(expr, m.Attribute())}
+    not_variables |= {id(a.keyword) for a in findall(expr, m.Arg(keyword=m.Name()))}
     return {
         cst.ensure_type(n, cst.Name).value
-        for n in m.findall(expr, m.Name())
+        for n in findall(expr, m.Name())
         if id(n) not in not_variables
     }
 

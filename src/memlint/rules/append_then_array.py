@@ -13,6 +13,7 @@ from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import known_length
 from memlint.findings import Tier
 from memlint.rule import Invalid, Rule, Valid
+from memlint.traversal import findall
 
 CONVERTERS = {"numpy.array": "np.array", "numpy.asarray": "np.asarray"}
 CONVERSION = m.Call(func=m.Name() | m.Attribute(attr=m.Name("array") | m.Name("asarray")), args=[m.Arg(value=m.Name(), keyword=None, star=""), m.ZeroOrMore(m.Arg(keyword=m.Name()))])
@@ -65,6 +66,7 @@ class AppendThenArray(Rule):
     """
 
     code = "MEM305"
+    triggers = ("numpy", "array|asarray", "append")
     name = "append-then-array"
     message = "`{name}` is filled by `append` in a loop of known length, then converted by `{converter}`: the list and the array are alive together; preallocate with `np.empty(n)` and assign by index"
     tier = Tier.PREVIEW
@@ -105,7 +107,7 @@ class AppendThenArray(Rule):
         if sites is None or len(sites) != 1:
             return
         binding = sites[0]
-        mentions = [found for found in m.findall(scope, m.Name(name.value)) if found is not binding and found is not name]
+        mentions = [found for found in findall(scope, m.Name(name.value)) if found is not binding and found is not name]
         if len(mentions) != 1:
             return  # the list is used for something else (or bound in a nested scope)
         other = mentions[0]
@@ -131,7 +133,7 @@ class AppendThenArray(Rule):
         if not any(_receiver(s) is append_receiver for s in appends):
             return None
         body = getattr(loop.node, "body")
-        if m.findall(body, m.Break() | m.Continue() | m.Return() | m.Raise() | m.Yield()):
+        if findall(body, m.Break() | m.Continue() | m.Return() | m.Raise() | m.Yield()):
             return None
         if not self._known_count(cst.ensure_type(loop.node, cst.For).iter, loop):
             return None

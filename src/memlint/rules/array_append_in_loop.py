@@ -66,6 +66,7 @@ class ArrayAppendInLoop(LoopDepthRule):
     """
 
     code = "MEM301"
+    triggers = ("numpy",)
     name = "array-append-in-loop"
     message = "`{name} = {call}(...)` in a loop copies the whole array on every iteration; collect the pieces in a list and call `np.concatenate` once, or preallocate"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

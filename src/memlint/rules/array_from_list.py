@@ -103,6 +103,7 @@ class ArrayFromList(Rule):
     """
 
     code = "MEM108"
+    triggers = ("numpy", "array|asarray")
     name = "array-from-list"
     message = "`{func}()` of {what} holds every element as a Python object before the array exists; use `numpy.fromiter`"
     fix_title = "Build the array with `numpy.fromiter` from a generator"

@@ -56,6 +56,7 @@ class CachedInstanceMethod(Rule):
     """
 
     code = "MEM601"
+    triggers = ("functools", "lru_cache|cache")
     name = "cached-instance-method"
     message = "`@{decorator}` on the instance method `{method}` keeps every `self` it sees alive for the life of the class"
 

@@ -100,6 +100,7 @@ class ComprehensionInReducer(Rule):
     """
 
     code = "MEM101"
+    triggers = ("sum|min|max|any|all|sorted|fsum|prod|nlargest|nsmallest|Counter",)
     name = "comprehension-in-reducer"
     message = "`{consumer}()` of a {kind} comprehension builds the whole {kind} first; pass a generator expression"
     fix_title = "Replace the comprehension with a generator expression"

@@ -69,6 +69,7 @@ class DataframeAppendInLoop(LoopDepthRule):
     """
 
     code = "MEM302"
+    triggers = ("pandas",)
     name = "dataframe-append-in-loop"
     message = "{what} in a loop copies the whole frame on every iteration; collect the rows or pieces in a list and build the frame once"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

@@ -15,6 +15,7 @@ from memlint.analysis.loops import SMALL_LOOP
 from memlint.analysis.sizes import known_length
 from memlint.findings import Tier
 from memlint.rule import Invalid, Rule, Valid
+from memlint.traversal import findall
 
 BINDING = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())])])
 LOOP = m.For() | m.While()
@@ -67,6 +68,7 @@ class DeadLargeTemporary(Rule):
     """
 
     code = "MEM403"
+    triggers = ("numpy|pandas",)
     name = "dead-large-temporary"
     message = "`{name}` (a large {kind}) is not used after this point but stays bound while the loop below runs; `del {name}` after its last use"
     tier = Tier.PREVIEW
@@ -148,5 +150,5 @@ class DeadLargeTemporary(Rule):
 
 
 def _dynamic(statement: cst.CSTNode) -> bool:
-    calls = m.findall(statement, m.Call(func=m.Name()))
+    calls = findall(statement, m.Call(func=m.Name()))
     return any(cst.ensure_type(cst.ensure_type(call, cst.Call).func, cst.Name).value in DYNAMIC for call in calls)

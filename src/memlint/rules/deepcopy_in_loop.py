@@ -8,6 +8,7 @@ from memlint.analysis.escapes import result_escapes
 from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.rule import Invalid, Valid
+from memlint.traversal import findall
 
 ONE_PLAIN_ARG = m.Call(args=[m.Arg(keyword=None, star="")])
 DEEPCOPY_CALL = m.Call(func=m.Attribute(attr=m.Name("deepcopy")) | m.Name())
@@ -69,6 +70,7 @@ class DeepcopyInLoop(LoopDepthRule):
     """
 
     code = "MEM204"
+    triggers = ("deepcopy|loads",)
     name = "deepcopy-in-loop"
     message = "{what}; {advice}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
@@ -195,8 +197,8 @@ class DeepcopyInLoop(LoopDepthRule):
         if loop is None or not repeats_often(self, loop):
             return
         varying = loop_bindings(loop.node)
-        read = {name.value for name in m.findall(node.args[0].value, m.Name())}
-        if any(varying.varies(name) for name in read) or m.findall(node.args[0].value, m.Call()):
+        read = {name.value for name in findall(node.args[0].value, m.Name())}
+        if any(varying.varies(name) for name in read) or findall(node.args[0].value, m.Call()):
             return
         if result_escapes(self, node, loop.node) or _deleted_in(node, loop.node, self):
             return
@@ -220,4 +222,4 @@ def _deleted_in(call: cst.Call, loop_node: cst.CSTNode, rule: DeepcopyInLoop) ->
     if not m.matches(holder, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
         return False
     name = cst.ensure_type(cst.ensure_type(holder, cst.Assign).targets[0].target, cst.Name).value
-    return bool(m.findall(loop_node, m.Del(target=m.Name(name))))
+    return bool(findall(loop_node, m.Del(target=m.Name(name))))

@@ -8,6 +8,7 @@ import libcst.matchers as m
 from memlint.analysis.serialization import serializer
 from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
+from memlint.traversal import findall
 
 WRITE = m.Call(func=m.Attribute(attr=m.Name("write") | m.Name("write_bytes") | m.Name("write_text")), args=[m.Arg(keyword=None, star="", value=m.Call())])
 BINARY = {"pickle": '"wb"', "json": '"w"'}
@@ -59,6 +60,7 @@ class DumpsThenWrite(Rule):
     """
 
     code = "MEM501"
+    triggers = ("dumps", "write|write_bytes|write_text")
     name = "dumps-then-write"
     message = "`{func}` builds the whole payload in memory before writing it; `{module}.dump(obj, file)` streams it"
     fix_title = "Serialize straight into the file with `dump`"
@@ -156,7 +158,7 @@ class DumpsThenWrite(Rule):
         key = "MEM501-lines"
         lines = self.context.cache.get(key)
         if lines is None:
-            lines = [cst.ensure_type(n, cst.SimpleStatementLine) for n in m.findall(self.context.module, m.SimpleStatementLine(body=[m.Expr(m.Call())]))]
+            lines = [cst.ensure_type(n, cst.SimpleStatementLine) for n in findall(self.context.module, m.SimpleStatementLine(body=[m.Expr(m.Call())]))]
             self.context.cache[key] = lines
         return lines
 

@@ -61,6 +61,7 @@ class ListAsQueue(LoopDepthRule):
     """
 
     code = "MEM304"
+    triggers = ("pop|insert",)
     name = "list-as-queue"
     message = "`{call}` on a list in a loop moves every other item each time; use `collections.deque` and `{better}`"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

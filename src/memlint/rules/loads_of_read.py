@@ -57,6 +57,7 @@ class LoadsOfRead(Rule):
     """
 
     code = "MEM502"
+    triggers = ("loads", "read|read_bytes")
     name = "loads-of-read"
     message = "`{func}(....{read}())` holds the whole payload in memory; `{module}.load(file)` reads it in pieces"
     fix_title = "Load straight from the file with `load`"

@@ -12,6 +12,7 @@ from memlint.analysis.loops import enclosing_loop, loop_bindings, LoopDepthRule,
 from memlint.analysis.names import qualified_name
 from memlint.findings import Tier
 from memlint.rule import Invalid, Valid
+from memlint.traversal import findall
 
 ALLOCATORS = {
     "numpy.zeros": "np.zeros",
@@ -75,6 +76,7 @@ class LoopInvariantAllocation(LoopDepthRule):
     """
 
     code = "MEM203"
+    triggers = ("for|while",)
     name = "loop-invariant-allocation"
     message = "`{call}` allocates a new buffer on every iteration although its arguments do not change; allocate it once before the loop and reuse it (`.fill()`, `out=`, slice assignment)"
     tier = Tier.PREVIEW
@@ -131,7 +133,7 @@ class LoopInvariantAllocation(LoopDepthRule):
             return
         varying = loop_bindings(loop.node)
         for argument in arguments:
-            calls = m.findall(argument, m.Call())
+            calls = findall(argument, m.Call())
             if any(not m.matches(call, LEN_CALL) for call in calls):
                 return
             if any(varying.varies(name.value) for name in _read_names(argument)):
@@ -140,7 +142,7 @@ class LoopInvariantAllocation(LoopDepthRule):
             return
         holder = cst.ensure_type(parent(self, node), cst.Assign)
         bound = cst.ensure_type(holder.targets[0].target, cst.Name).value
-        if m.findall(loop.node, m.Del(target=m.Name(bound))):
+        if findall(loop.node, m.Del(target=m.Name(bound))):
             return
         self.report(
             node, estimate=allocation_estimate(self, node), call=f"{callee}(...)" if callee != "[...] * n" else callee
@@ -150,10 +152,10 @@ class LoopInvariantAllocation(LoopDepthRule):
 def _read_names(node: cst.CSTNode) -> list:  # type: ignore[type-arg]
     """Names read in an expression, not attribute or keyword names."""
     names = []
-    for found in m.findall(node, m.Name()):
+    for found in findall(node, m.Name()):
         names.append(found)
-    attributes = {id(a.attr) for a in m.findall(node, m.Attribute())}
-    keywords = {id(a.keyword) for a in m.findall(node, m.Arg()) if a.keyword is not None}
+    attributes = {id(a.attr) for a in findall(node, m.Attribute())}
+    keywords = {id(a.keyword) for a in findall(node, m.Arg()) if a.keyword is not None}
     return [n for n in names if id(n) not in attributes and id(n) not in keywords]
 
 

@@ -75,6 +75,7 @@ class MaterializedCount(Rule):
     """
 
     code = "MEM105"
+    triggers = ("len",)
     name = "materialized-count"
     message = "`len()` of {what} builds every element only to count them; count with `sum(1 for ...)`"
     fix_title = "Count with `sum(1 for ...)`"

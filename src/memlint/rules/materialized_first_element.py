@@ -14,6 +14,7 @@ from memlint.analysis.sizes import comprehension_length, known_length
 from memlint.analysis.usage import only_reference_is, single_binding
 from memlint.findings import Applicability
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
+from memlint.traversal import findall
 
 SOLE_ARG = [m.Arg(keyword=None, star="")]
 CONTAINER_CALL = m.Call(func=m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple")), args=SOLE_ARG)
@@ -82,6 +83,7 @@ class MaterializedFirstElement(Rule):
     """
 
     code = "MEM106"
+    triggers = ("list|tuple|for",)
     name = "materialized-first-element"
     message = "{what} copies the whole iterable to take its first element; use `next(iter(...))`"
     fix_title = "Take the first element with `next()`"
@@ -225,7 +227,7 @@ class MaterializedFirstElement(Rule):
         binding = single_binding(self, cst.ensure_type(source, cst.Name))
         if binding is None:
             return True
-        inside = {id(n) for n in m.findall(copy, m.Name())}
+        inside = {id(n) for n in findall(copy, m.Name())}
         return any(id(access.node) not in inside for access in binding.assignment.references)
 
     def _small(self, length: Optional[int]) -> bool:

@@ -14,6 +14,7 @@ from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.analysis.usage import may_mutate, names_read, only_reference_is, single_binding
 from memlint.findings import Applicability
 from memlint.rule import FixAvailability, Invalid, Option, Valid
+from memlint.traversal import findall
 
 CONTAINER = m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple"))
 CONTAINER_CALL = m.Call(func=CONTAINER, args=[m.Arg(keyword=None, star="")])
@@ -102,6 +103,7 @@ class MaterializedLoopIterable(IterationSiteRule):
     """
 
     code = "MEM102"
+    triggers = ("for",)
     ITERABLE = CANDIDATE
     name = "materialized-loop-iterable"
     message = "{what} is built only to be iterated; {cure}"
@@ -326,7 +328,7 @@ class MaterializedLoopIterable(IterationSiteRule):
         safe = (
             found.source.unobservable
             and not deferred
-            and not any(m.findall(node, SUSPENDS) for node in body)
+            and not any(findall(node, SUSPENDS) for node in body)
             and not drops_comments(found.node, replacement)
         )
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE

@@ -9,6 +9,7 @@ from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.names import qualified_name
 from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
+from memlint.traversal import findall
 
 DISPLAY = m.List() | m.Dict() | m.Set()
 CONSTRUCTORS = frozenset(
@@ -83,6 +84,7 @@ class MutatedDefaultArgument(Rule):
     """
 
     code = "MEM603"
+    triggers = ("def",)
     name = "mutated-default-argument"
     message = "the default of `{param}` is one object shared by every call, and `{function}` mutates it: it grows across calls"
     fix_title = "Default to `None` and create the object in the body"
@@ -140,9 +142,9 @@ class MutatedDefaultArgument(Rule):
                 continue
             name = param.name.value
             sites = binding_sites(node, name)
-            augmented = {id(cst.ensure_type(a, cst.AugAssign).target) for a in m.findall(node.body, m.AugAssign(target=m.Name(name)))}
-            for deleted in m.findall(node.body, m.Del(target=m.Subscript() | m.Attribute())):
-                augmented.update(id(n) for n in m.findall(deleted, m.Name(name)))
+            augmented = {id(cst.ensure_type(a, cst.AugAssign).target) for a in findall(node.body, m.AugAssign(target=m.Name(name)))}
+            for deleted in findall(node.body, m.Del(target=m.Subscript() | m.Attribute())):
+                augmented.update(id(n) for n in findall(deleted, m.Name(name)))
             if sites is None or sum(1 for site in sites if id(site) not in augmented) != 1:
                 continue  # rebound (or global/nonlocal): the default may not be what is mutated
             if self._grows(node.body, name, param.default):
@@ -162,16 +164,16 @@ class MutatedDefaultArgument(Rule):
         receiver = m.Name(name)
         method = m.Call(func=m.Attribute(value=receiver, attr=m.Name(m.MatchIfTrue(lambda a: a in GROWING_METHODS))))
         augmented = m.AugAssign(target=receiver, operator=GROWING_AUGMENTED)
-        if m.findall(body, method | augmented):
+        if findall(body, method | augmented):
             return True
         if not m.matches(default, LIST_LIKE):
             item = m.AssignTarget(target=m.Subscript(value=receiver)) | m.AugAssign(target=m.Subscript(value=receiver))
-            for found in m.findall(body, item):
+            for found in findall(body, item):
                 subscript = cst.ensure_type(getattr(found, "target"), cst.Subscript)
                 keys = [element.slice for element in subscript.slice]
                 if not all(m.matches(key, m.Index(value=CONSTANT_KEY)) for key in keys):
                     return True
-        for call in m.findall(body, m.Call(args=[m.Arg(value=receiver, keyword=None), m.ZeroOrMore()])):
+        for call in findall(body, m.Call(args=[m.Arg(value=receiver, keyword=None), m.ZeroOrMore()])):
             func = cst.ensure_type(call, cst.Call).func
             if m.matches(func, m.Name() | m.Attribute()) and qualified_name(self, func) in GROWING_FUNCTIONS:
                 return True

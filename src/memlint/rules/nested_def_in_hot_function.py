@@ -16,6 +16,7 @@ from memlint.analysis.loops import enclosing_loop, is_inside, parent
 from memlint.analysis.scopes import ScopeIndex, scope_index
 from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Rule, Valid
+from memlint.traversal import findall
 
 ZERO_ARG_SUPER = m.Call(func=m.Name("super"), args=[])
 CLASS_CELL = m.Name("__class__")
@@ -102,6 +103,7 @@ class NestedDefInHotFunction(Rule):
     """
 
     code = "MEM202"
+    triggers = ("def",)
     name = "nested-def-in-hot-function"
     message = "Nested `def {name}` captures nothing from `{outer}`, which is hot ({reason}), yet is rebuilt on every call; move it to module level"
     fix_title = "Move the nested function to module level"
@@ -431,7 +433,7 @@ class NestedDefInHotFunction(Rule):
         found = captures(self, nested)
         if found.declared - set(_global_declarations(nested)) or found.from_functions - {own}:
             return False
-        if m.findall(nested.body, ZERO_ARG_SUPER | CLASS_CELL):
+        if findall(nested.body, ZERO_ARG_SUPER | CLASS_CELL):
             return False
         enclosing = _enclosing_function_names(scope_index(self), nested)
         return not (definition_time_names(nested) & enclosing)
@@ -447,7 +449,7 @@ class NestedDefInHotFunction(Rule):
             return None
         if own in BUILTIN_NAMES or own in _global_declarations(outer):
             return None
-        if any(not is_inside(self, name, outer) for name in m.findall(module, m.Name(own))):
+        if any(not is_inside(self, name, outer) for name in findall(module, m.Name(own))):
             return None
         scopes = scope_index(self)
         scope = scopes.scopes(nested)[0]
@@ -464,7 +466,7 @@ class NestedDefInHotFunction(Rule):
 
 
 def _global_declarations(function: cst.FunctionDef) -> Set[str]:
-    return {item.name.value for statement in m.findall(function.body, m.Global()) for item in cst.ensure_type(statement, cst.Global).names}
+    return {item.name.value for statement in findall(function.body, m.Global()) for item in cst.ensure_type(statement, cst.Global).names}
 
 
 def _enclosing_function_names(index: ScopeIndex, nested: cst.CSTNode) -> Set[str]:

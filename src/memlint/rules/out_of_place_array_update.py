@@ -80,6 +80,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
     """
 
     code = "MEM402"
+    triggers = ("numpy|pandas",)
     name = "out-of-place-array-update"
     message = "`{name} = {name} ...` allocates a new array for every operator while the old one is alive; update it in place"
     fix_title = "Use in-place operators"

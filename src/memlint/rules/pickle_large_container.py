@@ -12,6 +12,7 @@ from memlint.analysis.loops import enclosing_loop, runs_at_most_once
 from memlint.analysis.serialization import serializer
 from memlint.analysis.sizes import comprehension_length, known_length
 from memlint.rule import Invalid, Rule, Valid
+from memlint.traversal import findall
 
 DUMP = m.Call(args=[m.Arg(keyword=None, star="", value=m.Name()), m.ZeroOrMore()])
 COMPREHENSION = m.ListComp() | m.DictComp() | m.SetComp()
@@ -63,6 +64,7 @@ class PickleLargeContainer(Rule):
     """
 
     code = "MEM503"
+    triggers = ("dump|dumps",)
     name = "pickle-large-container"
     message = "pickling `{name}`, a container built {how}, makes the pickler memoize every item; stream the items or use `Pickler.fast`"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
@@ -106,7 +108,7 @@ class PickleLargeContainer(Rule):
         if not m.matches(value, EMPTY):
             return None
         scope = scope_of(self, name)
-        fills = m.findall(
+        fills = findall(
             scope,
             m.Call(func=m.Attribute(value=m.Name(name.value), attr=m.Name(m.MatchIfTrue(lambda a: a in FILLING))))
             | m.AssignTarget(target=m.Subscript(value=m.Name(name.value))),

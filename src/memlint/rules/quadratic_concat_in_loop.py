@@ -69,6 +69,7 @@ class QuadraticConcatInLoop(LoopDepthRule):
     """
 
     code = "MEM303"
+    triggers = ("for|while",)
     name = "quadratic-concat-in-loop"
     message = "`{statement}` on a {kind} in a loop copies the whole {kind} on every iteration; {advice}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

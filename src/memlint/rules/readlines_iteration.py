@@ -13,6 +13,7 @@ from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.analysis.usage import may_mutate, names_read
 from memlint.findings import Applicability
 from memlint.rule import FixAvailability, Invalid, Valid
+from memlint.traversal import findall
 
 READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])
 ITERATES_READLINES = READLINES | m.Call(args=[m.Arg(value=READLINES), m.ZeroOrMore()])
@@ -84,6 +85,7 @@ class ReadlinesIteration(IterationSiteRule):
     """
 
     code = "MEM103"
+    triggers = ("readlines",)
     ITERABLE = ITERATES_READLINES
     name = "readlines-iteration"
     message = "`.readlines()` reads every line into a list only to iterate it; iterate the file object itself"
@@ -201,7 +203,7 @@ class ReadlinesIteration(IterationSiteRule):
         self._check(cst.ensure_type(node.args[0].value, cst.Call), body=())
 
     def comprehension_is_candidate(self, node: Comprehension) -> bool:
-        return bool(m.findall(node, READLINES))  # anywhere in it: also inside enumerate()/zip()
+        return bool(findall(node, READLINES))  # anywhere in it: also inside enumerate()/zip()
 
     def check_site(self, site: IterationSite) -> None:
         for part in iterated_parts(self, site.iterable, READLINES):
@@ -227,12 +229,12 @@ class ReadlinesIteration(IterationSiteRule):
 
 
 def _leaves_early(body: Sequence[cst.CSTNode]) -> bool:
-    return any(m.findall(node, LEAVES_EARLY) for node in body)
+    return any(findall(node, LEAVES_EARLY) for node in body)
 
 
 def _touches_files(body: Sequence[cst.CSTNode]) -> bool:
     for node in body:
-        for call in m.findall(node, m.Call()):
+        for call in findall(node, m.Call()):
             func = cst.ensure_type(call, cst.Call).func
             if m.matches(func, m.Attribute()):
                 func = cst.ensure_type(func, cst.Attribute).attr

@@ -68,6 +68,7 @@ class ReassignWithoutDel(LoopDepthRule):
     """
 
     code = "MEM401"
+    triggers = ("numpy|pandas",)
     name = "reassign-without-del"
     message = "`{name}` is rebound to a new large {kind} while the old one is still alive; `del {name}` before the assignment halves the peak"
     fix_title = "Insert `del` before the assignment"

@@ -80,6 +80,7 @@ class RedundantCopy(Rule):
     """
 
     code = "MEM107"
+    triggers = ("list|tuple|set|frozenset|sorted",)
     name = "redundant-copy"
     message = "`{outer}({inner})` copies twice; `{outer}()` takes any iterable"
     fix_title = "Remove the inner copy"

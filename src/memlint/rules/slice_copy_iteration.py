@@ -98,6 +98,7 @@ class SliceCopyIteration(IterationSiteRule):
     """
 
     code = "MEM109"
+    triggers = ("for",)
     ITERABLE = ITERATES_SLICE
     name = "slice-copy-iteration"
     message = "`{slice}` copies the sequence only to iterate it; {cure}"

@@ -11,6 +11,7 @@ from memlint.analysis.names import qualified_name
 from memlint.findings import Applicability, Tier
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
 from memlint.rule import Rule
+from memlint.traversal import findall
 
 SLOTS = m.Arg(keyword=m.Name("slots"))
 SLOTS_DEFINED = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name("__slots__"))]) | m.AnnAssign(target=m.Name("__slots__"))])
@@ -71,6 +72,7 @@ class SlotlessDataClass(Rule):
     """
 
     code = "MEM606"
+    triggers = ("dataclass",)
     name = "slotless-data-class"
     message = "`{name}` is created in a loop and every instance carries a `__dict__`; use `@dataclass(slots=True)`"
     fix_title = "Add `slots=True`"
@@ -132,7 +134,7 @@ class SlotlessDataClass(Rule):
             return
         if any(not m.matches(base.value, m.Name("object")) for base in node.bases) or node.keywords:
             return
-        if m.findall(node.body, SLOTS_DEFINED | NEEDS_DICT):
+        if findall(node.body, SLOTS_DEFINED | NEEDS_DICT):
             return
         for decorator in node.decorators:
             expr = decorator.decorator

@@ -9,6 +9,7 @@ from memlint.analysis.loops import parent
 from memlint.analysis.names import qualified_name
 from memlint.analysis.retention import storage
 from memlint.rule import Invalid, Rule, Valid
+from memlint.traversal import findall
 
 EXC_INFO = m.Call(func=m.Attribute(value=m.Name("sys"), attr=m.Name("exc_info") | m.Name("exception")) | m.Name("exc_info"))
 TRACEBACK = m.Attribute(attr=m.Name("__traceback__"))
@@ -60,6 +61,7 @@ class StoredException(Rule):
     """
 
     code = "MEM604"
+    triggers = ("except",)
     name = "stored-exception"
     message = "{what} is {where}: its traceback keeps every frame's local variables alive"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
@@ -95,7 +97,7 @@ class StoredException(Rule):
                     candidates.append((outer, f"the traceback of `{name}`"))
                 else:
                     candidates.append((read, f"the exception `{name}`"))
-        for call in m.findall(node.body, m.Call(func=m.Attribute(attr=m.Name("exc_info")) | m.Name("exc_info"))):
+        for call in findall(node.body, m.Call(func=m.Attribute(attr=m.Name("exc_info")) | m.Name("exc_info"))):
             func = cst.ensure_type(call, cst.Call).func
             if qualified_name(self, func) == "sys.exc_info":
                 candidates.append((call, "`sys.exc_info()`"))

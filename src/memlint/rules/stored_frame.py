@@ -11,6 +11,7 @@ from memlint.analysis.names import qualified_name
 from memlint.analysis.retention import storage
 from memlint.analysis.scopes import scope_index
 from memlint.rule import Invalid, Rule, Valid
+from memlint.traversal import findall
 
 FRAME_CALLS = frozenset({"inspect.currentframe", "sys._getframe", "inspect.stack", "inspect.trace"})
 FRAME_NAMES = frozenset({"currentframe", "_getframe", "stack", "trace"})
@@ -64,6 +65,7 @@ class StoredFrame(Rule):
     """
 
     code = "MEM605"
+    triggers = ("currentframe|_getframe|stack|trace",)
     name = "stored-frame"
     message = "{what}: {why}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
@@ -140,8 +142,8 @@ class StoredFrame(Rule):
 
 
 def _deleted_in_finally(function: cst.CSTNode, name: str) -> bool:
-    for final in m.findall(function, m.Finally()):
-        for deleted in m.findall(final, m.Del()):
-            if m.findall(cst.ensure_type(deleted, cst.Del).target, m.Name(name)):
+    for final in findall(function, m.Finally()):
+        for deleted in findall(final, m.Del()):
+            if findall(cst.ensure_type(deleted, cst.Del).target, m.Name(name)):
                 return True
     return False

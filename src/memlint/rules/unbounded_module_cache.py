@@ -10,6 +10,7 @@ from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
 from memlint.findings import Tier
 from memlint.rule import Invalid, Rule, Valid
+from memlint.traversal import findall
 
 CONTAINER = m.List() | m.Dict() | m.Set() | m.Call(func=m.Name() | m.Attribute())
 CONSTRUCTORS = frozenset({"builtins.dict", "builtins.list", "builtins.set", "collections.OrderedDict", "collections.defaultdict", "collections.Counter"})
@@ -187,7 +188,7 @@ class UnboundedModuleCache(Rule):
         if not m.matches(function, m.FunctionDef()) or enclosing_function(self, function) is not None:
             return False
         name = cst.ensure_type(function, cst.FunctionDef).name.value
-        calls = m.findall(self.context.module, m.Call(func=m.Name(name)))
+        calls = findall(self.context.module, m.Call(func=m.Name(name)))
         return bool(calls) and all(enclosing_function(self, call) is None for call in calls)
 
     def _uses(self, name: cst.Name) -> FrozenSet[str]:

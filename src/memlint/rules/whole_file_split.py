@@ -12,6 +12,7 @@ from memlint.analysis.rewrite import replacing
 from memlint.analysis.usage import may_mutate, names_read
 from memlint.findings import Applicability
 from memlint.rule import FixAvailability, Invalid, Valid
+from memlint.traversal import findall
 
 NEWLINE = m.SimpleString(m.MatchIfTrue(lambda code: code in ('"\\n"', "'\\n'", 'b"\\n"', "b'\\n'")))
 KEYWORDS_ONLY = [m.ZeroOrMore(m.Arg(keyword=m.Name()))]
@@ -74,6 +75,7 @@ class WholeFileSplit(IterationSiteRule):
     """
 
     code = "MEM104"
+    triggers = ("read|read_text", "split|splitlines")
     ITERABLE = ITERATES_SPLIT
     name = "whole-file-split"
     message = "`{call}` holds the whole file twice, as text and as a list of lines, only to iterate them; iterate the file object"
@@ -161,7 +163,7 @@ class WholeFileSplit(IterationSiteRule):
 
 
     def comprehension_is_candidate(self, node: Comprehension) -> bool:
-        return bool(m.findall(node, SPLIT_LINES))  # anywhere in it: also inside enumerate()/zip()
+        return bool(findall(node, SPLIT_LINES))  # anywhere in it: also inside enumerate()/zip()
 
     def check_site(self, site: IterationSite) -> None:
         for part in iterated_parts(self, site.iterable, SPLIT_LINES):

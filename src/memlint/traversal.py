@@ -1,0 +1,160 @@
+"""One read-only traversal that calls the rules' visitor methods in LibCST's order.
+
+`libcst.visit_batched` walks a module through `_visit_and_replace_children`, which rebuilds
+(and re-validates) every node of the tree on the way back up even when nothing changes: on the
+standard library that costs about 0.75x the parse itself. Rules never change the tree, so this
+walk only reads it. It calls the same methods as `visit_batched` -- `visit_<Type>` /
+`leave_<Type>` and the attribute hooks `visit_<Type>_<field>` / `leave_<Type>_<field>` -- in the
+same order: children in the order LibCST visits them (learnt once per node type from LibCST
+itself, see `_field_order`), the hooks of several rules in the order of the rules.
+`tests/test_traversal.py` compares the two event by event on real modules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Dict, List, Sequence, Tuple, Type
+
+import libcst as cst
+import libcst.matchers as m
+
+Method = Callable[[cst.CSTNode], object]
+# Per node type: its visit methods, its leave methods, and per visited field (in LibCST's
+# order) the field name, whether LibCST calls the attribute hooks when the field is None, and
+# the attribute hooks.
+_Plan = Tuple[Tuple[Method, ...], Tuple[Method, ...], Tuple[Tuple[str, bool, Tuple[Method, ...], Tuple[Method, ...]], ...]]
+
+# node type -> ((field, hooks called even when the field is None), ...) in LibCST's order
+_FIELD_ORDERS: Dict[type, Tuple[Tuple[str, bool], ...]] = {}
+
+
+class _AttributeRecorder(cst.CSTVisitor):
+    """Records the order in which `_visit_and_replace_children` visits a node's fields."""
+
+    def __init__(self, node: cst.CSTNode) -> None:
+        super().__init__()
+        self.node = node
+        self.fields: List[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False  # one level only
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if node is self.node:
+            self.fields.append(attribute)
+
+
+def _field_order(node: cst.CSTNode) -> Tuple[Tuple[str, bool], ...]:
+    """The fields LibCST visits for nodes of this type, in its order, learnt from one instance.
+
+    LibCST visits the fields of a type in a fixed order; the only instance-dependent case is a
+    field it skips altogether when it is None (an f-string's `format_spec`), where an optional
+    field normally still gets its attribute hooks. Which kind a field is, is learnt by asking
+    again about a copy with the field set to None."""
+    node_type = type(node)
+    order = _FIELD_ORDERS.get(node_type)
+    if order is None:
+        seen = _visited_fields(node)
+        skipped_when_none = {
+            field.name
+            for field in dataclasses.fields(node_type)
+            if field.default is None
+            and (field.name not in seen or field.name not in _visited_fields_without(node, field.name))
+        }
+        missing = [
+            field.name
+            for field in dataclasses.fields(node_type)
+            if field.name not in seen and field.name in skipped_when_none
+        ]
+        order = tuple((name, name not in skipped_when_none) for name in list(seen) + missing)
+        _FIELD_ORDERS[node_type] = order
+    return order
+
+
+def _visited_fields(node: cst.CSTNode) -> List[str]:
+    recorder = _AttributeRecorder(node)
+    node._visit_and_replace_children(recorder)
+    return recorder.fields
+
+
+def _visited_fields_without(node: cst.CSTNode, field: str) -> List[str]:
+    if getattr(node, field) is None:
+        return _visited_fields(node)
+    try:
+        probe = node.with_changes(**{field: None})
+    except Exception:  # the node does not allow None there after all
+        return _visited_fields(node)
+    return _visited_fields(probe)
+
+
+class Traversal:
+    """The visitor methods of a set of rules, grouped per node type; `walk` runs them."""
+
+    def __init__(self, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
+        self._methods: Dict[str, List[Method]] = {}
+        for visitor in visitors:
+            for name, method in visitor.get_visitors().items():
+                self._methods.setdefault(name, []).append(method)
+        self._plans: Dict[Type[cst.CSTNode], _Plan] = {}
+
+    def _plan(self, node: cst.CSTNode) -> _Plan:
+        methods = self._methods
+        name = type(node).__name__
+        fields = tuple(
+            (
+                field,
+                always,
+                tuple(methods.get(f"visit_{name}_{field}", ())),
+                tuple(methods.get(f"leave_{name}_{field}", ())),
+            )
+            for field, always in _field_order(node)
+        )
+        plan = (tuple(methods.get(f"visit_{name}", ())), tuple(methods.get(f"leave_{name}", ())), fields)
+        self._plans[type(node)] = plan
+        return plan
+
+    def walk(self, node: cst.CSTNode) -> None:
+        plan = self._plans.get(type(node)) or self._plan(node)
+        for method in plan[0]:
+            method(node)
+        for field, always, visit_field, leave_field in plan[2]:
+            value = getattr(node, field)
+            if not always and not (isinstance(value, cst.CSTNode) or type(value) in (tuple, list)):
+                continue  # a field LibCST visits only when it holds nodes
+            for method in visit_field:
+                method(node)
+            if type(value) is tuple or type(value) is list:
+                for child in value:
+                    self.walk(child)
+            elif isinstance(value, cst.CSTNode):
+                self.walk(value)
+            for method in leave_field:
+                method(node)
+        for method in plan[1]:
+            method(node)
+
+
+def node_fields(node: cst.CSTNode) -> Tuple[Tuple[str, bool], ...]:
+    """The fields of `node` LibCST visits, in its order (see `_field_order`)."""
+    return _FIELD_ORDERS.get(type(node)) or _field_order(node)
+
+
+def findall(tree: object, matcher: "m.BaseMatcherNode") -> List[cst.CSTNode]:
+    """`libcst.matchers.findall` without rebuilding the tree: every node of `tree` (itself
+    included) that `matcher` matches, in LibCST's visiting order."""
+    found: List[cst.CSTNode] = []
+    if isinstance(tree, cst.CSTNode):
+        _find(tree, matcher, found)
+    return found
+
+
+def _find(node: cst.CSTNode, matcher: "m.BaseMatcherNode", found: List[cst.CSTNode]) -> None:
+    if m.matches(node, matcher):
+        found.append(node)
+    for field, _always in _FIELD_ORDERS.get(type(node)) or _field_order(node):
+        value = getattr(node, field)
+        if type(value) is tuple or type(value) is list:
+            for child in value:
+                _find(child, matcher, found)
+        elif isinstance(value, cst.CSTNode):
+            _find(value, matcher, found)

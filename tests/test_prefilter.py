@@ -1,0 +1,138 @@
+"""The pre-filter (prefilter.py) never changes what memlint reports.
+
+The slow test lints a corpus of real files (every 5th standard-library module, stable and
+preview rules, with fix edits, and with --fix --unsafe-fixes where there are findings) with and
+without the filter and requires identical results. The one documented difference: a file that
+CPython accepts, that LibCST cannot parse and in which no rule can fire gets no "LibCST cannot
+parse this file" finding, because LibCST is never asked.
+"""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from memlint.api import lint_source
+from memlint.config import build_config
+from memlint.prefilter import TextIndex, applicable, may_fire
+from memlint.registry import all_rules
+from memlint.rule import Invalid, Rule, RuleDefinitionError, Valid
+
+DOC = "## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n"
+ALL_CODES = sorted(all_rules())
+LIBCST_LIMITATION = "LibCST cannot parse this file, which Python accepts"
+
+
+def _rule(triggers):
+    return type(
+        "Probe",
+        (Rule,),
+        {
+            "__doc__": DOC,
+            "code": "MEM999",
+            "name": "probe",
+            "message": "found",
+            "VALID": [Valid("x = 1")],
+            "INVALID": [Invalid("boom()")],
+            "triggers": triggers,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "entry", "expected"),
+    [
+        ("x = sum(y)", "sum", True),
+        ("x = a.sum", "sum", True),
+        ("from numpy import append as app", "append", True),
+        ("summary = 1", "sum", False),
+        ("checksum = 1", "sum", False),
+        ("x = 'no'", "sum|any", False),
+        ("x = any(y)", "sum|any", True),
+        ("s\u00e9sum = 1", "sum", True),  # after a non-ASCII letter: taken, over-approximates
+        ("[x for x in y if 1jor z]", "or", True),
+        ("[x for x in y]", "for", True),
+        ("y = x.format()", "for", True),  # keywords are plain substrings: over-approximates
+        ("y = 1", "for|while", False),
+    ],
+)
+def test_text_index(text, entry, expected):
+    assert TextIndex(text).satisfies(entry) is expected
+
+
+def test_every_entry_must_be_satisfied():
+    rule = _rule(("numpy", "array|asarray"))
+    assert may_fire(rule, TextIndex("import numpy as np\nnp.asarray(x)"))
+    assert not may_fire(rule, TextIndex("import numpy as np\nnp.zeros(x)"))
+    assert not may_fire(rule, TextIndex("array(x)"))
+
+
+def test_a_rule_without_triggers_always_runs():
+    rule = _rule(())
+    assert applicable([rule], "") == (rule,)
+
+
+@pytest.mark.parametrize("triggers", [("sum any",), ("sum|",), ("9lives",), ["sum"], ("s\u00fcm",)])
+def test_malformed_triggers_are_refused_at_import(triggers):
+    with pytest.raises(RuleDefinitionError, match="trigger"):
+        _rule(triggers)
+
+
+def test_rules_whose_triggers_are_absent_are_not_run():
+    config = build_config({}, {"select": ["MEM101"]}, root=".")
+    source = "total = sum([x * x for x in data])\n"
+    assert [f.code for f in lint_source(source, "a.py", config).findings] == ["MEM101"]
+    renamed = source.replace("sum", "add")  # `add` is not a reducer: MEM101 is skipped
+    assert lint_source(renamed, "a.py", config).findings == ()
+    assert lint_source(renamed, "a.py", config, prefilter=False).findings == ()
+
+
+def test_fix_passes_filter_the_fixed_text_again():
+    config = build_config({}, {"select": ALL_CODES}, root=".")
+    source = "for i in list(range(n)):\n    total = sum([x for x in data])\n"
+    with_filter = lint_source(source, "a.py", config, fix=True, unsafe_fixes=True)
+    without = lint_source(source, "a.py", config, fix=True, unsafe_fixes=True, prefilter=False)
+    assert with_filter.fixed_source == without.fixed_source != source
+    assert with_filter.findings == without.findings
+
+
+def _corpus(every: int):
+    root = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(str(path) for path in root.rglob("*.py") if "site-packages" not in path.parts)
+    return files[::every]
+
+
+def _observable(result):
+    findings = [
+        (f.code, f.location, f.end_location, f.message, f.fix, f.source_line) for f in result.findings
+    ]
+    errors = [e.message for e in result.errors]
+    return findings, errors, result.fixed_source, result.fixes_applied
+
+
+@pytest.mark.slow
+def test_same_findings_with_and_without_the_prefilter_on_the_standard_library():
+    config = build_config({}, {"select": ALL_CODES, "preview": True}, root=".")
+    files = _corpus(5)
+    assert len(files) >= 300
+    compared = with_findings = skipped_limitation = 0
+    for path in files:
+        data = Path(path).read_bytes()
+        without = lint_source(data, path, config, with_edits=True, prefilter=False)
+        filtered = lint_source(data, path, config, with_edits=True)
+        if _observable(without) != _observable(filtered):
+            # The one allowed difference (module docstring): nothing else may differ.
+            assert [f.code for f in without.findings] == ["MEM000"], path
+            assert without.findings[0].message.startswith(LIBCST_LIMITATION), path
+            assert filtered.findings == () and applicable(list(all_rules().values()), data.decode("utf-8", "replace")) == (), path
+            skipped_limitation += 1
+            continue
+        compared += 1
+        if without.findings and without.findings[0].code != "MEM000":
+            with_findings += 1
+            fixed = lint_source(data, path, config, fix=True, unsafe_fixes=True)
+            fixed_without = lint_source(data, path, config, fix=True, unsafe_fixes=True, prefilter=False)
+            assert _observable(fixed) == _observable(fixed_without), path
+    assert compared >= 300 and with_findings >= 20, (compared, with_findings, skipped_limitation)
