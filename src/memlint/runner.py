@@ -105,18 +105,18 @@ def lint_paths(paths: Sequence[str], config: Config, options: RunOptions, jobs: 
 
 
 def _lint_all(paths: Sequence[str], config: Config, options: RunOptions, jobs: int) -> Iterator[RunResult]:
-    if not paths:
-        return
-    from memlint.registry import all_rules
-
-    all_rules()  # import the rules and LibCST once, here, before the workers fork
-
     jobs = max(1, min(jobs, len(paths)))
-    if jobs == 1:
+    if jobs == 1:  # one file (pre-commit's usual case) or --jobs 1: no pool to start
         for path in paths:
             yield lint_one(path, config, options)
         return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if fork:
+        import memlint.api  # noqa: F401 -- the engine and LibCST, imported once before the workers fork
+        from memlint.registry import all_rules
+
+        all_rules()  # and the rules
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     chunk = max(1, min(16, len(paths) // (jobs * 8)))
     try:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
