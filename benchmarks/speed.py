@@ -212,9 +212,9 @@ def _measure(args: argparse.Namespace, tools: List[str], scratch: Path) -> int:
             )
         else:
             cases[f"pylint --load-plugins=perflint (perflint only) -j {jobs}"] = None
-    if "fixit" in tools:
+    if "fixit" in tools:  # `fixit lint` exits with 1 for findings, | 2 when a rule crashed on a file
         fixit = bindir / "fixit"
-        cases["fixit lint (built-in rules)"] = ([str(fixit), "lint", *files], (0, 1)) if fixit.exists() and installed("fixit") else None
+        cases["fixit lint (built-in rules)"] = ([str(fixit), "lint", *files], (0, 1, 2, 3)) if fixit.exists() and installed("fixit") else None
 
     if "memlint" in tools:  # fill the cache the warm runs read
         run(memlint + ["--jobs", jobs, *files], scratch, (0,))
