@@ -201,6 +201,7 @@ def test_failed_read(project, capsys, monkeypatch):
         return builtins.open(path, *args, **kwargs)
 
     monkeypatch.setattr(memlint.api, "open", refuse, raising=False)
+    monkeypatch.setattr(memlint.runner, "open", refuse, raising=False)  # the cache reads files too
     (project / "secret.py").write_text(SUM)
     code, out, _ = run(capsys, ".")
     assert code == 1

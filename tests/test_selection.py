@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import memlint.config
-import memlint.selection
 from memlint.cli import main
 from memlint.config import build_config
 from memlint.findings import Tier
@@ -153,11 +151,8 @@ class PreviewReducer(ComprehensionInReducer):
 @pytest.fixture
 def with_preview_rule(monkeypatch):
     assert PREVIEW_CODE not in all_rules(), "pick another throwaway code"
-    rules = dict(all_rules())
-    rules[PREVIEW_CODE] = PreviewReducer
-    monkeypatch.setattr(memlint.selection, "all_rules", lambda: rules)
-    monkeypatch.setattr(memlint.config, "all_rules", lambda: rules)
-    return rules
+    monkeypatch.setitem(all_rules(), PREVIEW_CODE, PreviewReducer)  # the loaded registry is the truth
+    return all_rules()
 
 
 def test_preview_rules_off_by_prefix(with_preview_rule):

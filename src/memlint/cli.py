@@ -12,18 +12,19 @@ from dataclasses import fields
 from typing import Any, Dict, List, Optional, Sequence, TextIO
 
 from memlint import __version__
-from memlint.api import lint_source
+from memlint.cache import open_cache
 from memlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, parse_cli_codes
 from memlint.discovery import DiscoveryError, find_files, is_excluded
 from memlint.findings import FileResult, Finding, InternalError
-from memlint.registry import all_rules, find_rule
 from memlint.reporting import RENDERERS, Context
 from memlint.reporting.text import statistics
-from memlint.rule_docs import render_rule
-from memlint.parsing import decode, decode_lenient, encode
 from memlint.runner import RunOptions, lint_paths, unified_diff_text
 
+# The rules, LibCST and the modules that need them (api, parsing, registry, rule_docs) are
+# imported where used: a run served from the cache, `--version` and `--help` never load them.
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+CACHE_DIR_ENV = "MEMLINT_CACHE_DIR"
 SUBCOMMANDS = ("check", "rule", "rules")
 
 
@@ -67,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", default=None)
     files.add_argument("--stdin-filename", metavar="PATH", help="the path standard input stands for")
     files.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1, metavar="N", help="worker processes (default: the number of CPUs)")
+    cache = parser.add_argument_group("cache")
+    cache.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    cache.add_argument("--cache-dir", metavar="DIR", help=f"the cache directory (default: .memlint_cache beside pyproject.toml; env: {CACHE_DIR_ENV})")
     return parser
 
 
@@ -94,6 +98,9 @@ def _cli_settings(args: argparse.Namespace) -> Dict[str, Any]:
         value = getattr(args, key)
         if value is not None:
             settings[key.replace("_", "-")] = value
+    cache_dir = args.cache_dir if args.cache_dir is not None else os.environ.get(CACHE_DIR_ENV) or None
+    if cache_dir is not None:  # relative to the working directory, unlike the file's `cache-dir`
+        settings["cache-dir"] = os.path.abspath(os.path.expanduser(cache_dir)) if cache_dir.strip() else cache_dir
     return settings
 
 
@@ -118,6 +125,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _list_rules(argv: List[str], out: TextIO) -> int:
+    from memlint.registry import all_rules
+
     parser = argparse.ArgumentParser(prog="memlint rules", description="List every rule.")
     parser.parse_args(argv)
     rules = all_rules()
@@ -132,6 +141,9 @@ def _show_rule(argv: List[str], out: TextIO) -> int:
     parser = argparse.ArgumentParser(prog="memlint rule", description="Show a rule's documentation.")
     parser.add_argument("code", help="a rule code (MEM101) or name (comprehension-in-reducer)")
     args = parser.parse_args(argv)
+    from memlint.registry import find_rule
+    from memlint.rule_docs import render_rule
+
     rule = find_rule(args.code)
     if rule is None:
         raise UsageError(f"unknown rule {args.code!r} (`memlint rules` lists them)")
@@ -163,7 +175,11 @@ def _check(args: argparse.Namespace) -> int:
         respect_gitignore=config.respect_gitignore,
         force_exclude=args.force_exclude,
     )
-    options = RunOptions(fix=args.fix, diff=args.diff, with_edits=config.output_format == "json")
+    with_edits = config.output_format == "json"
+    cache = None if args.no_cache else open_cache(
+        config.cache_directory, config.rule_options, with_edits=with_edits, min_bytes=config.min_bytes
+    )
+    options = RunOptions(fix=args.fix, diff=args.diff, with_edits=with_edits, cache=cache)
     findings: List[Finding] = []
     errors: List[InternalError] = []
     fixed = 0
@@ -180,6 +196,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _check_stdin(args: argparse.Namespace, config: Config) -> int:
+    """Standard input is never cached."""
+    from memlint.api import lint_source
+    from memlint.parsing import decode, decode_lenient, encode
+
     filename = args.stdin_filename or "-"
     data = sys.stdin.buffer.read()
     if args.force_exclude and args.stdin_filename and is_excluded(filename, config.all_excludes, config.root):
@@ -245,8 +265,9 @@ def _report_errors(errors: Sequence[InternalError]) -> None:
 
 def _show_settings(config: Config, out: TextIO) -> None:
     out.write(f"config file: {config.path or '(none)'}\n")
-    out.write(f"enabled rules: {', '.join(rule.code for rule in config.selection.rules) or '(none)'}\n")
+    out.write(f"enabled rules: {', '.join(config.selection.codes) or '(none)'}\n")
     for item in fields(config):
         if item.name in ("layers", "path"):
             continue
-        out.write(f"{item.name}: {getattr(config, item.name)!r}\n")
+        value = config.cache_directory if item.name == "cache_dir" else getattr(config, item.name)
+        out.write(f"{item.name}: {value!r}\n")

@@ -14,9 +14,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from memlint.registry import all_rules
-from memlint.rule import CODE_RE
-from memlint.selection import Selection, SelectionLayer, SelectorError, enabled_codes, normalize_selector
+from memlint.rule_index import RuleInfo
+from memlint.selection import (
+    Selection,
+    SelectionLayer,
+    SelectorError,
+    enabled_codes,
+    known_rules,
+    normalize_selector,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,6 +30,8 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
 OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github")
+CACHE_DIR_NAME = ".memlint_cache"
+RULE_TABLE_RE = re.compile(r"^MEM[1-9][0-9]{2}$")  # `[tool.memlint.MEM101]`: a rule's options
 
 # Ruff's default exclusions, plus our own cache directory.
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
@@ -33,7 +41,7 @@ DEFAULT_EXCLUDE: Tuple[str, ...] = (
     "node_modules", "site-packages", "venv",
 )
 
-# key -> (kind, description); kinds: "codes", "globs", "bool", "format", "per-file"
+# key -> (kind, description); kinds: "codes", "globs", "bool", "format", "per-file", "dir"
 SETTINGS: Mapping[str, Tuple[str, str]] = {
     "select": ("codes", "rule codes or prefixes to enable (replaces the default, `MEM`)"),
     "extend-select": ("codes", "rule codes or prefixes to enable on top of `select`"),
@@ -46,6 +54,7 @@ SETTINGS: Mapping[str, Tuple[str, str]] = {
     "output-format": ("format", "one of " + ", ".join(OUTPUT_FORMATS)),
     "respect-gitignore": ("bool", "skip files ignored by .gitignore when walking directories"),
     "min-bytes": ("bytes", "hide findings whose estimated bytes at stake are known and below this"),
+    "cache-dir": ("dir", f"where results of unchanged files are kept (default: {CACHE_DIR_NAME} beside pyproject.toml)"),
 }
 
 # `--min-bytes 1MB`: decimal units are powers of 1000, binary ones (KiB, MiB...) of 1024.
@@ -79,6 +88,7 @@ class Config:
     min_bytes: int = 0  # findings with a known estimate below this are hidden
     root: str = "."
     path: Optional[str] = None  # the pyproject.toml read, if any
+    cache_dir: Optional[str] = None  # absolute; None: `.memlint_cache` in `root`
 
     @cached_property
     def selection(self) -> Selection:
@@ -87,6 +97,10 @@ class Config:
     @property
     def all_excludes(self) -> Tuple[str, ...]:
         return self.exclude + self.extend_exclude
+
+    @property
+    def cache_directory(self) -> str:
+        return self.cache_dir or os.path.join(os.path.abspath(self.root), CACHE_DIR_NAME)
 
 
 def find_pyproject(start: Path) -> Optional[Path]:
@@ -153,6 +167,9 @@ def build_config(
                     ignore=values.get("ignore", ()),
                 )
             )
+    cache_dir = pick("cache-dir", None)
+    if cache_dir is not None:  # relative to the pyproject.toml (the command line passes it absolute)
+        cache_dir = os.path.abspath(os.path.join(root, os.path.expanduser(cache_dir)))
     per_file = dict(file_values.get("per-file-ignores", ()))
     per_file.update(dict(cli_values.get("per-file-ignores", ())))
     return Config(
@@ -168,6 +185,7 @@ def build_config(
         min_bytes=pick("min-bytes", 0),
         root=root,
         path=path,
+        cache_dir=cache_dir,
     )
 
 
@@ -201,11 +219,11 @@ def _validate(
     settings: Mapping[str, Any], where: str, *, allow_rule_tables: bool
 ) -> Tuple[Dict[str, Any], Dict[str, Dict[str, Any]]]:
     """`where` names the source: a file's table, or "command line" (keys shown as `--key`)."""
-    rules = all_rules()
+    rules = known_rules()
     values: Dict[str, Any] = {}
     rule_options: Dict[str, Dict[str, Any]] = {}
     for key, value in settings.items():
-        if allow_rule_tables and CODE_RE.match(key.upper()):
+        if allow_rule_tables and RULE_TABLE_RE.match(key.upper()):
             rule_options[key.upper()] = _validate_rule_options(key.upper(), value, where)
             continue
         if key not in SETTINGS:
@@ -215,7 +233,11 @@ def _validate(
     return values, rule_options
 
 
-def _check(kind: str, label: str, value: Any, rules: Mapping[str, Any]) -> Any:
+def _check(kind: str, label: str, value: Any, rules: Mapping[str, RuleInfo]) -> Any:
+    if kind == "dir":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{label} must be a directory path, not {_show(value)}")
+        return value
     if kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{label} must be true or false, not {_show(value)}")
@@ -277,18 +299,17 @@ def _selector(item: str, label: str, rules: Mapping[str, Any]) -> str:
 
 
 def _validate_rule_options(code: str, value: Any, where: str) -> Dict[str, Any]:
-    rule = all_rules().get(code)
+    rule = known_rules().get(code)
     if rule is None:
         raise ConfigError(f"{where}: options for unknown rule {code}")
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: {code} must be a table of options, not {_show(value)}")
     checked: Dict[str, Any] = {}
     for key, option_value in value.items():
-        option = rule.options.get(key)
-        if option is None:
+        if key not in rule.options:
             known = ", ".join(sorted(rule.options)) or "none"
             raise ConfigError(f"{where}: {code} has no option {key!r} (its options: {known})")
-        expected = option.type
+        expected = type(rule.options[key])
         if type(option_value) is not expected and not (expected is float and type(option_value) is int):
             raise ConfigError(
                 f"{where}: {code}.{key} must be of type {expected.__name__}, not {_show(option_value)}"

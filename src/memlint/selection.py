@@ -12,12 +12,15 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
+import sys
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
 from memlint.findings import Tier
-from memlint.registry import all_rules
-from memlint.rule import Rule
+from memlint.rule_index import RULES, RuleInfo
+
+if TYPE_CHECKING:  # pragma: no cover
+    from memlint.rule import Rule
 
 DEFAULT_SELECT = ("MEM",)
 
@@ -31,6 +34,21 @@ class SelectionLayer:
     select: Optional[Tuple[str, ...]] = None
     extend_select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
+
+
+def known_rules() -> Mapping[str, RuleInfo]:
+    """Every rule's name, tier and option defaults, without importing the rules if not yet done.
+
+    Once the registry is loaded it is the truth (tests register extra rules in it); before, the
+    generated `rule_index` stands in for it (a test keeps the two identical).
+    """
+    registry = sys.modules.get("memlint.registry")
+    if registry is None:
+        return RULES
+    return {
+        code: RuleInfo(rule.name, rule.tier, {key: option.default for key, option in rule.options.items()})
+        for code, rule in registry.all_rules().items()
+    }
 
 
 def normalize_selector(selector: str, known_codes: Iterable[str]) -> str:
@@ -49,7 +67,7 @@ def _matches(selector: str, code: str) -> bool:
 
 
 def enabled_codes(layers: Sequence[SelectionLayer], preview: bool) -> FrozenSet[str]:
-    rules = all_rules()
+    rules = known_rules()
     enabled = set()
     for layer in (SelectionLayer(select=DEFAULT_SELECT),) + tuple(layers):
         if layer.select is not None:
@@ -78,7 +96,11 @@ def enabled_codes(layers: Sequence[SelectionLayer], preview: bool) -> FrozenSet[
 
 
 class Selection:
-    """The enabled rules of one configuration, with per-file-ignores applied per path."""
+    """The enabled rules of one configuration, with per-file-ignores applied per path.
+
+    Codes come from the rule index; the rule classes (and LibCST with them) are imported only
+    when `rules` or `rules_for` is first asked, so a run served from the cache never loads them.
+    """
 
     def __init__(
         self,
@@ -86,29 +108,40 @@ class Selection:
         per_file_ignores: Sequence[Tuple[str, Tuple[str, ...]]],
         root: str,
     ) -> None:
-        rules = all_rules()
-        self._rules: Tuple[Type[Rule], ...] = tuple(rules[code] for code in sorted(enabled))
+        self._codes: Tuple[str, ...] = tuple(sorted(enabled))
         self._per_file_ignores = tuple(per_file_ignores)
         self._root = root
-        self._by_ignored: Dict[FrozenSet[str], Tuple[Type[Rule], ...]] = {}
+        self._by_ignored: Dict[FrozenSet[str], Tuple[str, ...]] = {}
+
+    @property
+    def codes(self) -> Tuple[str, ...]:
+        return self._codes
 
     @property
     def rules(self) -> Tuple[Type[Rule], ...]:
-        return self._rules
+        return self._load(self._codes)
 
-    def rules_for(self, path: str) -> Tuple[Type[Rule], ...]:
+    def codes_for(self, path: str) -> Tuple[str, ...]:
         if not self._per_file_ignores:
-            return self._rules
+            return self._codes
         ignored = frozenset(self._ignored_selectors(path))
         if not ignored:
-            return self._rules
+            return self._codes
         cached = self._by_ignored.get(ignored)
         if cached is None:
-            cached = tuple(
-                rule for rule in self._rules if not any(_matches(sel, rule.code) for sel in ignored)
-            )
+            cached = tuple(code for code in self._codes if not any(_matches(sel, code) for sel in ignored))
             self._by_ignored[ignored] = cached
         return cached
+
+    def rules_for(self, path: str) -> Tuple[Type[Rule], ...]:
+        return self._load(self.codes_for(path))
+
+    @staticmethod
+    def _load(codes: Tuple[str, ...]) -> Tuple[Type[Rule], ...]:
+        from memlint.registry import all_rules
+
+        rules = all_rules()
+        return tuple(rules[code] for code in codes)
 
     def _ignored_selectors(self, path: str) -> List[str]:
         relative = relative_posix(path, self._root)

@@ -11,13 +11,14 @@ from urllib.parse import quote
 
 from memlint import DOCS_URL, __version__
 from memlint.findings import PARSE_ERROR_CODE, PARSE_ERROR_NAME, Finding
-from memlint.registry import all_rules
 from memlint.reporting.text import Context
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _rules() -> List[Dict[str, Any]]:
+    from memlint.registry import all_rules  # the rule classes (and LibCST): only SARIF needs their docs
+
     entries = [
         {
             "id": PARSE_ERROR_CODE,
