@@ -18,6 +18,8 @@ from typing import Callable, Dict, List, Sequence, Tuple, Type
 import libcst as cst
 import libcst.matchers as m
 
+from memlint.matching import Check, necessary_check
+
 Method = Callable[[cst.CSTNode], object]
 # Per node type: its visit methods, its leave methods, and per visited field (in LibCST's
 # order) the field name, whether LibCST calls the attribute hooks when the field is None, and
@@ -144,17 +146,21 @@ def findall(tree: object, matcher: "m.BaseMatcherNode") -> List[cst.CSTNode]:
     included) that `matcher` matches, in LibCST's visiting order."""
     found: List[cst.CSTNode] = []
     if isinstance(tree, cst.CSTNode):
-        _find(tree, matcher, found)
+        _find(tree, matcher, necessary_check(matcher) or _anything, found)
     return found
 
 
-def _find(node: cst.CSTNode, matcher: "m.BaseMatcherNode", found: List[cst.CSTNode]) -> None:
-    if m.matches(node, matcher):
+def _anything(node: object) -> bool:
+    return True
+
+
+def _find(node: cst.CSTNode, matcher: "m.BaseMatcherNode", check: Check, found: List[cst.CSTNode]) -> None:
+    if check(node) and m.matches(node, matcher):
         found.append(node)
     for field, _always in _FIELD_ORDERS.get(type(node)) or _field_order(node):
         value = getattr(node, field)
         if type(value) is tuple or type(value) is list:
             for child in value:
-                _find(child, matcher, found)
+                _find(child, matcher, check, found)
         elif isinstance(value, cst.CSTNode):
-            _find(value, matcher, found)
+            _find(value, matcher, check, found)

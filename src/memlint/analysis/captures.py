@@ -19,6 +19,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.scopes import COMPREHENSIONS, FUNCTIONS, ScopeIndex, scope_index
+from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.traversal import findall
 
@@ -153,4 +154,4 @@ def has_mutable_default(function: Union[cst.FunctionDef, cst.Lambda]) -> bool:
     definition would share that state."""
     params = function.params
     every = list(params.params) + list(params.kwonly_params) + list(params.posonly_params)
-    return any(param.default is not None and m.matches(param.default, MUTABLE_DEFAULT) for param in every)
+    return any(param.default is not None and matches(param.default, MUTABLE_DEFAULT) for param in every)

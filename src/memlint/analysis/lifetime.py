@@ -18,6 +18,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.loops import parent
+from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.traversal import findall
 
@@ -32,7 +33,7 @@ def definitely_bound(rule: Rule, name: str, statement: cst.CSTNode) -> bool:
     scope: Optional[cst.CSTNode] = None
     bound = False
     while current is not None:
-        if m.matches(current, BLOCK):
+        if matches(current, BLOCK):
             body: Sequence[cst.CSTNode] = getattr(current, "body")
             for sibling in body:
                 if sibling is child:
@@ -42,7 +43,7 @@ def definitely_bound(rule: Rule, name: str, statement: cst.CSTNode) -> bool:
             if m.matches(current, m.Module()):
                 scope = current
                 break
-        elif m.matches(current, FRAME):
+        elif matches(current, FRAME):
             scope = current
             if any(p.name.value == name for p in _params(getattr(current, "params"))):
                 bound = True

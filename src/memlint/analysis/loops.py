@@ -25,6 +25,7 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.effects import MUTATING_METHODS
 from memlint.analysis.sizes import known_length
+from memlint.matching import matches
 from memlint.rule import Rule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,7 +54,7 @@ class Loop:
 
     @property
     def is_statement(self) -> bool:
-        return m.matches(self.node, LOOP_STATEMENT)
+        return matches(self.node, LOOP_STATEMENT)
 
     @property
     def statements(self) -> List[cst.BaseStatement]:
@@ -78,7 +79,7 @@ def enclosing_loops(rule: Rule, node: cst.CSTNode) -> List[Loop]:
     child = node
     current = parent(rule, node)
     while current is not None:
-        if m.matches(current, FRAME):
+        if matches(current, FRAME):
             if child is getattr(current, "body"):
                 return [Loop(loop, _as_function(current)) for loop in loops]
         elif m.matches(current, m.For()):
@@ -89,7 +90,7 @@ def enclosing_loops(rule: Rule, node: cst.CSTNode) -> List[Loop]:
             while_node = cst.ensure_type(current, cst.While)
             if child is while_node.body or child is while_node.test:
                 loops.append(current)
-        elif m.matches(current, COMPREHENSION):
+        elif matches(current, COMPREHENSION):
             for_in = getattr(current, "for_in")
             first_iterable = child is for_in and len(path) >= 2 and path[-2] is for_in.iter
             if not first_iterable:
@@ -111,7 +112,7 @@ def enclosing_function(rule: Rule, node: cst.CSTNode) -> Optional[FunctionNode]:
     child = node
     current = parent(rule, node)
     while current is not None:
-        if m.matches(current, FRAME) and child is getattr(current, "body"):
+        if matches(current, FRAME) and child is getattr(current, "body"):
             return _as_function(current)
         child = current
         current = parent(rule, current)
@@ -143,7 +144,7 @@ def runs_at_most_once(loop: Loop, length: Optional[Callable[[cst.BaseExpression]
     if not loop.is_statement:
         return False
     statements = loop.statements
-    if statements and m.matches(statements[-1], EXITS) and not _continues(loop.node):
+    if statements and matches(statements[-1], EXITS) and not _continues(loop.node):
         return True
     if length is not None and m.matches(loop.node, m.For()):
         count = length(cst.ensure_type(loop.node, cst.For).iter)
@@ -437,6 +438,6 @@ def known_trip_count(loop: Loop, length: Callable[[cst.BaseExpression], Optional
     stated in the code (`length` is e.g. `sizes.known_length` bound to a rule); else None."""
     if m.matches(loop.node, m.For()):
         return length(cst.ensure_type(loop.node, cst.For).iter)
-    if m.matches(loop.node, COMPREHENSION):
+    if matches(loop.node, COMPREHENSION):
         return length(getattr(loop.node, "for_in").iter)
     return None

@@ -9,6 +9,7 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
 from memlint.findings import Tier
+from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
 
@@ -143,7 +144,7 @@ class UnboundedModuleCache(Rule):
             if name == "functools.cache" and call is None:
                 unbounded = True
             elif name == "functools.lru_cache" and call is not None:
-                unbounded = bool(call.args) and m.matches(call.args[0], UNBOUNDED)
+                unbounded = bool(call.args) and matches(call.args[0], UNBOUNDED)
             else:
                 unbounded = False
             if unbounded:
@@ -211,7 +212,7 @@ class UnboundedModuleCache(Rule):
                 return ESCAPE
             if m.matches(holder, m.AssignTarget()):
                 keys = [element.slice for element in cst.ensure_type(outer, cst.Subscript).slice]
-                return READ if all(m.matches(key, CONSTANT_KEY) for key in keys) else ADD
+                return READ if all(matches(key, CONSTANT_KEY) for key in keys) else ADD
             if m.matches(holder, m.AugAssign()) and getattr(holder, "target") is outer:
                 return frozenset({"add", "lookup"})
             return LOOKUP
