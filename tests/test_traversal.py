@@ -12,7 +12,7 @@ import libcst as cst
 import libcst.matchers as m
 import pytest
 
-from memlint.traversal import Traversal, findall
+from memlint.traversal import Parents, Traversal, findall, visit_read_only
 
 
 def _recorder_class() -> type:
@@ -149,3 +149,94 @@ def test_findall_is_libcsts_on_standard_library_modules(path: Path) -> None:
 
 def test_findall_of_a_sentinel_is_empty() -> None:
     assert findall(cst.MaybeSentinel.DEFAULT, m.Name()) == [] == list(m.findall(cst.MaybeSentinel.DEFAULT, m.Name()))
+
+
+def _plain_recorder_class(prune: tuple) -> type:
+    """A CSTVisitor with hooks for every node type and field; `visit_<T>` for T in `prune`
+    returns False (LibCST then skips the node's children)."""
+    namespace = {}
+    for name, value in vars(Recorder).items():
+        if name.startswith(("visit_", "leave_")):
+            namespace[name] = value
+    for type_name in prune:
+        def pruning(self, node, label=f"visit_{type_name}"):
+            self.events.append((label, id(node)))
+            return False
+
+        namespace[f"visit_{type_name}"] = pruning
+
+    def __init__(self):
+        cst.CSTVisitor.__init__(self)
+        self.events = []
+
+    namespace["__init__"] = __init__
+    return type("PlainRecorder", (cst.CSTVisitor,), namespace)
+
+
+@pytest.mark.parametrize("prune", [(), ("FunctionDef", "Attribute", "Arg")])
+@pytest.mark.parametrize("path", [None] + STDLIB[::60], ids=lambda p: "sample" if p is None else p.name)
+def test_visit_read_only_makes_the_calls_of_node_visit(path, prune) -> None:
+    module = cst.parse_module(SAMPLE if path is None else path.read_bytes())
+    visitor_class = _plain_recorder_class(prune)
+    for node in (module, module.body[-1]):
+        expected, actual = visitor_class(), visitor_class()
+        node.visit(expected)
+        visit_read_only(node, actual)
+        assert actual.events == expected.events
+
+
+def _all_parents(module: cst.Module) -> dict:
+    found = {}
+    stack = [module]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            found[id(child)] = node
+            stack.append(child)
+    return found
+
+
+class _ParentAsker(cst.BatchableCSTVisitor):
+    """Asks, at each call, for the parents of the call, its callee and its arguments' values
+    (nodes the traversal has not reached yet), and at each statement line's end for the parent
+    of the module's last statement (a node outside what was walked so far)."""
+
+    def __init__(self, parents: Parents, asks_outside: bool) -> None:
+        super().__init__()
+        self.parents = parents
+        self.asks_outside = asks_outside
+        self.answers = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        for asked in [node, node.func] + [arg.value for arg in node.args]:
+            self.answers.append((id(asked), self.parents.get(asked)))
+
+    def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if self.asks_outside:
+            last = self.parents.module.body[-1]
+            self.answers.append((id(last), self.parents.get(last)))
+
+
+@pytest.mark.parametrize("asks_outside", [False, True])
+@pytest.mark.parametrize("path", [None] + STDLIB[::60], ids=lambda p: "sample" if p is None else p.name)
+def test_parents_recorded_by_the_traversal_are_the_parents(path, asks_outside) -> None:
+    module = cst.parse_module(SAMPLE if path is None else path.read_bytes())
+    expected = _all_parents(module)
+    parents = Parents(module)
+    asker = _ParentAsker(parents, asks_outside)
+    Traversal([asker], parents).walk(module)
+    assert all(parent is expected[asked] for asked, parent in asker.answers)
+    assert parents.by_id.keys() == expected.keys()
+    assert all(parents.by_id[key] is expected[key] for key in expected)
+    assert parents.get(module) is None and parents.get(cst.Name("elsewhere")) is None
+
+
+def test_parents_map_the_whole_module_only_for_a_node_outside_the_visited_subtree() -> None:
+    module = cst.parse_module(SAMPLE)
+    for asks_outside, whole_module_walks in ((False, 0), (True, 1)):
+        parents = Parents(module)
+        walks = []
+        original = parents._map
+        parents._map = lambda root: (walks.append(root) if root is module else None, original(root))
+        Traversal([_ParentAsker(parents, asks_outside)], parents).walk(module)
+        assert len(walks) == whole_module_walks

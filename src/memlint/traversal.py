@@ -13,7 +13,7 @@ itself, see `_field_order`), the hooks of several rules in the order of the rule
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Dict, List, Sequence, Tuple, Type
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 import libcst.matchers as m
@@ -89,10 +89,68 @@ def _visited_fields_without(node: cst.CSTNode, field: str) -> List[str]:
     return _visited_fields(probe)
 
 
-class Traversal:
-    """The visitor methods of a set of rules, grouped per node type; `walk` runs them."""
+class Parents:
+    """Each node's parent, as `id(child) -> parent`, recorded by the traversal as it walks.
 
-    def __init__(self, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
+    A node's parent is recorded just before the node is walked, so while a rule visits a node
+    the parents of the node and of all its ancestors are known. A rule asking about a node
+    further down (the `func` of the call it is visiting, a statement of the loop) gets the
+    subtree of the node being visited mapped at once; only a question about a node outside it
+    maps the whole module. A traversal that has finished leaves the map complete."""
+
+    def __init__(self, module: cst.CSTNode) -> None:
+        self.module = module
+        self.by_id: Dict[int, cst.CSTNode] = {}
+        self.complete = False
+        self.visiting: Optional[cst.CSTNode] = None  # the node whose visit methods run
+        self._mapped: Set[int] = set()  # roots of the subtrees mapped ahead of the traversal
+
+    def get(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        parent = self.by_id.get(id(node))
+        if parent is None and not self.complete and node is not self.module:
+            root = self.visiting
+            if root is not None and not self._mapped_ahead(root):
+                self._map(root)
+                self._mapped.add(id(root))
+                parent = self.by_id.get(id(node))
+            if parent is None:
+                self._map(self.module)
+                self.complete = True
+                parent = self.by_id.get(id(node))
+        return parent
+
+    def _mapped_ahead(self, node: cst.CSTNode) -> bool:
+        """Was `node`'s subtree (or an enclosing one) mapped already?"""
+        current: Optional[cst.CSTNode] = node
+        while current is not None:
+            if id(current) in self._mapped:
+                return True
+            current = self.by_id.get(id(current))
+        return False
+
+    def _map(self, root: cst.CSTNode) -> None:
+        by_id = self.by_id
+        stack: List[cst.CSTNode] = [root]
+        while stack:
+            node = stack.pop()
+            for field, _always in _FIELD_ORDERS.get(type(node)) or _field_order(node):
+                value = getattr(node, field)
+                if type(value) is tuple or type(value) is list:
+                    for child in value:
+                        by_id[id(child)] = node
+                        stack.append(child)
+                elif isinstance(value, cst.CSTNode):
+                    by_id[id(value)] = node
+                    stack.append(value)
+
+
+class Traversal:
+    """The visitor methods of a set of rules, grouped per node type; `walk` runs them and, given
+    a `Parents`, records every node's parent on the way."""
+
+    def __init__(self, visitors: Sequence[cst.BatchableCSTVisitor], parents: Optional[Parents] = None) -> None:
+        self._tracker = Parents(cst.Module([])) if parents is None else parents
+        self._parents = self._tracker.by_id
         self._methods: Dict[str, List[Method]] = {}
         for visitor in visitors:
             for name, method in visitor.get_visitors().items():
@@ -117,23 +175,52 @@ class Traversal:
 
     def walk(self, node: cst.CSTNode) -> None:
         plan = self._plans.get(type(node)) or self._plan(node)
-        for method in plan[0]:
-            method(node)
+        parents = self._parents
+        if plan[0]:
+            self._tracker.visiting = node
+            for method in plan[0]:
+                method(node)
         for field, always, visit_field, leave_field in plan[2]:
             value = getattr(node, field)
             if not always and not (isinstance(value, cst.CSTNode) or type(value) in (tuple, list)):
                 continue  # a field LibCST visits only when it holds nodes
-            for method in visit_field:
-                method(node)
+            if visit_field:
+                self._tracker.visiting = node
+                for method in visit_field:
+                    method(node)
             if type(value) is tuple or type(value) is list:
                 for child in value:
+                    parents[id(child)] = node
                     self.walk(child)
             elif isinstance(value, cst.CSTNode):
+                parents[id(value)] = node
                 self.walk(value)
             for method in leave_field:
                 method(node)
         for method in plan[1]:
             method(node)
+
+
+def visit_read_only(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`node.visit(visitor)` for a visitor that only reads: the same calls (`on_visit`, which
+    may prune by returning False, the attribute hooks, `on_leave`) in the same order, without
+    rebuilding every node of the subtree on the way back up."""
+    if visitor.on_visit(node):
+        for field, always in _FIELD_ORDERS.get(type(node)) or _field_order(node):
+            value = getattr(node, field)
+            if type(value) is tuple or type(value) is list:
+                visitor.on_visit_attribute(node, field)
+                for child in value:
+                    visit_read_only(child, visitor)
+            elif isinstance(value, cst.CSTNode):
+                visitor.on_visit_attribute(node, field)
+                visit_read_only(value, visitor)
+            elif always:
+                visitor.on_visit_attribute(node, field)
+            else:
+                continue  # a field LibCST visits only when it holds nodes
+            visitor.on_leave_attribute(node, field)
+    visitor.on_leave(node)
 
 
 def node_fields(node: cst.CSTNode) -> Tuple[Tuple[str, bool], ...]:

@@ -26,7 +26,7 @@ from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside,
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Rule
-from memlint.traversal import findall
+from memlint.traversal import findall, visit_read_only
 
 
 class Kind(str, enum.Enum):
@@ -220,13 +220,13 @@ def binding_sites(scope: cst.CSTNode, name: str) -> Optional[List[cst.CSTNode]]:
     None when the scope declares the name `global` or `nonlocal`."""
     finder = _BindingSites(name)
     if m.matches(scope, m.FunctionDef() | m.Lambda()):
-        getattr(scope, "params").visit(finder)
+        visit_read_only(getattr(scope, "params"), finder)
     body = getattr(scope, "body")
     if isinstance(body, (list, tuple)):
         for statement in body:
-            statement.visit(finder)
+            visit_read_only(statement, finder)
     else:
-        body.visit(finder)
+        visit_read_only(body, finder)
     return None if finder.declared else finder.sites
 
 

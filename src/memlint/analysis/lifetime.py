@@ -20,7 +20,7 @@ import libcst.matchers as m
 from memlint.analysis.loops import parent
 from memlint.matching import matches
 from memlint.rule import Rule
-from memlint.traversal import findall
+from memlint.traversal import findall, visit_read_only
 
 FRAME = m.FunctionDef() | m.Lambda()
 BLOCK = m.IndentedBlock() | m.Module()
@@ -61,9 +61,9 @@ def deletes(scope: cst.CSTNode, name: str) -> bool:
     body = getattr(scope, "body")
     if isinstance(body, (list, tuple)):
         for statement in body:
-            statement.visit(finder)
+            visit_read_only(statement, finder)
     else:
-        body.visit(finder)
+        visit_read_only(body, finder)
     return finder.found
 
 
@@ -76,7 +76,7 @@ def name_reads(node: cst.CSTNode, name: str) -> List[cst.Name]:
     """Every `Name` node in `node` reading the variable `name` (not attribute names or keywords,
     not assignment targets)."""
     collector = _Reads(name)
-    node.visit(collector)
+    visit_read_only(node, collector)
     return collector.found
 
 

@@ -27,6 +27,7 @@ from memlint.analysis.effects import MUTATING_METHODS
 from memlint.analysis.sizes import known_length
 from memlint.matching import matches
 from memlint.rule import Rule
+from memlint.traversal import visit_read_only
 
 if TYPE_CHECKING:  # pragma: no cover
     from memlint.rule import LintContext
@@ -176,7 +177,7 @@ class LoopBindings:
 def loop_bindings(loop_node: cst.CSTNode) -> LoopBindings:
     """The names a `for`/`while` loop or comprehension binds or mutates (see `LoopBindings`)."""
     collector = _BindingCollector()
-    loop_node.visit(collector)
+    visit_read_only(loop_node, collector)
     return LoopBindings(frozenset(collector.names), frozenset(collector.attributes), frozenset(collector.mutated))
 
 
@@ -283,20 +284,20 @@ class _BindingCollector(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.names.add(node.name.value)
         for decorator in node.decorators:
-            decorator.visit(self)
-        node.params.visit(self)
+            visit_read_only(decorator, self)
+        visit_read_only(node.params, self)
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.names.add(node.name.value)
         for decorator in node.decorators:
-            decorator.visit(self)
+            visit_read_only(decorator, self)
         for arg in list(node.bases) + list(node.keywords):
-            arg.visit(self)
+            visit_read_only(arg, self)
         return False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        node.params.visit(self)
+        visit_read_only(node.params, self)
         return False
 
 
@@ -314,7 +315,7 @@ def _flatten_targets(target: cst.CSTNode) -> List[cst.CSTNode]:
 def _continues(loop_node: cst.CSTNode) -> bool:
     """Does the loop's own body contain `continue` (not one belonging to a nested loop)?"""
     finder = _ContinueFinder()
-    getattr(loop_node, "body").visit(finder)
+    visit_read_only(getattr(loop_node, "body"), finder)
     return finder.found
 
 

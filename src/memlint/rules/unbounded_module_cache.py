@@ -11,7 +11,7 @@ from memlint.analysis.names import qualified_name
 from memlint.findings import Tier
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
-from memlint.traversal import findall
+from memlint.traversal import findall, visit_read_only
 
 CONTAINER = m.List() | m.Dict() | m.Set() | m.Call(func=m.Name() | m.Attribute())
 CONSTRUCTORS = frozenset({"builtins.dict", "builtins.list", "builtins.set", "collections.OrderedDict", "collections.defaultdict", "collections.Counter"})
@@ -123,7 +123,7 @@ class UnboundedModuleCache(Rule):
         if not candidates:
             return
         finder = _Occurrences(set(candidates))
-        node.visit(finder)
+        visit_read_only(node, finder)
         for name, target in candidates.items():
             kind = self._verdict(target, [o for o in finder.found[name] if o is not target])
             if kind is not None:
