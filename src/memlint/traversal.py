@@ -30,6 +30,17 @@ _Plan = Tuple[Tuple[Method, ...], Tuple[Method, ...], Tuple[Tuple[str, bool, Tup
 _FIELD_ORDERS: Dict[type, Tuple[Tuple[str, bool], ...]] = {}
 
 
+# type -> is it a CSTNode class (`isinstance(value, cst.CSTNode)` goes through ABCMeta, which
+# costs more than the rest of a step of the walk)
+class _NodeTypes(Dict[type, bool]):
+    def __missing__(self, kind: type) -> bool:
+        answer = self[kind] = issubclass(kind, cst.CSTNode)
+        return answer
+
+
+_NODE_TYPES = _NodeTypes()
+
+
 class _AttributeRecorder(cst.CSTVisitor):
     """Records the order in which `_visit_and_replace_children` visits a node's fields."""
 
@@ -139,7 +150,7 @@ class Parents:
                     for child in value:
                         by_id[id(child)] = node
                         stack.append(child)
-                elif isinstance(value, cst.CSTNode):
+                elif _NODE_TYPES[type(value)]:
                     by_id[id(value)] = node
                     stack.append(value)
 
@@ -182,17 +193,20 @@ class Traversal:
                 method(node)
         for field, always, visit_field, leave_field in plan[2]:
             value = getattr(node, field)
-            if not always and not (isinstance(value, cst.CSTNode) or type(value) in (tuple, list)):
+            kind = type(value)
+            many = kind is tuple or kind is list
+            one = not many and (_NODE_TYPES[kind])
+            if not (many or one or always):
                 continue  # a field LibCST visits only when it holds nodes
             if visit_field:
                 self._tracker.visiting = node
                 for method in visit_field:
                     method(node)
-            if type(value) is tuple or type(value) is list:
+            if many:
                 for child in value:
                     parents[id(child)] = node
                     self.walk(child)
-            elif isinstance(value, cst.CSTNode):
+            elif one:
                 parents[id(value)] = node
                 self.walk(value)
             for method in leave_field:
@@ -212,7 +226,7 @@ def visit_read_only(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
                 visitor.on_visit_attribute(node, field)
                 for child in value:
                     visit_read_only(child, visitor)
-            elif isinstance(value, cst.CSTNode):
+            elif _NODE_TYPES[type(value)]:
                 visitor.on_visit_attribute(node, field)
                 visit_read_only(value, visitor)
             elif always:
@@ -221,6 +235,12 @@ def visit_read_only(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
                 continue  # a field LibCST visits only when it holds nodes
             visitor.on_leave_attribute(node, field)
     visitor.on_leave(node)
+
+
+def is_node(value: object) -> bool:
+    """`isinstance(value, cst.CSTNode)`, answered from a cache of types."""
+    kind = type(value)
+    return _NODE_TYPES[kind]
 
 
 def node_fields(node: cst.CSTNode) -> Tuple[Tuple[str, bool], ...]:
@@ -249,5 +269,5 @@ def _find(node: cst.CSTNode, matcher: "m.BaseMatcherNode", check: Check, found: 
         if type(value) is tuple or type(value) is list:
             for child in value:
                 _find(child, matcher, check, found)
-        elif isinstance(value, cst.CSTNode):
+        elif _NODE_TYPES[type(value)]:
             _find(value, matcher, check, found)

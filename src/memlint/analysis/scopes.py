@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Mapping, Optio
 
 import libcst as cst
 
-from memlint.traversal import Parents, node_fields
+from memlint.traversal import Parents, is_node, node_fields
 
 if TYPE_CHECKING:  # pragma: no cover
     from memlint.rule import LintContext, Rule
@@ -51,7 +51,7 @@ def iter_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
         value = getattr(node, name)
         if type(value) is list or type(value) is tuple:
             yield from value
-        elif isinstance(value, cst.CSTNode):
+        elif is_node(value):
             yield value
 
 
