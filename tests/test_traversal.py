@@ -186,12 +186,13 @@ def test_visit_read_only_makes_the_calls_of_node_visit(path, prune) -> None:
 
 
 def _all_parents(module: cst.Module) -> dict:
+    """id(node) -> (node, parent) for every node but the module."""
     found = {}
     stack = [module]
     while stack:
         node = stack.pop()
         for child in node.children:
-            found[id(child)] = node
+            found[id(child)] = (child, node)
             stack.append(child)
     return found
 
@@ -225,9 +226,10 @@ def test_parents_recorded_by_the_traversal_are_the_parents(path, asks_outside) -
     parents = Parents(module)
     asker = _ParentAsker(parents, asks_outside)
     Traversal([asker], parents).walk(module)
-    assert all(parent is expected[asked] for asked, parent in asker.answers)
-    assert parents.by_id.keys() == expected.keys()
-    assert all(parents.by_id[key] is expected[key] for key in expected)
+    parents.complete = True  # as the engine says after the traversal
+    assert all(parent is expected[asked][1] for asked, parent in asker.answers)
+    # whitespace and the like were not walked (no hook for them): asking maps them too
+    assert all(parents.get(node) is parent for node, parent in expected.values())
     assert parents.get(module) is None and parents.get(cst.Name("elsewhere")) is None
 
 
@@ -240,3 +242,49 @@ def test_parents_map_the_whole_module_only_for_a_node_outside_the_visited_subtre
         parents._map = lambda root: (walks.append(root) if root is module else None, original(root))
         Traversal([_ParentAsker(parents, asks_outside)], parents).walk(module)
         assert len(walks) == whole_module_walks
+
+
+def _hooked_recorder_class(types: tuple, attributes: bool = True) -> type:
+    """A BatchableCSTVisitor with Recorder's hooks for these node types only (and their
+    attribute hooks unless `attributes` is False)."""
+    namespace = {
+        name: value
+        for name, value in vars(Recorder).items()
+        if name.startswith(("visit_", "leave_"))
+        and name.split("_")[1] in types
+        and (attributes or name.count("_") == 1)
+    }
+
+    def __init__(self):
+        cst.BatchableCSTVisitor.__init__(self)
+        self.events = []
+
+    namespace["__init__"] = __init__
+    return type("SomeRecorder", (cst.BatchableCSTVisitor,), namespace)
+
+
+@pytest.mark.parametrize(
+    "types",
+    [("Call", "Name"), ("Comma", "Attribute"), ("SimpleWhitespace",), ("Comment", "FunctionDef"), ("LeftParen", "Integer")],
+)
+@pytest.mark.parametrize("path", [None] + STDLIB[::60], ids=lambda p: "sample" if p is None else p.name)
+@pytest.mark.parametrize("attributes", [True, False])
+def test_fields_without_hooked_nodes_are_skipped_without_losing_an_event(path, types, attributes) -> None:
+    """Whatever types visitors listen to, they see the events visit_batched gives them."""
+    module = cst.parse_module(SAMPLE if path is None else path.read_bytes())
+    recorder_class = _hooked_recorder_class(types, attributes)
+    expected, actual = recorder_class(), recorder_class()
+    cst.visit_batched(module, [expected])
+    Traversal([actual]).walk(module)
+    assert actual.events == expected.events
+    assert actual.events
+
+
+def test_whitespace_is_not_walked_when_nobody_listens() -> None:
+    module = cst.parse_module("f(a, b)  # c\n")
+    walked = []
+    traversal = Traversal([_hooked_recorder_class(("Call",), attributes=False)()])
+    original = traversal.walk
+    traversal.walk = lambda node: (walked.append(type(node).__name__), original(node))
+    traversal.walk(module)
+    assert set(walked) <= {"Module", "SimpleStatementLine", "Expr", "Call", "Arg", "Name"}

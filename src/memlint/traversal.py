@@ -13,7 +13,8 @@ itself, see `_field_order`), the hooks of several rules in the order of the rule
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Type
+import typing
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 import libcst.matchers as m
@@ -107,26 +108,31 @@ class Parents:
     the parents of the node and of all its ancestors are known. A rule asking about a node
     further down (the `func` of the call it is visiting, a statement of the loop) gets the
     subtree of the node being visited mapped at once; only a question about a node outside it
-    maps the whole module. A traversal that has finished leaves the map complete."""
+    maps the whole module. A traversal that has finished (`complete`) leaves the map complete
+    but for the nodes it skipped (whitespace and the like, see `Traversal`): asking about one
+    of those maps the whole module."""
 
     def __init__(self, module: cst.CSTNode) -> None:
         self.module = module
         self.by_id: Dict[int, cst.CSTNode] = {}
         self.complete = False
         self.visiting: Optional[cst.CSTNode] = None  # the node whose visit methods run
+        self.unrecorded: Set[type] = set()  # node types in fields the traversal skipped
+        self._whole = False  # the whole module was mapped
         self._mapped: Set[int] = set()  # roots of the subtrees mapped ahead of the traversal
 
     def get(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         parent = self.by_id.get(id(node))
-        if parent is None and not self.complete and node is not self.module:
-            root = self.visiting
-            if root is not None and not self._mapped_ahead(root):
-                self._map(root)
-                self._mapped.add(id(root))
-                parent = self.by_id.get(id(node))
-            if parent is None:
+        if parent is None and not self._whole and node is not self.module:
+            if not self.complete:
+                root = self.visiting
+                if root is not None and not self._mapped_ahead(root):
+                    self._map(root)
+                    self._mapped.add(id(root))
+                    parent = self.by_id.get(id(node))
+            if parent is None and (not self.complete or type(node) in self.unrecorded):
                 self._map(self.module)
-                self.complete = True
+                self._whole = True
                 parent = self.by_id.get(id(node))
         return parent
 
@@ -157,7 +163,12 @@ class Parents:
 
 class Traversal:
     """The visitor methods of a set of rules, grouped per node type; `walk` runs them and, given
-    a `Parents`, records every node's parent on the way."""
+    a `Parents`, records every node's parent on the way.
+
+    A field whose declared type (LibCST's annotations) admits only nodes that no visitor has a
+    method for, nor any node below them, is not walked: two thirds of a module's nodes are
+    whitespace, commas, dots and brackets, which no rule looks at. With a visitor that has a
+    method for them they are walked like any other node."""
 
     def __init__(self, visitors: Sequence[cst.BatchableCSTVisitor], parents: Optional[Parents] = None) -> None:
         self._tracker = Parents(cst.Module([])) if parents is None else parents
@@ -171,16 +182,17 @@ class Traversal:
     def _plan(self, node: cst.CSTNode) -> _Plan:
         methods = self._methods
         name = type(node).__name__
-        fields = tuple(
-            (
-                field,
-                always,
-                tuple(methods.get(f"visit_{name}_{field}", ())),
-                tuple(methods.get(f"leave_{name}_{field}", ())),
-            )
-            for field, always in _field_order(node)
-        )
-        plan = (tuple(methods.get(f"visit_{name}", ())), tuple(methods.get(f"leave_{name}", ())), fields)
+        hooked = {key.split("_")[1] for key in methods}
+        fields = []
+        for field, always in _field_order(node):
+            visit_field = tuple(methods.get(f"visit_{name}_{field}", ()))
+            leave_field = tuple(methods.get(f"leave_{name}_{field}", ()))
+            held = field_node_types(type(node), field)
+            if not visit_field and not leave_field and held is not None and not hooked & {t.__name__ for t in held}:
+                self._tracker.unrecorded.update(held)
+                continue  # nothing in this field can call a visitor
+            fields.append((field, always, visit_field, leave_field))
+        plan = (tuple(methods.get(f"visit_{name}", ())), tuple(methods.get(f"leave_{name}", ())), tuple(fields))
         self._plans[type(node)] = plan
         return plan
 
@@ -235,6 +247,56 @@ def visit_read_only(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
                 continue  # a field LibCST visits only when it holds nodes
             visitor.on_leave_attribute(node, field)
     visitor.on_leave(node)
+
+
+_HELD: Dict[Tuple[type, str], Optional[FrozenSet[type]]] = {}
+
+
+def field_node_types(node_type: type, field: str) -> Optional[FrozenSet[type]]:
+    """Every node type that can occur in this field of a node or anywhere below it, according to
+    LibCST's annotations; None when an annotation cannot be read."""
+    key = (node_type, field)
+    if key not in _HELD:
+        try:
+            _HELD[key] = _reach(_declared(typing.get_type_hints(node_type)[field]))
+        except Exception:  # pragma: no cover - an annotation typing cannot resolve
+            _HELD[key] = None
+    return _HELD[key]
+
+
+def _concrete(base: type) -> Set[type]:
+    found = {base} if dataclasses.is_dataclass(base) else set()
+    for sub in base.__subclasses__():
+        found |= _concrete(sub)
+    return found
+
+
+def _declared(annotation: object) -> Set[type]:
+    """The concrete node classes an annotation admits."""
+    if isinstance(annotation, type) and issubclass(annotation, cst.CSTNode):
+        return _concrete(annotation)
+    found: Set[type] = set()
+    for argument in typing.get_args(annotation):
+        found |= _declared(argument)
+    return found
+
+
+_REACH: Dict[type, FrozenSet[type]] = {}
+
+
+def _reach(types: Set[type]) -> FrozenSet[type]:
+    """`types` and every node type that can occur below a node of one of them."""
+    seen = set(types)
+    pending = list(types)
+    while pending:
+        node_type = pending.pop()
+        hints = typing.get_type_hints(node_type)
+        for field in dataclasses.fields(node_type):
+            for held in _declared(hints[field.name]):
+                if held not in seen:
+                    seen.add(held)
+                    pending.append(held)
+    return frozenset(seen)
 
 
 def is_node(value: object) -> bool:
