@@ -288,3 +288,23 @@ def test_whitespace_is_not_walked_when_nobody_listens() -> None:
     traversal.walk = lambda node: (walked.append(type(node).__name__), original(node))
     traversal.walk(module)
     assert set(walked) <= {"Module", "SimpleStatementLine", "Expr", "Call", "Arg", "Name"}
+
+
+def test_children_of_skipped_fields_have_their_parents_without_a_walk() -> None:
+    """`def f` with a visitor on calls (and the module) only: the function's name field is not walked, but its
+    Name's parent is recorded; only whitespace below it is left to an on-demand walk."""
+    module = cst.parse_module("def f(a, b):\n    return g(a)\n")
+    parents = Parents(module)
+    walks = []
+    original = parents._map
+    parents._map = lambda root: (walks.append(root), original(root))
+    Traversal([_hooked_recorder_class(("Call", "Module"), attributes=False)()], parents).walk(module)
+    assert parents.complete  # known from leave_Module on: every node was reached
+    function = module.body[0]
+    assert parents.get(function.name) is function
+    assert parents.get(function.params.params[0].name) is function.params.params[0]
+    assert walks == []
+    assert parents.get(function.whitespace_after_def) is function  # a child of a skipped field
+    comma = function.params.params[0].comma
+    assert parents.get(comma.whitespace_after) is comma  # below one: found by walking the module
+    assert walks == [module]

@@ -25,7 +25,14 @@ Method = Callable[[cst.CSTNode], object]
 # Per node type: its visit methods, its leave methods, and per visited field (in LibCST's
 # order) the field name, whether LibCST calls the attribute hooks when the field is None, and
 # the attribute hooks.
-_Plan = Tuple[Tuple[Method, ...], Tuple[Method, ...], Tuple[Tuple[str, bool, Tuple[Method, ...], Tuple[Method, ...]], ...]]
+# The last item: the fields not walked (no visitor method can be called inside them), whose
+# direct children only get their parent recorded.
+_Plan = Tuple[
+    Tuple[Method, ...],
+    Tuple[Method, ...],
+    Tuple[Tuple[str, bool, Tuple[Method, ...], Tuple[Method, ...]], ...],
+    Tuple[str, ...],
+]
 
 # node type -> ((field, hooks called even when the field is None), ...) in LibCST's order
 _FIELD_ORDERS: Dict[type, Tuple[Tuple[str, bool], ...]] = {}
@@ -117,7 +124,7 @@ class Parents:
         self.by_id: Dict[int, cst.CSTNode] = {}
         self.complete = False
         self.visiting: Optional[cst.CSTNode] = None  # the node whose visit methods run
-        self.unrecorded: Set[type] = set()  # node types in fields the traversal skipped
+        self.unrecorded: Set[type] = set()  # node types the traversal may have skipped
         self._whole = False  # the whole module was mapped
         self._mapped: Set[int] = set()  # roots of the subtrees mapped ahead of the traversal
 
@@ -178,21 +185,30 @@ class Traversal:
             for name, method in visitor.get_visitors().items():
                 self._methods.setdefault(name, []).append(method)
         self._plans: Dict[Type[cst.CSTNode], _Plan] = {}
+        self._hooked = frozenset(key.split("_")[1] for key in self._methods)  # node type names
 
     def _plan(self, node: cst.CSTNode) -> _Plan:
         methods = self._methods
         name = type(node).__name__
-        hooked = {key.split("_")[1] for key in methods}
+        hooked = self._hooked
         fields = []
+        skipped = []
         for field, always in _field_order(node):
             visit_field = tuple(methods.get(f"visit_{name}_{field}", ()))
             leave_field = tuple(methods.get(f"leave_{name}_{field}", ()))
             held = field_node_types(type(node), field)
-            if not visit_field and not leave_field and held is not None and not hooked & {t.__name__ for t in held}:
-                self._tracker.unrecorded.update(held)
-                continue  # nothing in this field can call a visitor
+            below = nodes_below(type(node), field)
+            if not visit_field and not leave_field and held is not None and below is not None and not _names(held) & hooked:
+                skipped.append(field)  # nothing in this field can call a visitor
+                self._tracker.unrecorded.update(below)
+                continue
             fields.append((field, always, visit_field, leave_field))
-        plan = (tuple(methods.get(f"visit_{name}", ())), tuple(methods.get(f"leave_{name}", ())), tuple(fields))
+        plan = (
+            tuple(methods.get(f"visit_{name}", ())),
+            tuple(methods.get(f"leave_{name}", ())),
+            tuple(fields),
+            tuple(skipped),
+        )
         self._plans[type(node)] = plan
         return plan
 
@@ -223,8 +239,19 @@ class Traversal:
                 self.walk(value)
             for method in leave_field:
                 method(node)
-        for method in plan[1]:
-            method(node)
+        for field in plan[3]:
+            value = getattr(node, field)
+            kind = type(value)
+            if kind is tuple or kind is list:
+                for child in value:
+                    parents[id(child)] = node
+            elif _NODE_TYPES[kind]:
+                parents[id(value)] = node
+        if plan[1]:
+            if node is self._tracker.module:
+                self._tracker.complete = True  # leaving the module: every node was reached
+            for method in plan[1]:
+                method(node)
 
 
 def visit_read_only(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
@@ -258,10 +285,50 @@ def field_node_types(node_type: type, field: str) -> Optional[FrozenSet[type]]:
     key = (node_type, field)
     if key not in _HELD:
         try:
-            _HELD[key] = _reach(_declared(typing.get_type_hints(node_type)[field]))
+            _HELD[key] = _reach(_declared(_hints(node_type)[field]))
         except Exception:  # pragma: no cover - an annotation typing cannot resolve
             _HELD[key] = None
     return _HELD[key]
+
+
+_BELOW: Dict[Tuple[type, str], Optional[FrozenSet[type]]] = {}
+
+
+def nodes_below(node_type: type, field: str) -> Optional[FrozenSet[type]]:
+    """The node types that can occur below the children in this field (not the children)."""
+    key = (node_type, field)
+    if key not in _BELOW:
+        try:
+            children = _declared(_hints(node_type)[field])
+            grandchildren = frozenset().union(
+                *(_declared(_hints(child)[f.name]) for child in children for f in dataclasses.fields(child))
+            )
+            _BELOW[key] = _reach(grandchildren)
+        except Exception:  # pragma: no cover - an annotation typing cannot resolve
+            _BELOW[key] = None
+    return _BELOW[key]
+
+
+_NAMES: Dict[FrozenSet[type], FrozenSet[str]] = {}
+
+
+def _names(types: FrozenSet[type]) -> FrozenSet[str]:
+    names = _NAMES.get(types)
+    if names is None:
+        names = _NAMES[types] = frozenset(node_type.__name__ for node_type in types)
+    return names
+
+
+_HINTS: Dict[type, Dict[str, object]] = {}
+_DECLARED: Dict[object, FrozenSet[type]] = {}
+_REACH: Dict[FrozenSet[type], FrozenSet[type]] = {}
+
+
+def _hints(node_type: type) -> Dict[str, object]:
+    hints = _HINTS.get(node_type)
+    if hints is None:
+        hints = _HINTS[node_type] = typing.get_type_hints(node_type)
+    return hints
 
 
 def _concrete(base: type) -> Set[type]:
@@ -271,32 +338,34 @@ def _concrete(base: type) -> Set[type]:
     return found
 
 
-def _declared(annotation: object) -> Set[type]:
+def _declared(annotation: object) -> FrozenSet[type]:
     """The concrete node classes an annotation admits."""
-    if isinstance(annotation, type) and issubclass(annotation, cst.CSTNode):
-        return _concrete(annotation)
-    found: Set[type] = set()
-    for argument in typing.get_args(annotation):
-        found |= _declared(argument)
+    found = _DECLARED.get(annotation)
+    if found is None:
+        if isinstance(annotation, type) and issubclass(annotation, cst.CSTNode):
+            found = frozenset(_concrete(annotation))
+        else:
+            found = frozenset().union(*map(_declared, typing.get_args(annotation)))
+        _DECLARED[annotation] = found
     return found
 
 
-_REACH: Dict[type, FrozenSet[type]] = {}
-
-
-def _reach(types: Set[type]) -> FrozenSet[type]:
+def _reach(types: FrozenSet[type]) -> FrozenSet[type]:
     """`types` and every node type that can occur below a node of one of them."""
-    seen = set(types)
-    pending = list(types)
-    while pending:
-        node_type = pending.pop()
-        hints = typing.get_type_hints(node_type)
-        for field in dataclasses.fields(node_type):
-            for held in _declared(hints[field.name]):
-                if held not in seen:
-                    seen.add(held)
-                    pending.append(held)
-    return frozenset(seen)
+    reached = _REACH.get(types)
+    if reached is None:
+        seen = set(types)
+        pending = list(types)
+        while pending:
+            node_type = pending.pop()
+            hints = _hints(node_type)
+            for field in dataclasses.fields(node_type):
+                for held in _declared(hints[field.name]):
+                    if held not in seen:
+                        seen.add(held)
+                        pending.append(held)
+        reached = _REACH[types] = frozenset(seen)
+    return reached
 
 
 def is_node(value: object) -> bool:
