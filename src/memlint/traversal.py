@@ -196,12 +196,12 @@ class Traversal:
         for field, always in _field_order(node):
             visit_field = tuple(methods.get(f"visit_{name}_{field}", ()))
             leave_field = tuple(methods.get(f"leave_{name}_{field}", ()))
-            held = field_node_types(type(node), field)
-            below = nodes_below(type(node), field)
-            if not visit_field and not leave_field and held is not None and below is not None and not _names(held) & hooked:
-                skipped.append(field)  # nothing in this field can call a visitor
-                self._tracker.unrecorded.update(below)
-                continue
+            if not visit_field and not leave_field and holds_none_of(type(node), field, hooked):
+                below = nodes_below(type(node), field)
+                if below is not None:
+                    skipped.append(field)  # nothing in this field can call a visitor
+                    self._tracker.unrecorded.update(below)
+                    continue
             fields.append((field, always, visit_field, leave_field))
         plan = (
             tuple(methods.get(f"visit_{name}", ())),
@@ -276,19 +276,41 @@ def visit_read_only(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     visitor.on_leave(node)
 
 
-_HELD: Dict[Tuple[type, str], Optional[FrozenSet[type]]] = {}
+_HOLDS_NONE: Dict[Tuple[type, str, FrozenSet[str]], bool] = {}
 
 
-def field_node_types(node_type: type, field: str) -> Optional[FrozenSet[type]]:
-    """Every node type that can occur in this field of a node or anywhere below it, according to
-    LibCST's annotations; None when an annotation cannot be read."""
-    key = (node_type, field)
-    if key not in _HELD:
+def holds_none_of(node_type: type, field: str, names: FrozenSet[str]) -> bool:
+    """True when, according to LibCST's annotations, no node whose type is named in `names`
+    can occur in this field of a node or anywhere below it. False when unsure."""
+    key = (node_type, field, names)
+    answer = _HOLDS_NONE.get(key)
+    if answer is None:
         try:
-            _HELD[key] = _reach(_declared(_hints(node_type)[field]))
+            answer = _none_reachable(_declared(_hints(node_type)[field]), names)
         except Exception:  # pragma: no cover - an annotation typing cannot resolve
-            _HELD[key] = None
-    return _HELD[key]
+            answer = False
+        _HOLDS_NONE[key] = answer
+    return answer
+
+
+def _none_reachable(types: FrozenSet[type], names: FrozenSet[str]) -> bool:
+    """A search below `types` that stops at the first type named in `names` (a field that can
+    hold any expression finds one at once; only whitespace and the like are searched through)."""
+    if any(node_type.__name__ in names for node_type in types):
+        return False
+    seen = set(types)
+    pending = list(types)
+    while pending:
+        node_type = pending.pop()
+        hints = _hints(node_type)
+        for field in dataclasses.fields(node_type):
+            for held in _declared(hints[field.name]):
+                if held not in seen:
+                    if held.__name__ in names:
+                        return False
+                    seen.add(held)
+                    pending.append(held)
+    return True
 
 
 _BELOW: Dict[Tuple[type, str], Optional[FrozenSet[type]]] = {}
@@ -307,16 +329,6 @@ def nodes_below(node_type: type, field: str) -> Optional[FrozenSet[type]]:
         except Exception:  # pragma: no cover - an annotation typing cannot resolve
             _BELOW[key] = None
     return _BELOW[key]
-
-
-_NAMES: Dict[FrozenSet[type], FrozenSet[str]] = {}
-
-
-def _names(types: FrozenSet[type]) -> FrozenSet[str]:
-    names = _NAMES.get(types)
-    if names is None:
-        names = _NAMES[types] = frozenset(node_type.__name__ for node_type in types)
-    return names
 
 
 _HINTS: Dict[type, Dict[str, object]] = {}
