@@ -12,7 +12,7 @@ import libcst as cst
 import libcst.matchers as m
 import pytest
 
-from memlint.traversal import Traversal, findall
+from memlint.traversal import Parents, Traversal, findall, visit_read_only
 
 
 def _recorder_class() -> type:
@@ -149,3 +149,162 @@ def test_findall_is_libcsts_on_standard_library_modules(path: Path) -> None:
 
 def test_findall_of_a_sentinel_is_empty() -> None:
     assert findall(cst.MaybeSentinel.DEFAULT, m.Name()) == [] == list(m.findall(cst.MaybeSentinel.DEFAULT, m.Name()))
+
+
+def _plain_recorder_class(prune: tuple) -> type:
+    """A CSTVisitor with hooks for every node type and field; `visit_<T>` for T in `prune`
+    returns False (LibCST then skips the node's children)."""
+    namespace = {}
+    for name, value in vars(Recorder).items():
+        if name.startswith(("visit_", "leave_")):
+            namespace[name] = value
+    for type_name in prune:
+        def pruning(self, node, label=f"visit_{type_name}"):
+            self.events.append((label, id(node)))
+            return False
+
+        namespace[f"visit_{type_name}"] = pruning
+
+    def __init__(self):
+        cst.CSTVisitor.__init__(self)
+        self.events = []
+
+    namespace["__init__"] = __init__
+    return type("PlainRecorder", (cst.CSTVisitor,), namespace)
+
+
+@pytest.mark.parametrize("prune", [(), ("FunctionDef", "Attribute", "Arg")])
+@pytest.mark.parametrize("path", [None] + STDLIB[::60], ids=lambda p: "sample" if p is None else p.name)
+def test_visit_read_only_makes_the_calls_of_node_visit(path, prune) -> None:
+    module = cst.parse_module(SAMPLE if path is None else path.read_bytes())
+    visitor_class = _plain_recorder_class(prune)
+    for node in (module, module.body[-1]):
+        expected, actual = visitor_class(), visitor_class()
+        node.visit(expected)
+        visit_read_only(node, actual)
+        assert actual.events == expected.events
+
+
+def _all_parents(module: cst.Module) -> dict:
+    """id(node) -> (node, parent) for every node but the module."""
+    found = {}
+    stack = [module]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            found[id(child)] = (child, node)
+            stack.append(child)
+    return found
+
+
+class _ParentAsker(cst.BatchableCSTVisitor):
+    """Asks, at each call, for the parents of the call, its callee and its arguments' values
+    (nodes the traversal has not reached yet), and at each statement line's end for the parent
+    of the module's last statement (a node outside what was walked so far)."""
+
+    def __init__(self, parents: Parents, asks_outside: bool) -> None:
+        super().__init__()
+        self.parents = parents
+        self.asks_outside = asks_outside
+        self.answers = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        for asked in [node, node.func] + [arg.value for arg in node.args]:
+            self.answers.append((id(asked), self.parents.get(asked)))
+
+    def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if self.asks_outside:
+            last = self.parents.module.body[-1]
+            self.answers.append((id(last), self.parents.get(last)))
+
+
+@pytest.mark.parametrize("asks_outside", [False, True])
+@pytest.mark.parametrize("path", [None] + STDLIB[::60], ids=lambda p: "sample" if p is None else p.name)
+def test_parents_recorded_by_the_traversal_are_the_parents(path, asks_outside) -> None:
+    module = cst.parse_module(SAMPLE if path is None else path.read_bytes())
+    expected = _all_parents(module)
+    parents = Parents(module)
+    asker = _ParentAsker(parents, asks_outside)
+    Traversal([asker], parents).walk(module)
+    parents.complete = True  # as the engine says after the traversal
+    assert all(parent is expected[asked][1] for asked, parent in asker.answers)
+    # whitespace and the like were not walked (no hook for them): asking maps them too
+    assert all(parents.get(node) is parent for node, parent in expected.values())
+    assert parents.get(module) is None and parents.get(cst.Name("elsewhere")) is None
+
+
+def test_parents_map_the_whole_module_only_for_a_node_outside_the_visited_subtree() -> None:
+    module = cst.parse_module(SAMPLE)
+    for asks_outside, whole_module_walks in ((False, 0), (True, 1)):
+        parents = Parents(module)
+        walks = []
+        original = parents._map
+        parents._map = lambda root: (walks.append(root) if root is module else None, original(root))
+        Traversal([_ParentAsker(parents, asks_outside)], parents).walk(module)
+        assert len(walks) == whole_module_walks
+
+
+def _hooked_recorder_class(types: tuple, attributes: bool = True) -> type:
+    """A BatchableCSTVisitor with Recorder's hooks for these node types only (and their
+    attribute hooks unless `attributes` is False)."""
+    namespace = {
+        name: value
+        for name, value in vars(Recorder).items()
+        if name.startswith(("visit_", "leave_"))
+        and name.split("_")[1] in types
+        and (attributes or name.count("_") == 1)
+    }
+
+    def __init__(self):
+        cst.BatchableCSTVisitor.__init__(self)
+        self.events = []
+
+    namespace["__init__"] = __init__
+    return type("SomeRecorder", (cst.BatchableCSTVisitor,), namespace)
+
+
+@pytest.mark.parametrize(
+    "types",
+    [("Call", "Name"), ("Comma", "Attribute"), ("SimpleWhitespace",), ("Comment", "FunctionDef"), ("LeftParen", "Integer")],
+)
+@pytest.mark.parametrize("path", [None] + STDLIB[::60], ids=lambda p: "sample" if p is None else p.name)
+@pytest.mark.parametrize("attributes", [True, False])
+def test_fields_without_hooked_nodes_are_skipped_without_losing_an_event(path, types, attributes) -> None:
+    """Whatever types visitors listen to, they see the events visit_batched gives them."""
+    module = cst.parse_module(SAMPLE if path is None else path.read_bytes())
+    recorder_class = _hooked_recorder_class(types, attributes)
+    expected, actual = recorder_class(), recorder_class()
+    cst.visit_batched(module, [expected])
+    Traversal([actual]).walk(module)
+    assert actual.events == expected.events
+    assert actual.events
+
+
+def test_whitespace_is_not_walked_when_nobody_listens() -> None:
+    module = cst.parse_module("f(a, b)  # c\n")
+    walked = []
+    traversal = Traversal([_hooked_recorder_class(("Call",), attributes=False)()])
+    original = traversal.walk
+    traversal.walk = lambda node: (walked.append(type(node).__name__), original(node))
+    traversal.walk(module)
+    assert set(walked) <= {"Module", "SimpleStatementLine", "Expr", "Call", "Arg", "Name"}
+
+
+def test_children_of_skipped_fields_have_their_parents_without_a_walk() -> None:
+    """`def f` with a visitor on calls (and the module) only: the function's name field is not walked, but its
+    Name's parent is recorded; only whitespace below it is left to an on-demand walk."""
+    module = cst.parse_module("def f(a, b):\n    return g(a)\n")
+    parents = Parents(module)
+    walks = []
+    original = parents._map
+    parents._map = lambda root: (walks.append(root), original(root))
+    Traversal([_hooked_recorder_class(("Call", "Module"), attributes=False)()], parents).walk(module)
+    assert parents.complete  # known from leave_Module on: every node was reached
+    function = module.body[0]
+    assert parents.get(function.name) is function
+    assert parents.get(function.params.params[0].name) is function.params.params[0]
+    assert walks == []
+    assert parents.get(function.whitespace_after_def) is function  # a child of a skipped field
+    comma = function.params.params[0].comma
+    assert parents.get(comma.whitespace_after) is comma  # below one: found by walking the module
+    assert walks == [module]

@@ -35,7 +35,7 @@ def run_rules(
         context.reports.clear()
         rules = [cls(context) for cls in pending]
         try:
-            Traversal(rules).walk(module)
+            Traversal(rules, context.parents).walk(module)
         except RecursionError:
             raise SourceError("too deeply nested to analyse (recursion limit)", recursion=True) from None
         except Exception as exc:  # a rule bug must not stop the run: find the culprit
@@ -47,6 +47,7 @@ def run_rules(
             )
             pending.remove(type(culprit))
             continue
+        context.parents.complete = True  # every node was reached
         break
     return context, errors
 

@@ -38,6 +38,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from memlint.findings import Applicability, Tier
 from memlint.prefilter import entry_problems
+from memlint.traversal import Parents
 
 if TYPE_CHECKING:  # pragma: no cover
     from libcst.metadata import BaseMetadataProvider, MetadataWrapper
@@ -148,6 +149,7 @@ class LintContext:
         self.rule_options = rule_options
         self.reports: List[Report] = []
         self.cache: Dict[str, Any] = {}  # per-file analysis shared by rules (analysis/*)
+        self.parents = Parents(self.module)  # filled by the engine's traversal
         self._tables: Dict[Type["BaseMetadataProvider[Any]"], Mapping[cst.CSTNode, Any]] = {}
 
     def metadata_table(

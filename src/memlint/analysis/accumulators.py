@@ -24,8 +24,9 @@ import libcst.matchers as m
 
 from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside, parent
 from memlint.analysis.names import qualified_name
+from memlint.matching import matches
 from memlint.rule import Rule
-from memlint.traversal import findall
+from memlint.traversal import findall, visit_read_only
 
 
 class Kind(str, enum.Enum):
@@ -64,7 +65,7 @@ UPDATE = m.Assign(targets=[m.AssignTarget()]) | m.AugAssign()
 
 def kind_of(rule: Rule, expr: cst.BaseExpression) -> Optional[Kind]:
     """The kind of value `expr` evaluates to, when the expression alone makes it certain."""
-    if m.matches(expr, STRING):
+    if matches(expr, STRING):
         return Kind.BYTES if "b" in _string_prefix(expr).lower() else Kind.STR
     if m.matches(expr, m.Tuple()):
         return Kind.TUPLE
@@ -142,7 +143,7 @@ def accumulation(rule: Rule, statement: cst.CSTNode) -> Optional[Accumulation]:
     It must be `x = <expr reading x>` or `x += <expr>` (also on `obj.attr`), evaluated once per
     iteration of a loop in the same function. Cheap syntactic checks come first.
     """
-    if not m.matches(statement, UPDATE):
+    if not matches(statement, UPDATE):
         return None
     if m.matches(statement, m.AugAssign()):
         aug = cst.ensure_type(statement, cst.AugAssign)
@@ -219,13 +220,13 @@ def binding_sites(scope: cst.CSTNode, name: str) -> Optional[List[cst.CSTNode]]:
     None when the scope declares the name `global` or `nonlocal`."""
     finder = _BindingSites(name)
     if m.matches(scope, m.FunctionDef() | m.Lambda()):
-        getattr(scope, "params").visit(finder)
+        visit_read_only(getattr(scope, "params"), finder)
     body = getattr(scope, "body")
     if isinstance(body, (list, tuple)):
         for statement in body:
-            statement.visit(finder)
+            visit_read_only(statement, finder)
     else:
-        body.visit(finder)
+        visit_read_only(body, finder)
     return None if finder.declared else finder.sites
 
 

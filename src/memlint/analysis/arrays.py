@@ -22,6 +22,7 @@ import libcst.matchers as m
 from memlint.analysis.accumulators import Kind, binding_sites, scope_of
 from memlint.analysis.loops import parent
 from memlint.analysis.names import qualified_name
+from memlint.matching import matches
 from memlint.rule import Rule
 
 # numpy functions that return a newly allocated array of a size the code does not bound.
@@ -63,7 +64,7 @@ def large_kind(rule: Rule, expr: cst.BaseExpression, depth: int = 0) -> Optional
         binary = cst.ensure_type(expr, cst.BinaryOperation)
         left = large_kind(rule, binary.left, depth + 1)
         return left if left is not None else large_kind(rule, binary.right, depth + 1)
-    if m.matches(expr, ARITHMETIC):
+    if matches(expr, ARITHMETIC):
         return large_kind(rule, cst.ensure_type(expr, cst.UnaryOperation).expression, depth + 1)
     if m.matches(expr, m.Name()):
         return name_kind(rule, cst.ensure_type(expr, cst.Name), depth + 1)
@@ -87,7 +88,7 @@ def in_test_code(rule: Rule, node: cst.CSTNode) -> bool:
         return True
     current = parent(rule, node)
     while current is not None:
-        if m.matches(current, TEST_FUNCTION) or m.matches(current, TEST_CLASS):
+        if matches(current, TEST_FUNCTION) or matches(current, TEST_CLASS):
             return True
         current = parent(rule, current)
     return False

@@ -19,8 +19,9 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.scopes import COMPREHENSIONS, FUNCTIONS, ScopeIndex, scope_index
+from memlint.matching import matches
 from memlint.rule import Rule
-from memlint.traversal import findall
+from memlint.traversal import findall, visit_read_only
 
 Definition = Union[cst.FunctionDef, cst.ClassDef, cst.Lambda]
 NAME = m.Name()
@@ -103,7 +104,7 @@ def definition_time_names(definition: Definition) -> FrozenSet[str]:
 def _names_in(node: cst.CSTNode, skip_params: bool = False) -> List[cst.Name]:
     """`Name` nodes that can be reads: not attribute names, keyword names or parameter names."""
     collector = _NameCollector(skip_params)
-    node.visit(collector)
+    visit_read_only(node, collector)
     return collector.found
 
 
@@ -117,24 +118,24 @@ class _NameCollector(cst.CSTVisitor):
         self.found.append(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        visit_read_only(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        visit_read_only(node.value, self)
         return False
 
     def visit_Param(self, node: cst.Param) -> bool:
         if node.annotation is not None:
-            node.annotation.visit(self)
+            visit_read_only(node.annotation, self)
         if node.default is not None:
-            node.default.visit(self)
+            visit_read_only(node.default, self)
         return False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         # A lambda in a default or decorator: only its own defaults run at definition time.
         if self.skip_params:
-            node.params.visit(self)
+            visit_read_only(node.params, self)
             return False
         return True
 
@@ -153,4 +154,4 @@ def has_mutable_default(function: Union[cst.FunctionDef, cst.Lambda]) -> bool:
     definition would share that state."""
     params = function.params
     every = list(params.params) + list(params.kwonly_params) + list(params.posonly_params)
-    return any(param.default is not None and m.matches(param.default, MUTABLE_DEFAULT) for param in every)
+    return any(param.default is not None and matches(param.default, MUTABLE_DEFAULT) for param in every)

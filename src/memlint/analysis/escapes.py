@@ -20,6 +20,7 @@ import libcst.matchers as m
 
 from memlint.analysis.loops import is_inside, parent
 from memlint.analysis.scopes import full_name, scope_index
+from memlint.matching import matches
 from memlint.rule import Rule
 
 STORING_METHODS: FrozenSet[str] = frozenset(
@@ -79,18 +80,18 @@ def value_escapes(rule: Rule, node: cst.BaseExpression) -> bool:
             child, current = current, parent(rule, current)
             continue
         if m.matches(current, m.BooleanOperation() | m.Await() | m.Element() | m.DictElement() | CONTAINER):
-            in_display = in_display or m.matches(current, CONTAINER)
+            in_display = in_display or matches(current, CONTAINER)
             child, current = current, parent(rule, current)
             continue
         if m.matches(current, m.StarredElement() | m.StarredDictElement()):
             return False  # unpacked: its items are kept, not the object
-        if m.matches(current, NEW_VALUE):
+        if matches(current, NEW_VALUE):
             return False
-        if m.matches(current, KEPT):
+        if matches(current, KEPT):
             return True
         if m.matches(current, m.AugAssign()):
             return in_display  # `items += [x]` keeps x; `total += x` does not
-        if m.matches(current, HARMLESS):
+        if matches(current, HARMLESS):
             return False
         return True  # anything else: assume kept
     return True

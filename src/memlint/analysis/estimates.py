@@ -46,6 +46,7 @@ import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import STARRED_ELEMENT, comprehension_length, constant_int, constant_range, known_length
+from memlint.matching import matches
 from memlint.rule import Rule
 
 POINTER = struct.calcsize("P")
@@ -166,11 +167,11 @@ class _Element:
         self.rule = rule
 
     def cost(self, node: cst.BaseExpression, env: Dict[str, Any]) -> Tuple[Any, int]:
-        if m.matches(node, CONSTANT) or (m.matches(node, m.Tuple()) and _all_constant(node)):
+        if matches(node, CONSTANT) or (m.matches(node, m.Tuple()) and _all_constant(node)):
             return self.value(node, env), 0  # a constant of the code object, shared by every item
         if m.matches(node, m.Tuple()):
             items = [self.cost(element.value, env) for element in cst.ensure_type(node, cst.Tuple).elements]
-            if any(m.matches(element, STARRED_ELEMENT) for element in cst.ensure_type(node, cst.Tuple).elements):
+            if any(matches(element, STARRED_ELEMENT) for element in cst.ensure_type(node, cst.Tuple).elements):
                 raise _Unknown
             return tuple(value for value, _ in items), tuple_bytes(len(items)) + sum(size for _, size in items)
         value = self.value(node, env)
@@ -237,7 +238,7 @@ class _Element:
 def _all_constant(node: cst.CSTNode) -> bool:
     if m.matches(node, m.Tuple()):
         return all(_all_constant(element.value) for element in cst.ensure_type(node, cst.Tuple).elements)
-    return m.matches(node, CONSTANT)
+    return matches(node, CONSTANT)
 
 
 # -- what the code builds ------------------------------------------------------------------------
@@ -308,7 +309,7 @@ def repetition_estimate(rule: Rule, expr: cst.BinaryOperation) -> Optional[Estim
     objects (which exist once, whatever n is). Its own bytes are exact: `[x] * n` allocates no spare slot."""
     for display, count in ((expr.left, expr.right), (expr.right, expr.left)):
         if m.matches(display, m.List()) and not any(
-            m.matches(element, STARRED_ELEMENT) for element in cst.ensure_type(display, cst.List).elements
+            matches(element, STARRED_ELEMENT) for element in cst.ensure_type(display, cst.List).elements
         ):
             times = constant_int(count)
             if times is None:
@@ -379,7 +380,7 @@ def _iterated(rule: Rule, iterable: cst.BaseExpression) -> Optional[Sequence[Any
         return value if isinstance(value, str) else list(value)
     if m.matches(iterable, m.List() | m.Tuple() | m.Set()):
         elements = getattr(iterable, "elements")
-        if any(m.matches(element, STARRED_ELEMENT) for element in elements):
+        if any(matches(element, STARRED_ELEMENT) for element in elements):
             return None
         element = _Element(rule)
         values = []
@@ -447,7 +448,7 @@ def _noun(items: Sequence[Any]) -> str:
 
 def _display_estimate(display: cst.BaseExpression, kind: str) -> Optional[Estimate]:
     elements = getattr(display, "elements")
-    if any(m.matches(element, STARRED_ELEMENT) for element in elements):
+    if any(matches(element, STARRED_ELEMENT) for element in elements):
         return None
     slots = container_bytes(kind, len(elements))
     if all(_all_constant(element.value) for element in elements):
@@ -619,7 +620,7 @@ def _shape(expr: Optional[cst.BaseExpression]) -> Optional[Tuple[int, ...]]:
         return None
     if m.matches(expr, m.Tuple() | m.List()):
         sizes = [constant_int(element.value) for element in getattr(expr, "elements")]
-        if any(size is None for size in sizes) or any(m.matches(e, STARRED_ELEMENT) for e in getattr(expr, "elements")):
+        if any(size is None for size in sizes) or any(matches(e, STARRED_ELEMENT) for e in getattr(expr, "elements")):
             return None
         return tuple(size for size in sizes if size is not None)
     size = constant_int(expr)

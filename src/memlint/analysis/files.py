@@ -22,6 +22,7 @@ import libcst.matchers as m
 from memlint.analysis.names import qualified_name
 from memlint.analysis.scopes import full_name, scope_index
 from memlint.analysis.usage import single_binding
+from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.traversal import findall
 
@@ -65,7 +66,7 @@ def module_defines_method(rule: Rule, method: str) -> bool:
 
 
 def _kind(rule: Rule, expr: cst.BaseExpression, depth: int) -> FileKind:
-    if m.matches(expr, SELF_NAMES):
+    if matches(expr, SELF_NAMES):
         return FileKind.NOT_FILE
     if m.matches(expr, m.Call()):
         return _call_kind(rule, cst.ensure_type(expr, cst.Call))

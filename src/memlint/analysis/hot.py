@@ -27,10 +27,13 @@ import libcst.matchers as m
 
 from memlint.analysis.loops import enclosing_loop, is_inside
 from memlint.analysis.names import qualified_name
+from memlint.matching import matches
 from memlint.rule import Rule
 
 HOT_MARKER = re.compile(r"#.*\bmemlint:\s*hot\b")
 SELF_NAMES = ("self", "cls")
+NAME = m.Name()
+METHOD_OF_NAME = m.Attribute(value=m.Name())
 
 
 def has_hot_marker(function: cst.FunctionDef) -> bool:
@@ -61,9 +64,9 @@ class CallSites:
 
     def record(self, call: cst.Call) -> None:
         func = call.func
-        if m.matches(func, m.Name()):
+        if matches(func, NAME):
             self.by_name.setdefault(cst.ensure_type(func, cst.Name).value, []).append(call)
-        elif m.matches(func, m.Attribute(value=m.Name())):
+        elif matches(func, METHOD_OF_NAME):
             attribute = cst.ensure_type(func, cst.Attribute)
             self.by_method.setdefault(attribute.attr.value, []).append(call)
 

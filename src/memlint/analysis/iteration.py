@@ -15,6 +15,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
+from memlint.matching import matches
 from memlint.rule import Rule
 
 Comprehension = Union[cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
@@ -120,7 +121,7 @@ def iterated_parts(rule: Rule, iterable: cst.BaseExpression, wanted: m.BaseMatch
     if not m.matches(iterable, m.Call()):
         return
     call = cst.ensure_type(iterable, cst.Call)
-    positional = [arg.value for arg in call.args if m.matches(arg, PLAIN_POSITIONAL)]
+    positional = [arg.value for arg in call.args if matches(arg, PLAIN_POSITIONAL)]
     if not any(m.matches(value, wanted) for value in positional):
         return  # cheap syntactic guard before resolving the callee
     callee = qualified_name(rule, call.func)

@@ -18,6 +18,7 @@ import libcst.matchers as m
 from memlint.analysis.effects import has_side_effects, needs_full_evaluation
 from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import comprehension_length, known_length
+from memlint.matching import matches
 from memlint.rule import Rule
 
 # Qualified name -> iterating it lazily is unobservable when its arguments are plain names.
@@ -51,14 +52,14 @@ class LazySource:
 
 def lazy_source(rule: Rule, expr: cst.BaseExpression) -> Optional[LazySource]:
     """What lazy iterable `expr` is, or None when it is not one memlint knows."""
-    if m.matches(expr, COMPREHENSION):
+    if matches(expr, COMPREHENSION):
         comp = expr
         if needs_full_evaluation(comp):
             return None
         for_in = getattr(comp, "for_in")
         kind = "a generator expression" if m.matches(comp, m.GeneratorExp()) else "a list comprehension"
         return LazySource(kind, not comprehension_observable(comp), _comprehension_length(rule, for_in))
-    if not m.matches(expr, CALL):
+    if not matches(expr, CALL):
         return None
     call = cst.ensure_type(expr, cst.Call)
     callee = qualified_name(rule, call.func)
@@ -109,7 +110,7 @@ def _comprehension_length(rule: Rule, for_in: cst.CompFor) -> Optional[int]:
     clause: Optional[cst.CompFor] = for_in
     while clause is not None:
         part = known_length(rule, clause.iter)
-        if part is None and m.matches(clause.iter, UNRESOLVED_RANGE) and qualified_name(rule, cst.ensure_type(clause.iter, cst.Call).func) is None:
+        if part is None and matches(clause.iter, UNRESOLVED_RANGE) and qualified_name(rule, cst.ensure_type(clause.iter, cst.Call).func) is None:
             bounds = [int(cst.ensure_type(arg.value, cst.Integer).evaluated_value) for arg in cst.ensure_type(clause.iter, cst.Call).args]
             part = len(range(*bounds)) if len(bounds) < 3 or (len(bounds) == 3 and bounds[2] != 0) else None
         if part is None:
@@ -122,7 +123,7 @@ def _comprehension_length(rule: Rule, for_in: cst.CompFor) -> Optional[int]:
 def _plain(rule: Rule, expr: cst.BaseExpression) -> bool:
     """Names, attributes, literals, arithmetic on them and `len()` of them: no user code runs
     when the lazy iterable built over them is iterated (beyond the objects' own iteration)."""
-    if m.matches(expr, PLAIN):
+    if matches(expr, PLAIN):
         return True
     if m.matches(expr, m.BinaryOperation()):
         binary = cst.ensure_type(expr, cst.BinaryOperation)

@@ -18,8 +18,9 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.loops import parent
+from memlint.matching import matches
 from memlint.rule import Rule
-from memlint.traversal import findall
+from memlint.traversal import findall, visit_read_only
 
 FRAME = m.FunctionDef() | m.Lambda()
 BLOCK = m.IndentedBlock() | m.Module()
@@ -32,7 +33,7 @@ def definitely_bound(rule: Rule, name: str, statement: cst.CSTNode) -> bool:
     scope: Optional[cst.CSTNode] = None
     bound = False
     while current is not None:
-        if m.matches(current, BLOCK):
+        if matches(current, BLOCK):
             body: Sequence[cst.CSTNode] = getattr(current, "body")
             for sibling in body:
                 if sibling is child:
@@ -42,7 +43,7 @@ def definitely_bound(rule: Rule, name: str, statement: cst.CSTNode) -> bool:
             if m.matches(current, m.Module()):
                 scope = current
                 break
-        elif m.matches(current, FRAME):
+        elif matches(current, FRAME):
             scope = current
             if any(p.name.value == name for p in _params(getattr(current, "params"))):
                 bound = True
@@ -60,9 +61,9 @@ def deletes(scope: cst.CSTNode, name: str) -> bool:
     body = getattr(scope, "body")
     if isinstance(body, (list, tuple)):
         for statement in body:
-            statement.visit(finder)
+            visit_read_only(statement, finder)
     else:
-        body.visit(finder)
+        visit_read_only(body, finder)
     return finder.found
 
 
@@ -75,7 +76,7 @@ def name_reads(node: cst.CSTNode, name: str) -> List[cst.Name]:
     """Every `Name` node in `node` reading the variable `name` (not attribute names or keywords,
     not assignment targets)."""
     collector = _Reads(name)
-    node.visit(collector)
+    visit_read_only(node, collector)
     return collector.found
 
 

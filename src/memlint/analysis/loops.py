@@ -25,7 +25,9 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.effects import MUTATING_METHODS
 from memlint.analysis.sizes import known_length
+from memlint.matching import matches
 from memlint.rule import Rule
+from memlint.traversal import visit_read_only
 
 if TYPE_CHECKING:  # pragma: no cover
     from memlint.rule import LintContext
@@ -53,7 +55,7 @@ class Loop:
 
     @property
     def is_statement(self) -> bool:
-        return m.matches(self.node, LOOP_STATEMENT)
+        return matches(self.node, LOOP_STATEMENT)
 
     @property
     def statements(self) -> List[cst.BaseStatement]:
@@ -78,7 +80,7 @@ def enclosing_loops(rule: Rule, node: cst.CSTNode) -> List[Loop]:
     child = node
     current = parent(rule, node)
     while current is not None:
-        if m.matches(current, FRAME):
+        if matches(current, FRAME):
             if child is getattr(current, "body"):
                 return [Loop(loop, _as_function(current)) for loop in loops]
         elif m.matches(current, m.For()):
@@ -89,7 +91,7 @@ def enclosing_loops(rule: Rule, node: cst.CSTNode) -> List[Loop]:
             while_node = cst.ensure_type(current, cst.While)
             if child is while_node.body or child is while_node.test:
                 loops.append(current)
-        elif m.matches(current, COMPREHENSION):
+        elif matches(current, COMPREHENSION):
             for_in = getattr(current, "for_in")
             first_iterable = child is for_in and len(path) >= 2 and path[-2] is for_in.iter
             if not first_iterable:
@@ -111,7 +113,7 @@ def enclosing_function(rule: Rule, node: cst.CSTNode) -> Optional[FunctionNode]:
     child = node
     current = parent(rule, node)
     while current is not None:
-        if m.matches(current, FRAME) and child is getattr(current, "body"):
+        if matches(current, FRAME) and child is getattr(current, "body"):
             return _as_function(current)
         child = current
         current = parent(rule, current)
@@ -143,7 +145,7 @@ def runs_at_most_once(loop: Loop, length: Optional[Callable[[cst.BaseExpression]
     if not loop.is_statement:
         return False
     statements = loop.statements
-    if statements and m.matches(statements[-1], EXITS) and not _continues(loop.node):
+    if statements and matches(statements[-1], EXITS) and not _continues(loop.node):
         return True
     if length is not None and m.matches(loop.node, m.For()):
         count = length(cst.ensure_type(loop.node, cst.For).iter)
@@ -175,7 +177,7 @@ class LoopBindings:
 def loop_bindings(loop_node: cst.CSTNode) -> LoopBindings:
     """The names a `for`/`while` loop or comprehension binds or mutates (see `LoopBindings`)."""
     collector = _BindingCollector()
-    loop_node.visit(collector)
+    visit_read_only(loop_node, collector)
     return LoopBindings(frozenset(collector.names), frozenset(collector.attributes), frozenset(collector.mutated))
 
 
@@ -282,20 +284,20 @@ class _BindingCollector(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.names.add(node.name.value)
         for decorator in node.decorators:
-            decorator.visit(self)
-        node.params.visit(self)
+            visit_read_only(decorator, self)
+        visit_read_only(node.params, self)
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.names.add(node.name.value)
         for decorator in node.decorators:
-            decorator.visit(self)
+            visit_read_only(decorator, self)
         for arg in list(node.bases) + list(node.keywords):
-            arg.visit(self)
+            visit_read_only(arg, self)
         return False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        node.params.visit(self)
+        visit_read_only(node.params, self)
         return False
 
 
@@ -313,7 +315,7 @@ def _flatten_targets(target: cst.CSTNode) -> List[cst.CSTNode]:
 def _continues(loop_node: cst.CSTNode) -> bool:
     """Does the loop's own body contain `continue` (not one belonging to a nested loop)?"""
     finder = _ContinueFinder()
-    getattr(loop_node, "body").visit(finder)
+    visit_read_only(getattr(loop_node, "body"), finder)
     return finder.found
 
 
@@ -437,6 +439,6 @@ def known_trip_count(loop: Loop, length: Callable[[cst.BaseExpression], Optional
     stated in the code (`length` is e.g. `sizes.known_length` bound to a rule); else None."""
     if m.matches(loop.node, m.For()):
         return length(cst.ensure_type(loop.node, cst.For).iter)
-    if m.matches(loop.node, COMPREHENSION):
+    if matches(loop.node, COMPREHENSION):
         return length(getattr(loop.node, "for_in").iter)
     return None

@@ -24,6 +24,7 @@ import libcst.matchers as m
 from memlint.analysis.accumulators import binding_sites, scope_of
 from memlint.analysis.loops import parent
 from memlint.analysis.usage import root_name
+from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.traversal import findall
 
@@ -37,7 +38,7 @@ def storage(rule: Rule, node: cst.BaseExpression, returns: bool = True) -> Optio
     """How the object `node` evaluates to is kept beyond the call (module doc), or None."""
     child: cst.CSTNode = node
     current = parent(rule, node)
-    while m.matches(current, THROUGH):
+    while matches(current, THROUGH):
         child, current = current, parent(rule, current)
     if current is None:
         return None

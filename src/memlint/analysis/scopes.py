@@ -4,8 +4,8 @@ LibCST's ScopeProvider and QualifiedNameProvider cost 3x and 9x a parse (measure
 standard-library modules: parse 2.4 s, scopes 7.9 s, qualified names 21 s). Rules only need to
 know what a name refers to at a few candidate nodes, so this module does less, later:
 
-- the parent map comes from one walk over the dataclass fields of the nodes (~0.3x a parse),
-  built on the first question asked in a file;
+- the parent map is recorded by the engine's traversal as it walks (`traversal.Parents`);
+  only a question about a node the traversal has not reached yet costs a walk of its own;
 - a scope's bindings come from walking its statements only (not its expressions), built the
   first time a name inside that scope is resolved;
 - Python's rules: function scopes are skipped by nothing, class scopes are seen only by code
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Mapping, Optio
 
 import libcst as cst
 
-from memlint.traversal import node_fields
+from memlint.traversal import Parents, is_node, node_fields
 
 if TYPE_CHECKING:  # pragma: no cover
     from memlint.rule import LintContext, Rule
@@ -51,7 +51,7 @@ def iter_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
         value = getattr(node, name)
         if type(value) is list or type(value) is tuple:
             yield from value
-        elif isinstance(value, cst.CSTNode):
+        elif is_node(value):
             yield value
 
 
@@ -82,7 +82,7 @@ def scope_index(rule: "Rule") -> "ScopeIndex":
 def index_for(context: "LintContext") -> "ScopeIndex":
     index = context.cache.get("scopes")
     if index is None:
-        index = ScopeIndex(context.module, has_walrus=":=" in context.source)
+        index = ScopeIndex(context.module, has_walrus=":=" in context.source, parents=context.parents)
         context.cache["scopes"] = index
     return index
 
@@ -109,19 +109,17 @@ class ParentTable(Mapping[cst.CSTNode, cst.CSTNode]):
 class ScopeIndex:
     """Per-file index; get it with `scope_index(rule)`."""
 
-    def __init__(self, module: cst.Module, has_walrus: bool) -> None:
+    def __init__(self, module: cst.Module, has_walrus: bool, parents: Optional[Parents] = None) -> None:
         self.module = module
         self._has_walrus = has_walrus
-        self._parents: Optional[Dict[int, cst.CSTNode]] = None
+        self._parents = Parents(module) if parents is None else parents
         self._bindings: Dict[int, Bindings] = {}
         self._regions: Dict[int, "_Region"] = {}
         self._access_ids: Set[int] = set()
 
     # -- structure -----------------------------------------------------------------------------
     def parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
-        if self._parents is None:
-            self._parents = _parent_map(self.module)
-        return self._parents.get(id(node))
+        return self._parents.get(node)
 
     def ancestors(self, node: cst.CSTNode) -> List[cst.CSTNode]:
         """Parents from the nearest to the module."""
@@ -457,17 +455,6 @@ def full_name(node: cst.CSTNode) -> Optional[str]:
             return ".".join(reversed(parts))
         else:
             return None
-
-
-def _parent_map(module: cst.Module) -> Dict[int, cst.CSTNode]:
-    parents: Dict[int, cst.CSTNode] = {}
-    stack: List[cst.CSTNode] = [module]
-    while stack:
-        node = stack.pop()
-        for child in iter_children(node):
-            parents[id(child)] = node
-            stack.append(child)
-    return parents
 
 
 def _evaluated_inside(scope: cst.CSTNode, child: cst.CSTNode, grandchild: Optional[cst.CSTNode]) -> bool:

@@ -14,6 +14,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
+from memlint.matching import matches
 from memlint.rule import Rule
 
 DISPLAY = m.List() | m.Tuple() | m.Set() | m.Dict()
@@ -27,9 +28,9 @@ def known_length(rule: Rule, node: cst.BaseExpression) -> Optional[int]:
 
     Resolving `range` uses the cheap scope index (analysis/scopes.py): nothing to declare.
     """
-    if m.matches(node, DISPLAY):
+    if matches(node, DISPLAY):
         elements = getattr(node, "elements")
-        if any(m.matches(element, STARRED_ELEMENT) for element in elements):
+        if any(matches(element, STARRED_ELEMENT) for element in elements):
             return None
         return len(elements)
     if m.matches(node, m.SimpleString()):
@@ -41,7 +42,7 @@ def known_length(rule: Rule, node: cst.BaseExpression) -> Optional[int]:
 
 def constant_range(rule: Rule, node: cst.BaseExpression) -> Optional[range]:
     """The `range` object a call to the builtin `range()` with constant bounds makes; else None."""
-    if not m.matches(node, RANGE_CALL) or qualified_name(rule, cst.ensure_type(node, cst.Call).func) != "builtins.range":
+    if not matches(node, RANGE_CALL) or qualified_name(rule, cst.ensure_type(node, cst.Call).func) != "builtins.range":
         return None
     bounds = _integers(cst.ensure_type(node, cst.Call).args)
     if bounds is None or not 1 <= len(bounds) <= 3 or (len(bounds) == 3 and bounds[2] == 0):

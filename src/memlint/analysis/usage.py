@@ -19,7 +19,7 @@ import libcst.matchers as m
 
 from memlint.analysis.scopes import FUNCTIONS, ScopeIndex, scope_index
 from memlint.rule import Rule
-from memlint.traversal import findall
+from memlint.traversal import findall, visit_read_only
 
 # Functions that never mutate an argument (spelled as bare names; shadowing them with a mutating
 # function is not a case worth the cost of resolving every call in a loop body).
@@ -82,7 +82,7 @@ def may_mutate(nodes: Iterable[cst.CSTNode], roots: Set[str]) -> bool:
         return False
     finder = _MutationFinder(roots)
     for node in nodes:
-        node.visit(finder)
+        visit_read_only(node, finder)
         if finder.found:
             return True
     return False

@@ -12,6 +12,7 @@ from memlint.analysis.loops import SMALL_LOOP, Loop, enclosing_loop, parent
 from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import known_length
 from memlint.findings import Tier
+from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
 
@@ -96,7 +97,7 @@ class AppendThenArray(Rule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node, CONVERSION) or any(m.matches(arg, OBJECT_DTYPE) for arg in node.args):
+        if not matches(node, CONVERSION) or any(matches(arg, OBJECT_DTYPE) for arg in node.args):
             return
         converter = CONVERTERS.get(qualified_name(self, node.func) or "")
         if converter is None:
@@ -129,7 +130,7 @@ class AppendThenArray(Rule):
             return None
         if parent(self, loop.node) is not parent(self, line):
             return None  # the list is not created right next to the loop, in the same block
-        appends = [s for s in loop.statements if m.matches(s, APPEND_LINE)]
+        appends = [s for s in loop.statements if matches(s, APPEND_LINE)]
         if not any(_receiver(s) is append_receiver for s in appends):
             return None
         body = getattr(loop.node, "body")

@@ -9,6 +9,7 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.accumulators import Accumulation, accumulation
 from memlint.analysis.loops import dotted_name, LoopDepthRule, repeats_often
 from memlint.analysis.names import qualified_name
+from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call() | m.Subscript())
@@ -120,7 +121,7 @@ class ArrayAppendInLoop(LoopDepthRule):
     ]
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if not (self.maybe_in_loop and m.matches(node, UPDATE)):
+        if not (self.maybe_in_loop and matches(node, UPDATE)):
             return
         target = node.targets[0].target
         call_name = self._growing_call(node.value, target)
@@ -142,7 +143,7 @@ class ArrayAppendInLoop(LoopDepthRule):
             return f"np.{name[6:]}" if name and name.startswith("numpy.") and name[6:] in INDEX_BUILDERS else None
         call = cst.ensure_type(value, cst.Call)
         positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-        if not positional or any(m.matches(arg, OUT_KEYWORD) for arg in call.args):
+        if not positional or any(matches(arg, OUT_KEYWORD) for arg in call.args):
             return None
         first = positional[0].value
         if _is(first, wanted):

@@ -12,6 +12,7 @@ from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.sizes import comprehension_length
 from memlint.analysis.usage import single_binding
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
 
 LIST_CALL = m.Call(func=m.Name("list") | m.Attribute(attr=m.Name("list")), args=[m.Arg(keyword=None, star="")])
@@ -183,13 +184,13 @@ class ArrayFromList(Rule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node, CANDIDATE):
+        if not matches(node, CANDIDATE):
             return  # cheap syntactic guard before any name resolution
         builder = qualified_name(self, node.func)
         if builder not in BUILDERS:
             return
         dtype, other_args = _dtype(node)
-        if dtype is not None and m.matches(dtype, OBJECT_DTYPE):
+        if dtype is not None and matches(dtype, OBJECT_DTYPE):
             return
         source = node.args[0].value
         generator = self._generator(source, explicit_dtype=dtype is not None)
@@ -218,7 +219,7 @@ class ArrayFromList(Rule):
         may well be a list of coordinate arrays, a 2-D result that `fromiter` cannot build."""
         if m.matches(source, m.ListComp()):
             comp = cst.ensure_type(source, cst.ListComp)
-            if needs_full_evaluation(comp) or m.matches(comp.elt, NESTED_ELEMENT) or self._small(comp.for_in):
+            if needs_full_evaluation(comp) or matches(comp.elt, NESTED_ELEMENT) or self._small(comp.for_in):
                 return None
             if not (explicit_dtype or self._scalar(comp.elt)):
                 return None
@@ -228,7 +229,7 @@ class ArrayFromList(Rule):
             return None
         if m.matches(inner, m.GeneratorExp()):
             gen = cst.ensure_type(inner, cst.GeneratorExp)
-            if needs_full_evaluation(gen) or m.matches(gen.elt, NESTED_ELEMENT) or self._small(gen.for_in):
+            if needs_full_evaluation(gen) or matches(gen.elt, NESTED_ELEMENT) or self._small(gen.for_in):
                 return None
             if not (explicit_dtype or self._scalar(gen.elt)):
                 return None
@@ -268,7 +269,7 @@ class ArrayFromList(Rule):
         if binding is None or binding.value is None:
             return None
         value = binding.value
-        is_sequence = m.matches(value, SEQUENCE_VALUE) or (
+        is_sequence = matches(value, SEQUENCE_VALUE) or (
             m.matches(value, m.Call()) and qualified_name(self, cst.ensure_type(value, cst.Call).func) in SEQUENCE_BUILDERS
         )
         if not is_sequence:

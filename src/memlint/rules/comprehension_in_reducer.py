@@ -10,6 +10,7 @@ from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.estimates import comprehension_estimate
 from memlint.analysis.sizes import comprehension_length
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
 
 COMPREHENSION = m.ListComp() | m.SetComp()
@@ -229,7 +230,7 @@ class ComprehensionInReducer(Rule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not any(m.matches(arg.value, COMPREHENSION) for arg in node.args):
+        if not any(matches(arg.value, COMPREHENSION) for arg in node.args):
             return  # cheap syntactic guard before any name resolution
         callee = qualified_name(self, node.func)
         consumer = CONSUMERS.get(callee or "")
@@ -266,7 +267,7 @@ def _iterable_argument(call: cst.Call, consumer: Consumer) -> Optional[cst.Arg]:
     for arg in call.args:
         if arg.keyword is not None:
             continue
-        if not m.matches(arg, PLAIN_POSITIONAL):
+        if not matches(arg, PLAIN_POSITIONAL):
             return None  # *args: positions unknown
         positional.append(arg)
     if consumer.sole_positional and len(positional) != 1:
@@ -295,7 +296,7 @@ def _generator_for(comp: "cst.ListComp | cst.SetComp", needs_parens: bool) -> cs
     opening, closing = _brackets(comp)
     inner_left = cst.LeftParen(whitespace_after=opening)
     inner_right = cst.RightParen(whitespace_before=closing)
-    plain = m.matches(opening, TRIVIAL_WHITESPACE) and m.matches(closing, TRIVIAL_WHITESPACE)
+    plain = matches(opening, TRIVIAL_WHITESPACE) and matches(closing, TRIVIAL_WHITESPACE)
     lpar: Tuple[cst.LeftParen, ...] = tuple(comp.lpar)
     rpar: Tuple[cst.RightParen, ...] = tuple(comp.rpar)
     if not plain or (needs_parens and not lpar):

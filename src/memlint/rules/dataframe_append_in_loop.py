@@ -9,6 +9,7 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.accumulators import Kind, accumulation, kind_before_loop
 from memlint.analysis.loops import dotted_name, enclosing_loop, LoopDepthRule, repeats_often
 from memlint.analysis.names import qualified_name
+from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call())
@@ -126,9 +127,9 @@ class DataframeAppendInLoop(LoopDepthRule):
     def visit_Assign(self, node: cst.Assign) -> None:
         if not self.maybe_in_loop:
             return
-        if m.matches(node, LOC_AT_LEN):
+        if matches(node, LOC_AT_LEN):
             self._check_loc(node)
-        elif m.matches(node, UPDATE):
+        elif matches(node, UPDATE):
             what = self._growing_call(node)
             if what is None:
                 return

@@ -14,6 +14,7 @@ from memlint.analysis.lifetime import deletes, name_reads
 from memlint.analysis.loops import SMALL_LOOP
 from memlint.analysis.sizes import known_length
 from memlint.findings import Tier
+from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
 
@@ -99,11 +100,11 @@ class DeadLargeTemporary(Rule):
         if not m.matches(node.body, m.IndentedBlock()):
             return
         statements = list(cst.ensure_type(node.body, cst.IndentedBlock).body)
-        loop_indexes = [i for i, s in enumerate(statements) if m.matches(s, LOOP) and not self._short(s)]
+        loop_indexes = [i for i, s in enumerate(statements) if matches(s, LOOP) and not self._short(s)]
         if not loop_indexes:
             return
         for index, statement in enumerate(statements[: loop_indexes[-1]]):
-            if m.matches(statement, BINDING):
+            if matches(statement, BINDING):
                 self._check(node, statements, index, loop_indexes)
 
     def _check(self, function: cst.FunctionDef, statements: List[cst.BaseStatement], index: int, loops: List[int]) -> None:

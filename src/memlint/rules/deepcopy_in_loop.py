@@ -7,6 +7,7 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.escapes import result_escapes
 from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
 from memlint.analysis.names import qualified_name
+from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.traversal import findall
 
@@ -162,9 +163,9 @@ class DeepcopyInLoop(LoopDepthRule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if m.matches(node, LOADS_OF_DUMPS):
+        if matches(node, LOADS_OF_DUMPS):
             self._check_round_trip(node)
-        elif self.maybe_in_loop and m.matches(node, DEEPCOPY_CALL) and m.matches(node, ONE_PLAIN_ARG):
+        elif self.maybe_in_loop and matches(node, DEEPCOPY_CALL) and matches(node, ONE_PLAIN_ARG):
             self._check_deepcopy(node)
 
     def _check_round_trip(self, node: cst.Call) -> None:

@@ -12,6 +12,7 @@ from memlint.analysis.hoisting import hoist_before
 from memlint.analysis.loops import enclosing_loop, is_inside, Loop, loop_bindings, LoopDepthRule, parent, repeats_often
 from memlint.analysis.scopes import scope_index
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
 
 PLAIN_DECORATOR = m.Decorator(decorator=m.Name())
@@ -398,7 +399,7 @@ class DefinitionInLoop(LoopDepthRule):
         if any(varying.varies(name) for name in reads):
             return
         holder = parent(self, node)
-        if m.matches(holder, SINGLE_NAME_ASSIGN):
+        if matches(holder, SINGLE_NAME_ASSIGN):
             target = cst.ensure_type(cst.ensure_type(holder, cst.Assign).targets[0].target, cst.Name)
             if self._name_escapes(target.value, holder, loop):
                 return
@@ -449,7 +450,7 @@ class DefinitionInLoop(LoopDepthRule):
         statements = loop.statements
         if not any(statement is node for statement in statements) or len(statements) < 2:
             return None
-        if not all(m.matches(decorator, PLAIN_DECORATOR) for decorator in node.decorators):
+        if not all(matches(decorator, PLAIN_DECORATOR) for decorator in node.decorators):
             return None
         own = node.name.value
         index = scope_index(self)

@@ -7,6 +7,7 @@ import libcst.matchers as m
 
 from memlint.analysis.serialization import serializer
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
 from memlint.traversal import findall
 
@@ -110,7 +111,7 @@ class DumpsThenWrite(Rule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node, WRITE):
+        if not matches(node, WRITE):
             return
         inner = cst.ensure_type(node.args[0].value, cst.Call)
         found = serializer(self, inner.func)

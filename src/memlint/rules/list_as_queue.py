@@ -6,6 +6,7 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, kind_before_loop
 from memlint.analysis.loops import enclosing_loop, LoopDepthRule, repeats_often
+from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 
 ZERO = m.Integer("0")
@@ -97,8 +98,8 @@ class ListAsQueue(LoopDepthRule):
     def visit_Call(self, node: cst.Call) -> None:
         if not self.maybe_in_loop:
             return
-        popping = m.matches(node, POP_FRONT)
-        if not (popping or m.matches(node, INSERT_FRONT)):
+        popping = matches(node, POP_FRONT)
+        if not (popping or matches(node, INSERT_FRONT)):
             return
         receiver = cst.ensure_type(node.func, cst.Attribute).value
         loop = enclosing_loop(self, node)

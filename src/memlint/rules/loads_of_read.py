@@ -7,6 +7,7 @@ import libcst.matchers as m
 
 from memlint.analysis.serialization import serializer
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
 
 READ = m.Call(func=m.Attribute(attr=m.Name("read") | m.Name("read_bytes")), args=[])
@@ -97,7 +98,7 @@ class LoadsOfRead(Rule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node, LOADS):
+        if not matches(node, LOADS):
             return
         found = serializer(self, node.func)
         if found is None or found[1] != "loads" or found[0] not in STREAMING:

@@ -11,6 +11,7 @@ from memlint.analysis.escapes import result_escapes
 from memlint.analysis.loops import enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.findings import Tier
+from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.traversal import findall
 
@@ -123,7 +124,7 @@ class LoopInvariantAllocation(LoopDepthRule):
         self._check(node, callee, [arg.value for arg in node.args])
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if self.maybe_in_loop and m.matches(node, REPEATED_LIST) and m.matches(parent(self, node), BOUND_TO_NAME):
+        if self.maybe_in_loop and matches(node, REPEATED_LIST) and m.matches(parent(self, node), BOUND_TO_NAME):
             if not _small_constant(node.right):
                 self._check(node, "[...] * n", [node.right])
 
@@ -134,7 +135,7 @@ class LoopInvariantAllocation(LoopDepthRule):
         varying = loop_bindings(loop.node)
         for argument in arguments:
             calls = findall(argument, m.Call())
-            if any(not m.matches(call, LEN_CALL) for call in calls):
+            if any(not matches(call, LEN_CALL) for call in calls):
                 return
             if any(varying.varies(name.value) for name in _read_names(argument)):
                 return
@@ -160,7 +161,7 @@ def _read_names(node: cst.CSTNode) -> list:  # type: ignore[type-arg]
 
 
 def _small_constant(node: cst.BaseExpression) -> bool:
-    if not m.matches(node, INTEGER_SHAPE):
+    if not matches(node, INTEGER_SHAPE):
         return False
     value = ast.literal_eval(cst.Module([]).code_for_node(node))
     total = 1

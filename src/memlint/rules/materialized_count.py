@@ -11,6 +11,7 @@ from memlint.analysis.lazy import LazySource, comprehension_observable, lazy_sou
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, drops_comments, parenthesized
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
 
 SOLE_ARG = [m.Arg(keyword=None, star="")]
@@ -150,7 +151,7 @@ class MaterializedCount(Rule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node, LEN_CALL):
+        if not matches(node, LEN_CALL):
             return  # cheap syntactic guard before any name resolution
         if qualified_name(self, node.func) != "builtins.len":
             return
@@ -178,7 +179,7 @@ class MaterializedCount(Rule):
             source = lazy_source(self, comp)
             if source is None:
                 return None
-            unobservable = m.matches(comp.elt, TRIVIAL_ELEMENT) and not comprehension_observable(comp)
+            unobservable = matches(comp.elt, TRIVIAL_ELEMENT) and not comprehension_observable(comp)
             generator = _counting(comp.for_in, comp.lbracket.whitespace_after, comp.rbracket.whitespace_before)
             return generator, LazySource(source.name, unobservable, source.length), "a list comprehension"
         call = cst.ensure_type(arg, cst.Call)
@@ -189,7 +190,7 @@ class MaterializedCount(Rule):
             gen = cst.ensure_type(inner, cst.GeneratorExp)
             if needs_full_evaluation(gen):
                 return None
-            unobservable = m.matches(gen.elt, TRIVIAL_ELEMENT) and not comprehension_observable(gen)
+            unobservable = matches(gen.elt, TRIVIAL_ELEMENT) and not comprehension_observable(gen)
             source = LazySource("a generator expression", unobservable, None)
             return _counting(gen.for_in), source, "a materialized generator expression"
         source = lazy_source(self, inner)

@@ -13,6 +13,7 @@ from memlint.analysis.rewrite import builtin_visible
 from memlint.analysis.sizes import comprehension_length, known_length
 from memlint.analysis.usage import only_reference_is, single_binding
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
 from memlint.traversal import findall
 
@@ -162,13 +163,13 @@ class MaterializedFirstElement(Rule):
     ]
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        if m.matches(node, INDEXED):
+        if matches(node, INDEXED):
             self._check(node, node.value, "`{}(...)[0]`")
-        elif m.matches(node, NAME_INDEXED):
+        elif matches(node, NAME_INDEXED):
             self._check_named(node, cst.ensure_type(node.value, cst.Name))
 
     def visit_Call(self, node: cst.Call) -> None:
-        if m.matches(node, POPPED):
+        if matches(node, POPPED):
             self._check(node, cst.ensure_type(node.func, cst.Attribute).value, "`{}(...).pop(0)`")
 
     def _check(self, node: cst.BaseExpression, copy: cst.BaseExpression, shape: str) -> None:
@@ -209,7 +210,7 @@ class MaterializedFirstElement(Rule):
         binding = single_binding(self, name)
         if binding is None or binding.kind != "assign" or binding.value is None:
             return
-        if not m.matches(binding.value, MATERIALIZED) or not only_reference_is(self, binding, name):
+        if not matches(binding.value, MATERIALIZED) or not only_reference_is(self, binding, name):
             return
         if self._first(binding.value) is None or self._source_used_elsewhere(binding.value):
             return

@@ -13,6 +13,7 @@ from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.analysis.usage import may_mutate, names_read, only_reference_is, single_binding
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
 from memlint.traversal import findall
 
@@ -270,7 +271,7 @@ class MaterializedLoopIterable(IterationSiteRule):
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """`name = list(<lazy>)` immediately followed by `for ... in name:`."""
         for first, second in zip(node.body, node.body[1:]):
-            if m.matches(first, ASSIGN_LINE) and m.matches(second, FOR_OVER_NAME):
+            if matches(first, ASSIGN_LINE) and matches(second, FOR_OVER_NAME):
                 self._check_named(cst.ensure_type(first, cst.SimpleStatementLine), cst.ensure_type(second, cst.For))
 
     def check_site(self, site: IterationSite) -> None:
@@ -296,7 +297,7 @@ class MaterializedLoopIterable(IterationSiteRule):
         self._report(found, deferred=False, body=(loop.body,))
 
     def _materialized(self, expr: cst.BaseExpression) -> Optional[Materialized]:
-        if not m.matches(expr, CANDIDATE):
+        if not matches(expr, CANDIDATE):
             return None
         if m.matches(expr, m.ListComp()):
             source = lazy_source(self, expr)

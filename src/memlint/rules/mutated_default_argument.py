@@ -8,6 +8,7 @@ import libcst.matchers as m
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.names import qualified_name
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
 from memlint.traversal import findall
 
@@ -151,7 +152,7 @@ class MutatedDefaultArgument(Rule):
                 self.report(param, fix=self._fix(node, param), param=name, function=node.name.value)
 
     def _mutable(self, default: cst.BaseExpression) -> bool:
-        if m.matches(default, DISPLAY):
+        if matches(default, DISPLAY):
             return True
         if m.matches(default, m.Call(func=m.Name() | m.Attribute())):
             return qualified_name(self, cst.ensure_type(default, cst.Call).func) in CONSTRUCTORS
@@ -166,7 +167,7 @@ class MutatedDefaultArgument(Rule):
         augmented = m.AugAssign(target=receiver, operator=GROWING_AUGMENTED)
         if findall(body, method | augmented):
             return True
-        if not m.matches(default, LIST_LIKE):
+        if not matches(default, LIST_LIKE):
             item = m.AssignTarget(target=m.Subscript(value=receiver)) | m.AugAssign(target=m.Subscript(value=receiver))
             for found in findall(body, item):
                 subscript = cst.ensure_type(getattr(found, "target"), cst.Subscript)
@@ -187,7 +188,7 @@ class MutatedDefaultArgument(Rule):
         default = cst.Module([]).code_for_node(param.default)
         check = cst.parse_statement(f"if {name} is None:\n    {name} = {default}\n")
         new_param = param.with_changes(default=cst.Name("None"))
-        if m.matches(statements[0], DOCSTRING):
+        if matches(statements[0], DOCSTRING):
             if len(statements) == 1:
                 return self.make_fix(Applicability.UNSAFE, (param, new_param), (statements[0], cst.FlattenSentinel([statements[0], check])))
             anchor = statements[1]

@@ -14,6 +14,7 @@ from memlint.analysis.loops import LoopDepthRule, enclosing_loop, parent, runs_a
 from memlint.analysis.rewrite import parses
 from memlint.analysis.sizes import known_length
 from memlint.findings import Applicability, Tier
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.BinaryOperation())
@@ -132,7 +133,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
     ]
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if not (self.maybe_in_loop and m.matches(node, UPDATE)):
+        if not (self.maybe_in_loop and matches(node, UPDATE)):
             return
         target = cst.ensure_type(node.targets[0].target, cst.Name)
         steps = _chain(node.value, target.value)

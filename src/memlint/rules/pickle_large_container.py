@@ -11,6 +11,7 @@ from memlint.analysis.arrays import bound_values
 from memlint.analysis.loops import enclosing_loop, runs_at_most_once
 from memlint.analysis.serialization import serializer
 from memlint.analysis.sizes import comprehension_length, known_length
+from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
 
@@ -88,7 +89,7 @@ class PickleLargeContainer(Rule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node, DUMP):
+        if not matches(node, DUMP):
             return
         found = serializer(self, node.func)
         if found is None or found[0] != "pickle" or found[1] not in ("dump", "dumps"):
@@ -102,10 +103,10 @@ class PickleLargeContainer(Rule):
             self.report(node, name=name.value, how=how)
 
     def _built(self, value: cst.BaseExpression, name: cst.Name) -> Optional[str]:
-        if m.matches(value, COMPREHENSION):
+        if matches(value, COMPREHENSION):
             length = comprehension_length(self, getattr(value, "for_in"))
             return "by a comprehension" if length is None or length >= SMALL else None
-        if not m.matches(value, EMPTY):
+        if not matches(value, EMPTY):
             return None
         scope = scope_of(self, name)
         fills = findall(

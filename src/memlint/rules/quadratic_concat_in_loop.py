@@ -8,6 +8,7 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, Kind, accumulation
 from memlint.analysis.loops import dotted_name, LoopDepthRule, repeats_often
+from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 
 TARGET = m.Name() | m.Attribute(value=m.Name())
@@ -108,11 +109,11 @@ class QuadraticConcatInLoop(LoopDepthRule):
     ]
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if self.maybe_in_loop and m.matches(node, AUGMENTED):
+        if self.maybe_in_loop and matches(node, AUGMENTED):
             self._check(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if self.maybe_in_loop and m.matches(node, REBOUND_SUM):
+        if self.maybe_in_loop and matches(node, REBOUND_SUM):
             binary = cst.ensure_type(node.value, cst.BinaryOperation)
             wanted = dotted_name(node.targets[0].target)
             if wanted is not None and wanted in (dotted_name(binary.left), dotted_name(binary.right)):

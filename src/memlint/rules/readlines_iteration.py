@@ -12,6 +12,7 @@ from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.analysis.usage import may_mutate, names_read
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
 from memlint.traversal import findall
 
@@ -195,7 +196,7 @@ class ReadlinesIteration(IterationSiteRule):
 
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node, COLLECTOR_CALL):
+        if not matches(node, COLLECTOR_CALL):
             return
         callee = qualified_name(self, node.func)
         if callee not in COLLECTORS or (callee in KEYWORD_FREE and len(node.args) != 1):

@@ -12,6 +12,7 @@ from memlint.analysis.lifetime import definitely_bound, deletes, name_reads
 from memlint.analysis.loops import LoopDepthRule, enclosing_loop, parent, runs_at_most_once
 from memlint.analysis.sizes import known_length
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
 
 REBINDING = m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Call() | m.BinaryOperation())
@@ -141,7 +142,7 @@ class ReassignWithoutDel(LoopDepthRule):
     ]
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if not (self.maybe_in_loop and m.matches(node, REBINDING)):
+        if not (self.maybe_in_loop and matches(node, REBINDING)):
             return
         target = cst.ensure_type(node.targets[0].target, cst.Name)
         if reads_target(node.value, target):

@@ -9,6 +9,7 @@ from memlint.analysis.estimates import Estimate, slots_estimate
 from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Rule, Valid
 
 CALLEE = m.Name() | m.Attribute()
@@ -125,7 +126,7 @@ class RedundantCopy(Rule):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node, OUTER):
+        if not matches(node, OUTER):
             return  # cheap syntactic guard before any name resolution
         outer = qualified_name(self, node.func)
         takes_keywords = CONSUMERS.get(outer or "")
@@ -159,7 +160,7 @@ class RedundantCopy(Rule):
         self, outer_call: cst.Call, outer: str, inner: cst.BaseExpression
     ) -> Optional[Tuple[cst.BaseExpression, cst.BaseExpression, str]]:
         """(node to replace, its replacement, how to show the inner copy) or None."""
-        if m.matches(inner, WHOLE_SLICE):
+        if matches(inner, WHOLE_SLICE):
             subscript = cst.ensure_type(inner, cst.Subscript)
             return inner, replacing(inner, subscript.value), "x[:]"
         call = cst.ensure_type(inner, cst.Call)

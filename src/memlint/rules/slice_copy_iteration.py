@@ -12,6 +12,7 @@ from memlint.analysis.rewrite import builtin_visible, visible_import
 from memlint.analysis.sizes import known_length
 from memlint.analysis.usage import may_mutate, single_binding
 from memlint.findings import Applicability, Tier
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
 
 SLICED = m.Subscript(value=m.Name(), slice=[m.SubscriptElement(slice=m.Slice())])
@@ -177,7 +178,7 @@ class SliceCopyIteration(IterationSiteRule):
         for part in iterated_parts(self, site.iterable, SLICED):
             subscript = cst.ensure_type(part, cst.Subscript)
             sliced = cst.ensure_type(subscript.slice[0].slice, cst.Slice)
-            if m.matches(sliced, WHOLE):
+            if matches(sliced, WHOLE):
                 continue
             name = cst.ensure_type(subscript.value, cst.Name)
             if not self._is_sequence(name) or may_mutate(site.body, {name.value}):
@@ -189,20 +190,20 @@ class SliceCopyIteration(IterationSiteRule):
         if binding is None:
             return False
         if binding.kind == "param":
-            return binding.annotation is not None and m.matches(binding.annotation, SEQUENCE_ANNOTATION)
+            return binding.annotation is not None and matches(binding.annotation, SEQUENCE_ANNOTATION)
         value = binding.value
         if value is None or binding.kind != "assign":
             return False
         length = known_length(self, value)
         if length is not None and length < self.settings["small-iterable-size"]:
             return False
-        if m.matches(value, SEQUENCE_DISPLAY) or m.matches(value, SEQUENCE_METHODS):
+        if matches(value, SEQUENCE_DISPLAY) or matches(value, SEQUENCE_METHODS):
             return True
         return m.matches(value, m.Call()) and qualified_name(self, cst.ensure_type(value, cst.Call).func) in SEQUENCE_BUILDERS
 
     def _report(self, subscript: cst.Subscript, name: cst.Name, sliced: cst.Slice) -> None:
         shown = cst.Module([]).code_for_node(subscript)
-        if m.matches(sliced, REVERSED):
+        if matches(sliced, REVERSED):
             cure = "iterate `reversed()`"
             if builtin_visible(self, subscript, "reversed"):
                 replacement = cst.Call(func=cst.Name("reversed"), args=[cst.Arg(cst.Name(name.value))])
@@ -225,7 +226,7 @@ class SliceCopyIteration(IterationSiteRule):
 def _islice_bounds(sliced: cst.Slice) -> Optional[List[cst.BaseExpression]]:
     """islice's arguments for a slice with non-negative literal bounds (and a positive step)."""
     parts = (sliced.lower, sliced.upper, sliced.step)
-    if any(part is not None and not m.matches(part, NON_NEGATIVE) for part in parts):
+    if any(part is not None and not matches(part, NON_NEGATIVE) for part in parts):
         return None
     lower, upper, step = parts
     if step is not None and int(cst.ensure_type(step, cst.Integer).evaluated_value) == 0:

@@ -9,6 +9,7 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.loops import enclosing_loop
 from memlint.analysis.names import qualified_name
 from memlint.findings import Applicability, Tier
+from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
 from memlint.rule import Rule
 from memlint.traversal import findall
@@ -142,7 +143,7 @@ class SlotlessDataClass(Rule):
             if not m.matches(func, m.Name() | m.Attribute()) or qualified_name(self, func) != "dataclasses.dataclass":
                 continue
             if m.matches(expr, m.Call()) and any(
-                m.matches(arg, SLOTS) and not m.matches(arg.value, m.Name("False")) for arg in cst.ensure_type(expr, cst.Call).args
+                matches(arg, SLOTS) and not m.matches(arg.value, m.Name("False")) for arg in cst.ensure_type(expr, cst.Call).args
             ):
                 return
             self._classes.append((node, decorator))
@@ -171,7 +172,7 @@ class SlotlessDataClass(Rule):
             call = cst.ensure_type(expr, cst.Call)
             args = list(call.args)
             for i, arg in enumerate(args):
-                if m.matches(arg, SLOTS):
+                if matches(arg, SLOTS):
                     args[i] = arg.with_changes(value=cst.Name("True"))
                     break
             else:

@@ -8,6 +8,7 @@ from memlint.analysis.lifetime import name_reads
 from memlint.analysis.loops import parent
 from memlint.analysis.names import qualified_name
 from memlint.analysis.retention import storage
+from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
 
@@ -93,7 +94,7 @@ class StoredException(Rule):
             name = cst.ensure_type(node.name.name, cst.Name).value
             for read in name_reads(node.body, name):
                 outer = parent(self, read)
-                if m.matches(outer, TRACEBACK):
+                if matches(outer, TRACEBACK):
                     candidates.append((outer, f"the traceback of `{name}`"))
                 else:
                     candidates.append((read, f"the exception `{name}`"))

@@ -10,6 +10,7 @@ from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
 from memlint.analysis.retention import storage
 from memlint.analysis.scopes import scope_index
+from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
 
@@ -99,7 +100,7 @@ class StoredFrame(Rule):
         name = qualified_name(self, func)
         if name not in FRAME_CALLS:
             return
-        current = name != "sys._getframe" or not node.args or m.matches(node.args[0].value, ZERO)
+        current = name != "sys._getframe" or not node.args or matches(node.args[0].value, ZERO)
         expr: cst.BaseExpression = node
         outer = parent(self, expr)
         while m.matches(outer, m.Attribute(attr=m.Name("f_back"))) and getattr(outer, "value") is expr:

@@ -9,8 +9,9 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
 from memlint.findings import Tier
+from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
-from memlint.traversal import findall
+from memlint.traversal import findall, visit_read_only
 
 CONTAINER = m.List() | m.Dict() | m.Set() | m.Call(func=m.Name() | m.Attribute())
 CONSTRUCTORS = frozenset({"builtins.dict", "builtins.list", "builtins.set", "collections.OrderedDict", "collections.defaultdict", "collections.Counter"})
@@ -122,7 +123,7 @@ class UnboundedModuleCache(Rule):
         if not candidates:
             return
         finder = _Occurrences(set(candidates))
-        node.visit(finder)
+        visit_read_only(node, finder)
         for name, target in candidates.items():
             kind = self._verdict(target, [o for o in finder.found[name] if o is not target])
             if kind is not None:
@@ -143,7 +144,7 @@ class UnboundedModuleCache(Rule):
             if name == "functools.cache" and call is None:
                 unbounded = True
             elif name == "functools.lru_cache" and call is not None:
-                unbounded = bool(call.args) and m.matches(call.args[0], UNBOUNDED)
+                unbounded = bool(call.args) and matches(call.args[0], UNBOUNDED)
             else:
                 unbounded = False
             if unbounded:
@@ -211,7 +212,7 @@ class UnboundedModuleCache(Rule):
                 return ESCAPE
             if m.matches(holder, m.AssignTarget()):
                 keys = [element.slice for element in cst.ensure_type(outer, cst.Subscript).slice]
-                return READ if all(m.matches(key, CONSTANT_KEY) for key in keys) else ADD
+                return READ if all(matches(key, CONSTANT_KEY) for key in keys) else ADD
             if m.matches(holder, m.AugAssign()) and getattr(holder, "target") is outer:
                 return frozenset({"add", "lookup"})
             return LOOKUP

@@ -11,6 +11,7 @@ from memlint.analysis.iteration import Comprehension, IterationSite, IterationSi
 from memlint.analysis.rewrite import replacing
 from memlint.analysis.usage import may_mutate, names_read
 from memlint.findings import Applicability
+from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
 from memlint.traversal import findall
 
@@ -177,7 +178,7 @@ class WholeFileSplit(IterationSiteRule):
             return
         if may_mutate(body, names_read(receiver)):
             return
-        if m.matches(read, READ):
+        if matches(read, READ):
             lines: cst.BaseExpression = receiver
         else:  # path.read_text(**options) -> path.open(**options)
             lines = read.with_changes(func=read_func.with_changes(attr=cst.Name("open")))
