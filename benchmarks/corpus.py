@@ -133,11 +133,13 @@ def run(files: Sequence[str], jobs: int) -> List[Dict[str, Any]]:
     orphans: List[str] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {path: pool.submit(lint_one, path) for path in files}
-        for path, future in futures.items():
+        for done, (path, future) in enumerate(futures.items(), 1):
             try:
                 summaries[path] = future.result()
             except BrokenProcessPool:
                 orphans.append(path)
+            if done % 500 == 0:
+                print(f"  {done}/{len(files)} files", file=sys.stderr, flush=True)
     for path in orphans:  # a worker died (e.g. a native crash): retry each file alone
         summaries[path] = _isolated(path)
     return [summaries[path] for path in files]
