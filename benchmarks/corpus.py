@@ -147,7 +147,7 @@ def run(files: Sequence[str], jobs: int) -> List[Dict[str, Any]]:
 
 def mem000_reason(message: str) -> str:
     """Group MEM000 messages: numbers and quoted fragments vary from file to file."""
-    reason = re.sub(r"\d[\d,]*", "N", message)
+    reason = re.sub(r"\b\d[\d,]*\b", "N", message)
     return re.sub(r"'[^']*'|\"[^\"]*\"", "'...'", reason)
 
 
