@@ -106,6 +106,11 @@ def lint_source(
         ]
         if not candidates:
             break
+        if fix_pass == 0 and module.code != current:
+            # LibCST does not give back every file byte for byte (it drops the last line ending
+            # of a file with bare carriage returns): fixing would change more than the fixes.
+            errors.append(InternalError(path, "LibCST does not reproduce this file exactly; fixes not applied"))
+            break
         chosen = non_overlapping(candidates)
         try:
             fixed = apply_fixes(module, chosen)

@@ -127,6 +127,8 @@ def _read_toml(path: Path) -> Dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # tomllib decodes the bytes itself and lets this escape
+        raise ConfigError(f"{path}: invalid TOML: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 

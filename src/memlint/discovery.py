@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -209,6 +210,15 @@ def find_files(
     return sorted(found)
 
 
+def _special(path: str) -> bool:
+    """A named pipe, socket or device: reading one could block forever. (A dangling symlink is
+    kept: it is reported as a file that cannot be read.)"""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _walk(top: str, excludes: Sequence[str], root: str, gitignore: Optional[GitIgnore]) -> Iterator[str]:
     for directory, dirnames, filenames in os.walk(top):
         absolute_dir = os.path.abspath(directory)
@@ -225,7 +235,7 @@ def _walk(top: str, excludes: Sequence[str], root: str, gitignore: Optional[GitI
             if not name.endswith(PYTHON_SUFFIXES):
                 continue
             full = os.path.join(absolute_dir, name)
-            if is_excluded(full, excludes, root):
+            if is_excluded(full, excludes, root) or _special(full):
                 continue
             if gitignore is not None and gitignore.ignored(full, False):
                 continue
