@@ -317,16 +317,21 @@ def test_interrupt_while_writing_leaves_the_file_as_it_was(project, capsys, monk
 
 
 def test_exception_while_writing_leaves_the_file_as_it_was(project, monkeypatch):
-    """Any exception mid-write (here a bug in the encoder) propagates only after the temporary
-    file is gone; the original is untouched."""
-    def broken(text, encoding):
+    """Any exception mid-write (here one raised after the temporary file is written, at the rename)
+    propagates only after the temporary file is gone; the original is untouched."""
+    renames = []
+
+    def broken(source, target):
+        renames.append(source)
+        assert os.path.exists(source)  # the temporary file was written
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(memlint.runner, "encode", broken)
+    monkeypatch.setattr(memlint.runner.os, "replace", broken)
     path = project / "a.py"
     path.write_text(SUM)
     with pytest.raises(RuntimeError):
         memlint.runner.write_fixed(str(path), FIXED)
+    assert len(renames) == 1
     assert path.read_text() == SUM
     assert _leftovers(project) == []
 
