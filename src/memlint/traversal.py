@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Type
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 import libcst.matchers as m
@@ -296,21 +296,7 @@ def holds_none_of(node_type: type, field: str, names: FrozenSet[str]) -> bool:
 def _none_reachable(types: FrozenSet[type], names: FrozenSet[str]) -> bool:
     """A search below `types` that stops at the first type named in `names` (a field that can
     hold any expression finds one at once; only whitespace and the like are searched through)."""
-    if any(node_type.__name__ in names for node_type in types):
-        return False
-    seen = set(types)
-    pending = list(types)
-    while pending:
-        node_type = pending.pop()
-        hints = _hints(node_type)
-        for field in dataclasses.fields(node_type):
-            for held in _declared(hints[field.name]):
-                if held not in seen:
-                    if held.__name__ in names:
-                        return False
-                    seen.add(held)
-                    pending.append(held)
-    return True
+    return not any(node_type.__name__ in names for node_type in _reachable(types))
 
 
 _BELOW: Dict[Tuple[type, str], Optional[FrozenSet[type]]] = {}
@@ -366,18 +352,25 @@ def _reach(types: FrozenSet[type]) -> FrozenSet[type]:
     """`types` and every node type that can occur below a node of one of them."""
     reached = _REACH.get(types)
     if reached is None:
-        seen = set(types)
-        pending = list(types)
-        while pending:
-            node_type = pending.pop()
-            hints = _hints(node_type)
-            for field in dataclasses.fields(node_type):
-                for held in _declared(hints[field.name]):
-                    if held not in seen:
-                        seen.add(held)
-                        pending.append(held)
-        reached = _REACH[types] = frozenset(seen)
+        reached = _REACH[types] = frozenset(_reachable(types))
     return reached
+
+
+def _reachable(types: FrozenSet[type]) -> Iterator[type]:
+    """`types`, then each node type that can occur below them, once, as the search finds it
+    (lazily: a caller that stops early stops the search)."""
+    yield from types
+    seen = set(types)
+    pending = list(types)
+    while pending:
+        node_type = pending.pop()
+        hints = _hints(node_type)
+        for field in dataclasses.fields(node_type):
+            for held in _declared(hints[field.name]):
+                if held not in seen:
+                    seen.add(held)
+                    pending.append(held)
+                    yield held
 
 
 def is_node(value: object) -> bool:
