@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
+from memlint.findings import CODE_RE
 from memlint.rule_index import RuleInfo
 from memlint.selection import (
     Selection,
@@ -31,7 +32,6 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 
 OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github")
 CACHE_DIR_NAME = ".memlint_cache"
-RULE_TABLE_RE = re.compile(r"^MEM[1-9][0-9]{2}$")  # `[tool.memlint.MEM101]`: a rule's options
 
 # Ruff's default exclusions, plus our own cache directory.
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
@@ -225,7 +225,7 @@ def _validate(
     values: Dict[str, Any] = {}
     rule_options: Dict[str, Dict[str, Any]] = {}
     for key, value in settings.items():
-        if allow_rule_tables and RULE_TABLE_RE.match(key.upper()):
+        if allow_rule_tables and CODE_RE.match(key.upper()):  # `[tool.memlint.MEM101]`: a rule's options
             rule_options[key.upper()] = _validate_rule_options(key.upper(), value, where)
             continue
         if key not in SETTINGS:

@@ -7,8 +7,12 @@ processes to the shell that prints them.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
+
+# A rule's code: MEM, then three digits not starting with 0 (MEM000 is the file-level finding).
+CODE_RE = re.compile(r"^MEM[1-9][0-9]{2}$")
 
 PARSE_ERROR_CODE = "MEM000"
 PARSE_ERROR_NAME = "unparsable-file"

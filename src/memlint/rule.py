@@ -36,7 +36,7 @@ import libcst as cst
 from libcst._metadata_dependent import LazyValue
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
-from memlint.findings import Applicability, Tier
+from memlint.findings import CODE_RE, Applicability, Tier
 from memlint.prefilter import entry_problems
 from memlint.traversal import Parents
 
@@ -45,7 +45,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from memlint.analysis.estimates import Estimate
 
-CODE_RE = re.compile(r"^MEM[1-9][0-9]{2}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example")
 
