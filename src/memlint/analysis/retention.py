@@ -16,21 +16,19 @@ Needs `ParentNodeProvider`.
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional
+from typing import Optional
 
 import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.accumulators import binding_sites, scope_of
+from memlint.analysis.effects import STORING_METHODS
 from memlint.analysis.loops import parent
 from memlint.analysis.usage import root_name
 from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.traversal import findall
 
-STORING_METHODS: FrozenSet[str] = frozenset(
-    {"append", "appendleft", "extend", "extendleft", "insert", "add", "put", "put_nowait", "setdefault", "update", "__setitem__"}
-)
 THROUGH = m.Tuple() | m.List() | m.Element() | m.DictElement() | m.Dict() | m.Set()
 
 

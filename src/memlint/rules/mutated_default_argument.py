@@ -6,6 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.accumulators import binding_sites
+from memlint.analysis.effects import ADDING_METHODS
 from memlint.analysis.names import qualified_name
 from memlint.findings import Applicability
 from memlint.matching import matches
@@ -21,9 +22,7 @@ CONSTRUCTORS = frozenset(
 )
 # Mutations that can make the object bigger (shrinking or reordering ones, such as `pop`,
 # `clear`, `sort`, `heapq.heapify`, cannot make it grow across calls).
-GROWING_METHODS = frozenset(
-    {"append", "appendleft", "extend", "extendleft", "insert", "add", "update", "setdefault", "__setitem__", "symmetric_difference_update"}
-)
+GROWING_METHODS = ADDING_METHODS
 GROWING_FUNCTIONS = frozenset({"heapq.heappush", "bisect.insort", "bisect.insort_left", "bisect.insort_right"})
 GROWING_AUGMENTED = m.AddAssign() | m.BitOrAssign() | m.MultiplyAssign() | m.BitXorAssign()
 CONSTANT_KEY = m.Integer() | m.SimpleString() | m.UnaryOperation(expression=m.Integer()) | m.Name("None") | m.Name("True") | m.Name("False")
