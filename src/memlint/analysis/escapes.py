@@ -20,7 +20,8 @@ import libcst.matchers as m
 
 from memlint.analysis.effects import STORING_METHODS
 from memlint.analysis.loops import is_inside, parent
-from memlint.analysis.scopes import full_name, scope_index
+from memlint.analysis.scopes import scope_index
+from memlint.analysis.tree import full_name
 from memlint.matching import matches
 from memlint.rule import Rule
 

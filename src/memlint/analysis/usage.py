@@ -29,6 +29,7 @@ import libcst.matchers as m
 
 from memlint.analysis.effects import MUTATING_METHODS, PURE_METHODS
 from memlint.analysis.scopes import COMPREHENSIONS, FUNCTIONS, ScopeIndex, scope_index
+from memlint.analysis.tree import TargetVisitor, root_name, root_node
 from memlint.rule import Rule
 from memlint.traversal import findall, visit_read_only
 
@@ -43,20 +44,6 @@ PURE_FUNCTIONS: FrozenSet[str] = frozenset(
         "type", "zip",
     }
 )
-def root_name(expr: cst.CSTNode) -> Optional[str]:
-    """`a` for `a`, `a.b`, `a[i]`, `a.b(c).d`; None when the chain does not start at a name."""
-    node = _root_node(expr)
-    return None if node is None else node.value
-
-
-def _root_node(expr: cst.CSTNode) -> Optional[cst.Name]:
-    """The Name a chain such as `a.b[i].c()` starts from (see `root_name`)."""
-    node = expr
-    while isinstance(node, (cst.Attribute, cst.Subscript, cst.Call)):
-        node = node.func if isinstance(node, cst.Call) else node.value
-    return node if isinstance(node, cst.Name) else None
-
-
 def names_read(expr: cst.CSTNode) -> Set[str]:
     """Every variable name `expr` reads (attribute names and keyword names excluded)."""
     not_variables = {id(a.attr) for a in findall(expr, m.Attribute())}
@@ -86,7 +73,7 @@ def may_mutate(nodes: Iterable[cst.CSTNode], roots: Set[str]) -> bool:
     return False
 
 
-class _MutationFinder(cst.CSTVisitor):
+class _MutationFinder(TargetVisitor):
     """Finds a visible mutation of one of `roots`; with `roots=None`, records every mutated
     root name (and its Name node) in `mutated`."""
 
@@ -97,7 +84,7 @@ class _MutationFinder(cst.CSTVisitor):
         self.mutated: List[Tuple[str, cst.CSTNode]] = []
 
     def _hit(self, expr: cst.CSTNode) -> None:
-        node = _root_node(expr)
+        node = root_node(expr)
         if node is None:
             return
         if self.roots is None:
@@ -130,30 +117,13 @@ class _MutationFinder(cst.CSTVisitor):
             if m.matches(value, m.Name() | m.Attribute()) and root_name(value) in self.roots:
                 self.found = True
 
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._target(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._target(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        # Looking for aliases (roots=None), `total += x` cannot grow a container in place; only a
-        # display on the right can (`ys += [x]`, `ys |= {x}`).
-        augmented = self.roots is not None or m.matches(node.value, CONTAINER_DISPLAY)
-        self._target(node.target, augmented=augmented)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._target(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._target(node.target)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._target(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._target(node.asname.name)
+    def on_target(self, target: cst.CSTNode, kind: str, owner: cst.CSTNode) -> None:
+        if kind == "augmented":
+            # Looking for aliases (roots=None), `total += x` cannot grow a container in place;
+            # only a display on the right can (`ys += [x]`, `ys |= {x}`).
+            self._target(target, augmented=self.roots is not None or m.matches(getattr(owner, "value"), CONTAINER_DISPLAY))
+        else:
+            self._target(target)
 
 
 @dataclass(frozen=True)
@@ -393,7 +363,7 @@ def _fresh_binding(rule: Rule, index: ScopeIndex, site: cst.CSTNode, scope: cst.
 
 def _escapes(rule: Rule, index: ScopeIndex, read: cst.Name, scope: cst.CSTNode, where: cst.CSTNode) -> bool:
     """May this read hand the object to code that keeps it (an alias, a store, an unknown call)?"""
-    if _is_inside(index, read, where):
+    if read is where or any(ancestor is where for ancestor in index.ancestors(read)):
         return False
     own_scope = index.scopes(read)[0]
     if own_scope is not scope and not isinstance(own_scope, COMPREHENSIONS):
@@ -410,12 +380,3 @@ def _escapes(rule: Rule, index: ScopeIndex, read: cst.Name, scope: cst.CSTNode, 
         call = index.parent(holder)
         return not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and _pure_builtin(rule, call.func))
     return True
-
-
-def _is_inside(index: ScopeIndex, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
-    current: Optional[cst.CSTNode] = node
-    while current is not None:
-        if current is ancestor:
-            return True
-        current = index.parent(current)
-    return False
