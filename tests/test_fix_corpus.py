@@ -131,3 +131,6 @@ def test_programs_that_must_not_change_are_not_rewritten_wrongly(outputs):
     assert "mem201_sort_in_loop.py" not in outputs["unsafe_changed"]
     assert "mem102_used_twice.py" not in outputs["unsafe_changed"]
     assert "mem102_attribute.py" not in outputs["unsafe_changed"]
+    # MEM202 offers no fix where the hoisted default would read a name bound further down
+    assert "mem202_default_below.py" not in outputs["unsafe_changed"]
+    assert "mem202_hot_nested.py" in outputs["unsafe_changed"]
