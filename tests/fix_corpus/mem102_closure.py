@@ -2,8 +2,8 @@
 # unsafe-fix changes: MEM102 "a closure variable"
 
 
-def run():
-    xs = [1, 2, 3, 4, 5, 6]
+def run(data):
+    xs = list(data)
 
     def shrink():
         del xs[0]
@@ -15,4 +15,4 @@ def run():
     return out
 
 
-print(run())
+print(run([1, 2, 3, 4, 5, 6]))

@@ -1,6 +1,8 @@
 # Issue 17: `drop` removes from the global list the loop iterates.
 # unsafe-fix changes: MEM102 "code memlint cannot see"
-ITEMS = [1, 2, 3, 4]
+import json
+
+ITEMS = json.loads("[1, 2, 3, 4]")  # data of unknown size
 seen = []
 
 

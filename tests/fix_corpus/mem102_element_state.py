@@ -1,5 +1,6 @@
 # The elements' attributes are read lazily; an unseen call changes a later element.
 # unsafe-fix changes: MEM102 "the attributes of a comprehension's elements"
+import json
 
 
 class Player:
@@ -7,7 +8,7 @@ class Player:
         self.score = score
 
 
-PLAYERS = [Player(1), Player(2), Player(3)]
+PLAYERS = [Player(score) for score in json.loads("[1, 2, 3]")]  # data of unknown size
 
 
 def bump():

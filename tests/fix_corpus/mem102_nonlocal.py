@@ -1,8 +1,8 @@
 # `nonlocal` rebinding inside a helper does not touch the object being iterated: identical.
 
 
-def run():
-    xs = [3, 1, 2]
+def run(data):
+    xs = list(data)
     total = 0
 
     def add(v):
@@ -14,4 +14,4 @@ def run():
     return total
 
 
-print(run())
+print(run([3, 1, 2]))

@@ -1,6 +1,8 @@
 # Issue 17: a module global mutated through a called function while it is iterated.
 # unsafe-fix changes: MEM102 "dictionary changed size during iteration"
-REGISTRY = {"a": 1, "b": 2}
+import json
+
+REGISTRY = json.loads('{"a": 1, "b": 2}')  # data of unknown size
 
 
 def register_alias(name):

@@ -272,8 +272,8 @@ class MaterializedLoopIterable(IterationSiteRule):
             note="the caller runs between iterations and may mutate xs or ys",
         ),
         Invalid(
-            "REGISTRY = {}\nfor name in [n for n in REGISTRY]:\n    register_alias(name)",
-            "REGISTRY = {}\nfor name in (n for n in REGISTRY):\n    register_alias(name)",
+            "REGISTRY = load_registry()\nfor name in [n for n in REGISTRY]:\n    register_alias(name)",
+            "REGISTRY = load_registry()\nfor name in (n for n in REGISTRY):\n    register_alias(name)",
             Applicability.UNSAFE,
             note="register_alias may add to the global REGISTRY while it is iterated",
         ),
