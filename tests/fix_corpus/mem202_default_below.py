@@ -1,13 +1,13 @@
-# The nested helper's default reads SCALE, bound below the hot function: hoisting it to module
+# The nested helper's default reads WRAP, bound below the hot function: hoisting it to module
 # level would raise NameError at import, so MEM202 offers no fix (identical output).
 
 
-def depth(tree):
-    def children(node, k=SCALE):
-        return node[k:]
+def labels(node):
+    def label(item, wrap=WRAP):
+        return wrap % (item[0],)
 
-    return 1 + max([depth(child) for child in children(tree)], default=0)  # noqa: MEM101
+    return [] if node is None else [label(node)] + labels(node[1])
 
 
-SCALE = 1
-print(depth((1, (2, (3,)), (4,))))
+WRAP = "<%s>"
+print(labels((1, (2, (3, None)))))

@@ -1,12 +1,12 @@
-# A nested helper in a recursive function, hoisted to module level: identical results
-# (the `__qualname__` it exposes changes, documented in the rule's "Fix safety").
+# A nested helper in a function that recurses once per item, hoisted to module level: identical
+# results (the `__qualname__` it exposes changes, documented in the rule's "Fix safety").
 
 
-def depth(tree):
-    def children(node):
-        return node[1:]
+def labels(node):
+    def label(item):
+        return "<%s>" % (item[0],)
 
-    return 1 + max([depth(child) for child in children(tree)], default=0)
+    return [] if node is None else [label(node)] + labels(node[1])
 
 
-print(depth((1, (2, (3,)), (4,))))
+print(labels((1, (2, (3, None)))))

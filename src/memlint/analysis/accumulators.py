@@ -22,11 +22,11 @@ from typing import FrozenSet, List, Optional, Union
 import libcst as cst
 import libcst.matchers as m
 
-from memlint.analysis.loops import Loop, enclosing_loop, is_inside, parent
-from memlint.analysis.tree import TargetVisitor, dotted_name, visit_body
+from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside, parent
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Rule
+from memlint.analysis.tree import TargetVisitor, visit_body
 from memlint.traversal import findall, visit_read_only
 
 

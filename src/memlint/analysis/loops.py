@@ -25,9 +25,9 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.effects import MUTATING_METHODS
 from memlint.analysis.sizes import known_length
-from memlint.analysis.tree import SameScopeVisitor, TargetVisitor, base_name, dotted_name, flatten_targets, target_names
 from memlint.matching import matches
 from memlint.rule import Rule
+from memlint.analysis.tree import SameScopeVisitor, TargetVisitor, base_name, dotted_name, flatten_targets, target_names
 from memlint.traversal import visit_read_only
 
 if TYPE_CHECKING:  # pragma: no cover

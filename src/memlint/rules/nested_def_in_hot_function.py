@@ -235,15 +235,15 @@ class NestedDefInHotFunction(Rule):
     INVALID = [
         Invalid(
             """
-            def depth(tree):
-                def children(node, k=SCALE):
-                    return node[k:]
-                return 1 + max([depth(c) for c in children(tree)], default=0)
+            def labels(node):
+                def label(item, wrap=WRAP):
+                    return wrap % (item.value,)
+                return [] if node is None else [label(node)] + labels(node.next)
 
 
-            SCALE = 1
+            WRAP = "<%s>"
             """,
-            note="no fix: the default reads SCALE, bound below; at module level the def would raise NameError",
+            note="no fix: the default reads WRAP, bound below; at module level the def would raise NameError",
         ),
         Invalid(
             """
