@@ -6,9 +6,9 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
-from memlint.analysis.effects import ADDING_METHODS, REMOVING_METHODS
 from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
+from memlint.analysis.effects import ADDING_METHODS, REMOVING_METHODS
 from memlint.findings import Tier
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
