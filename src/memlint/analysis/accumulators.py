@@ -26,6 +26,7 @@ from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside,
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Rule
+from memlint.analysis.tree import TargetVisitor, visit_body
 from memlint.traversal import findall, visit_read_only
 
 
@@ -221,12 +222,7 @@ def binding_sites(scope: cst.CSTNode, name: str) -> Optional[List[cst.CSTNode]]:
     finder = _BindingSites(name)
     if m.matches(scope, m.FunctionDef() | m.Lambda()):
         visit_read_only(getattr(scope, "params"), finder)
-    body = getattr(scope, "body")
-    if isinstance(body, (list, tuple)):
-        for statement in body:
-            visit_read_only(statement, finder)
-    else:
-        visit_read_only(body, finder)
+    visit_body(scope, finder)
     return None if finder.declared else finder.sites
 
 
@@ -244,47 +240,23 @@ def scope_of(rule: Rule, node: cst.CSTNode) -> cst.CSTNode:
     return child
 
 
-class _BindingSites(cst.CSTVisitor):
+class _BindingSites(TargetVisitor):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
         self.sites: List[cst.CSTNode] = []
         self.declared = False
 
-    def _targets(self, target: cst.CSTNode) -> None:
-        for found in findall(target, m.Name(self.name)):
-            self.sites.append(found)
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        if m.matches(node.target, m.Name(self.name)):
-            self.sites.append(node.target)
-        elif m.matches(node.target, m.Tuple() | m.List() | m.StarredElement()):
-            self._targets(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None and m.matches(node.target, m.Name(self.name)):
-            self.sites.append(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if m.matches(node.target, m.Name(self.name)):
-            self.sites.append(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._targets(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._targets(node.asname.name)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self._targets(node.name.name)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._targets(node.target)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._targets(node.target)
+    def on_target(self, target: cst.CSTNode, kind: str, owner: cst.CSTNode) -> None:
+        if kind in ("assign", "annotated", "augmented"):
+            if kind == "annotated" and getattr(owner, "value") is None:
+                return
+            if m.matches(target, m.Name(self.name)):
+                self.sites.append(target)
+            elif kind == "assign" and isinstance(target, (cst.Tuple, cst.List, cst.StarredElement)):
+                self.sites.extend(findall(target, m.Name(self.name)))
+        elif kind != "comprehension":  # comprehension targets are local to it
+            self.sites.extend(findall(target, m.Name(self.name)))
 
     def visit_Param(self, node: cst.Param) -> None:
         if node.name.value == self.name:
@@ -313,9 +285,6 @@ class _BindingSites(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
-
-    def visit_CompFor(self, node: cst.CompFor) -> bool:
-        return True  # comprehension targets are local to it; walruses inside still bind here
 
 
 def _binding_statement(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:

@@ -22,15 +22,14 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.accumulators import binding_sites, scope_of
+from memlint.analysis import effects
 from memlint.analysis.loops import parent
 from memlint.analysis.usage import root_name
 from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.traversal import findall
 
-STORING_METHODS: FrozenSet[str] = frozenset(
-    {"append", "appendleft", "extend", "extendleft", "insert", "add", "put", "put_nowait", "setdefault", "update", "__setitem__"}
-)
+STORING_METHODS: FrozenSet[str] = effects.STORING_METHODS  # the one vocabulary: analysis/effects.py
 THROUGH = m.Tuple() | m.List() | m.Element() | m.DictElement() | m.Dict() | m.Set()
 
 

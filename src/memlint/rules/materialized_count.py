@@ -63,6 +63,8 @@ class MaterializedCount(Rule):
     call, an attribute access or arithmetic is no longer evaluated, so its side effects and
     exceptions disappear; and a lazy iterable that runs user code (`map`, `filter`) now runs it
     interleaved with the counting. No fix is offered when `sum` is shadowed where the call is.
+    Nothing but the count runs between the steps of the iteration, so no other code (seen or
+    unseen) can change the source while it is counted: no further proof is needed.
 
     ## Options
     - `small-iterable-size`: iterables whose length is known from the code and below this

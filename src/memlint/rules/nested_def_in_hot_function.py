@@ -84,10 +84,13 @@ class NestedDefInHotFunction(Rule):
     The fix moves the nested function to module level, just before the top-level statement
     holding the hot function. It is offered only when the `def` is directly in the function
     body next to other statements, has no decorators, its name is used nowhere in the module
-    outside that function and is no builtin, and the function does not bind it otherwise nor read
-    it before the `def`. It is unsafe: the function becomes a module attribute (visible to
-    `from module import *` and to introspection), its `__qualname__` changes, and it is now one
-    shared object (attributes set on it persist across calls).
+    outside that function and is no builtin, the function does not bind it otherwise nor read
+    it before the `def`, and every name its defaults and annotations read is a builtin or bound
+    at module level only above the hot function (the moved `def` evaluates them once, at import:
+    a name bound further down would raise `NameError`). It is unsafe: the function becomes a
+    module attribute (visible to `from module import *` and to introspection), its
+    `__qualname__` changes, it is now one shared object (attributes set on it persist across
+    calls), and its defaults are evaluated once instead of on every call of the hot function.
 
     ## Options
     - `hot-functions`: glob patterns (`fnmatch`) of function names or `Class.method` names to
@@ -230,6 +233,18 @@ class NestedDefInHotFunction(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            def labels(node):
+                def label(item, wrap=WRAP):
+                    return wrap % (item.value,)
+                return [] if node is None else [label(node)] + labels(node.next)
+
+
+            WRAP = "<%s>"
+            """,
+            note="no fix: the default reads WRAP, bound below; at module level the def would raise NameError",
+        ),
         Invalid(
             """
             def walk(n):
@@ -438,6 +453,24 @@ class NestedDefInHotFunction(Rule):
         enclosing = _enclosing_function_names(scope_index(self), nested)
         return not (definition_time_names(nested) & enclosing)
 
+    def _bound_before(self, module: cst.Module, nested: cst.FunctionDef, anchor: cst.BaseStatement) -> bool:
+        """Is every name the hoisted `def` reads when it runs (defaults, annotations) a builtin or
+        bound only by module-level statements before `anchor`? Otherwise the moved `def` would
+        read it at import, before it exists (NameError) or before it gets its value."""
+        index = scope_index(self)
+        position = {id(statement): i for i, statement in enumerate(module.body)}
+        for name in definition_time_names(nested):
+            sites = index.assignments(module, name)
+            if not sites:
+                if name in BUILTIN_NAMES:
+                    continue
+                return False
+            for site in sites:
+                top = _top_level_statement(self, site)
+                if top is None or position.get(id(top), len(module.body)) >= position[id(anchor)]:
+                    return False
+        return True
+
     def _hoist(self, module: cst.Module, candidate: _Candidate) -> Optional[Fix]:
         nested, outer = candidate.nested, candidate.outer
         own = nested.name.value
@@ -460,7 +493,7 @@ class NestedDefInHotFunction(Rule):
         if any(is_inside(self, read, statement) for read in scopes.accesses(scope).get(own, ()) for statement in earlier):
             return None
         anchor = _top_level_statement(self, outer)
-        if anchor is None:
+        if anchor is None or not self._bound_before(module, nested, anchor):
             return None
         return self.make_fix(Applicability.UNSAFE, (anchor, hoist_before(anchor, nested, blank_lines_after=2)))
 

@@ -8,6 +8,7 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
+from memlint.analysis.effects import ADDING_METHODS, REMOVING_METHODS
 from memlint.findings import Tier
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
@@ -16,8 +17,9 @@ from memlint.traversal import findall, visit_read_only
 CONTAINER = m.List() | m.Dict() | m.Set() | m.Call(func=m.Name() | m.Attribute())
 CONSTRUCTORS = frozenset({"builtins.dict", "builtins.list", "builtins.set", "collections.OrderedDict", "collections.defaultdict", "collections.Counter"})
 CACHES = frozenset({"functools.lru_cache", "functools.cache"})
-ADDING = frozenset({"append", "add", "setdefault", "update", "extend", "insert", "appendleft", "extendleft"})
-REMOVING = frozenset({"pop", "popitem", "clear", "remove", "discard", "popleft", "__delitem__", "move_to_end"})
+ADDING = ADDING_METHODS
+# Removing, and `OrderedDict.move_to_end` (the LRU idiom: what is moved to the end is evicted from the front).
+REMOVING = REMOVING_METHODS | {"move_to_end"}
 HARMLESS_CALLS = frozenset(
     {"len", "sorted", "list", "tuple", "set", "iter", "any", "all", "sum", "min", "max", "repr", "str", "bool", "enumerate", "dict", "frozenset", "print"}
 )
