@@ -31,9 +31,10 @@ from memlint.suppression import ALL, NoqaMap, file_suppression, is_suppressed
 MAX_FIX_PASSES = 10
 DEFAULT_CONFIG = Config()
 
-# Given the ranges of the nodes a fix changes (LibCST's: 1-based lines, 0-based columns), says
-# whether the fix may be offered and applied; a refused fix is dropped from its finding.
-FixGuard = Callable[[Sequence[CodeRange]], bool]
+# Given the text being linted (it changes from one fix pass to the next) and the ranges of the
+# nodes a fix changes (LibCST's: 1-based lines, 0-based columns), says whether the fix may be
+# offered and applied; a refused fix is dropped from its finding.
+FixGuard = Callable[[str, Sequence[CodeRange]], bool]
 
 
 def lint_source(
@@ -118,7 +119,7 @@ def lint_source(
         errors.extend(crashed)
         visible = _visible(context, current, inline_noqa, config.min_bytes)
         if fix_guard is not None:
-            visible = [(_guarded(context, report, fix_guard), where) for report, where in visible]
+            visible = [(_guarded(context, report, fix_guard, current), where) for report, where in visible]
         if not fix or fix_pass == MAX_FIX_PASSES:
             break
         candidates = [
@@ -209,9 +210,9 @@ def _visible(
     return visible
 
 
-def _guarded(context: LintContext, report: Report, guard: FixGuard) -> Report:
+def _guarded(context: LintContext, report: Report, guard: FixGuard, text: str) -> Report:
     """The report, without its fix when the guard refuses the ranges the fix changes."""
-    if report.fix is None or guard(_ranges(context, report)):
+    if report.fix is None or guard(text, _ranges(context, report)):
         return report
     return dataclasses.replace(report, fix=None)
 

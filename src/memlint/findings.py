@@ -87,6 +87,14 @@ class Finding:
         return self.filename if self.cell is None else f"{self.filename}:cell {self.cell.number}"
 
     @property
+    def file_span(self) -> Tuple[Location, Location]:
+        """Start and end in the file's own text: for a notebook, in its JSON (when known)."""
+        cell = self.cell
+        if cell is not None and cell.file_start is not None and cell.file_end is not None:
+            return cell.file_start, cell.file_end
+        return self.location, self.end_location
+
+    @property
     def sort_key(self) -> Tuple[str, int, int, int, str]:
         cell = 0 if self.cell is None else self.cell.number
         return (self.filename, cell, self.location.line, self.location.column, self.code)

@@ -48,7 +48,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 from json.decoder import scanstring
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from memlint.findings import (
     PARSE_ERROR_CODE,
@@ -502,31 +502,43 @@ class _Module:
         self.text = "".join(parts)
         self.segments = segments
         self._starts = [segment.first_line for segment in segments]
-        self._masked_lines = {
-            segment.first_line + offset
-            for segment in segments
-            for offset, part in enumerate(_split_lines(segment.masked))
-            if any(mask.masked == _body(part) for mask in segment.masks)
-        }
-        self._marker_lines = {s.first_line + s.line_count for s in segments if s.marker is not None}
+        self._markers = {s.marker for s in segments if s.marker is not None}
+        self._mask_tag = f"__memlint_magic_{salt}_"
+        self._layout: Tuple[str, List[int], Set[int]] = ("", [], set())
 
     def segment_at(self, line: int) -> Optional[_Segment]:
         """The cell a module line belongs to (a marker line belongs to the cell before it)."""
         position = bisect.bisect_right(self._starts, line) - 1
         return self.segments[position] if position >= 0 else None
 
-    def guard(self, ranges: Sequence["CodeRange"]) -> bool:
-        """A fix may change lines of one cell only, and no masked line and no marker."""
+    def guard(self, text: str, ranges: Sequence["CodeRange"]) -> bool:
+        """A fix may change lines of one cell only, and no masked line and no marker. ``text`` is
+        the module as the fix pass sees it (earlier passes may have added lines)."""
+        markers, masked = self._lines_of(text)
         cells = set()
         for where in ranges:
             for line in range(where.start.line, where.end.line + 1):
-                if line in self._masked_lines or line in self._marker_lines:
+                if line in masked or line in markers:
                     return False
-            first, last = self.segment_at(where.start.line), self.segment_at(where.end.line)
-            if first is None or first is not last:
+            cell = bisect.bisect_left(markers, where.start.line)
+            if bisect.bisect_left(markers, where.end.line) != cell:
                 return False
-            cells.add(first.index)
+            cells.add(cell)
         return len(cells) <= 1
+
+    def _lines_of(self, text: str) -> Tuple[List[int], Set[int]]:
+        """The marker lines (sorted) and masked lines of a version of the module."""
+        if self._layout[0] is not text:
+            markers: List[int] = []
+            masked: Set[int] = set()
+            for number, line in enumerate(_split_lines(text), start=1):
+                body = _body(line)
+                if body in self._markers:
+                    markers.append(number)
+                elif self._mask_tag in body:
+                    masked.add(number)
+            self._layout = (text, markers, masked)
+        return self._layout[1], self._layout[2]
 
     def split(self, fixed: str) -> Optional[List[str]]:
         """The fixed module back into the given sources, or None when it cannot be done exactly
@@ -939,8 +951,12 @@ def unified_diff(path: str, original: str, fixed: str) -> str:
         if old.source == new.source:
             continue
         label = f"{path}:cell {old.number}"
+        before_text, after_text = old.source, new.source
+        if not before_text.endswith("\n") and not after_text.endswith("\n"):
+            # A cell's last line has no line break: not worth a "No newline" note on every diff.
+            before_text, after_text = before_text + "\n", after_text + "\n"
         lines = difflib.unified_diff(
-            old.source.splitlines(keepends=True), new.source.splitlines(keepends=True), label, label
+            before_text.splitlines(keepends=True), after_text.splitlines(keepends=True), label, label
         )
         out.extend(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
     return "".join(out)
