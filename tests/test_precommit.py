@@ -45,7 +45,7 @@ def test_manifest_hook() -> None:
         "description": hook["description"],
         "entry": "memlint --force-exclude",
         "language": "python",
-        "types_or": ["python", "pyi"],
+        "types_or": ["python", "pyi", "jupyter"],
         "require_serial": True,
         "minimum_pre_commit_version": "2.9.0",  # the first with types_or
     }

@@ -731,12 +731,10 @@ def lint_notebook(
     all cells, from 1) and carry their place in the JSON text; with ``fix``, ``fixed_source`` is
     the new JSON text, every byte but the fixed cells' ``source`` values unchanged. A file that
     is not UTF-8 JSON in nbformat 4 gives one MEM000 finding."""
-    from memlint.parsing import SourceError, decode
-
     if isinstance(source, bytes):
         try:
-            text = decode(source).text
-        except SourceError as exc:
+            text = decode_notebook(source)
+        except NotebookError as exc:
             return _error(path, exc.reason, exc.line, exc.column)
     else:
         text = source
@@ -774,6 +772,22 @@ def lint_notebook(
         fixed_source=fixed_text,
         fixes_applied=applied,
     )
+
+
+def decode_notebook(data: bytes) -> str:
+    """A notebook's text: JSON is UTF-8 (RFC 8259), a byte order mark is dropped (the writer puts it
+    back: `parsing.decode` detects it), and PEP 263 coding cookies mean nothing here."""
+    from memlint.parsing import MAX_FILE_BYTES
+
+    if len(data) > MAX_FILE_BYTES:
+        raise NotebookError(f"file is too large to lint ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise NotebookError(f"file is not valid UTF-8: cannot decode byte 0x{data[exc.start]:02x}", line, column) from None
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _error(path: str, reason: str, line: int, column: int) -> FileResult:
