@@ -512,3 +512,11 @@ def test_lint_notebook_from_bytes_matches_text() -> None:
     assert [(f.code, f.cell.number if f.cell else None) for f in from_text.findings] == [
         ("MEM101", 3), ("MEM501", 6), ("MEM503", 6), ("MEM103", 7),
     ]
+
+
+def test_automagic_only_for_complete_lines_that_are_not_python() -> None:
+    sources = ["cd ..\nrun(a,\n    b)\ntime = 3\nls\ntotal = sum([r for r in rows])"]
+    result = lint_cells(sources, "a.ipynb")
+    assert [(f.code, f.location.line) for f in result.findings] == [("MEM101", 6)]
+    fixed = lint_cells(sources, "a.ipynb", fix=True).fixed_sources
+    assert fixed == (sources[0].replace("sum([r for r in rows])", "sum(r for r in rows)"),)

@@ -138,7 +138,7 @@ class Notebook:
     @property
     def is_python(self) -> bool:
         """A notebook naming no language is taken for Python (as Ruff does)."""
-        return self.language is None or self.language.lower() == "python"
+        return self.language is None or self.language.lower() in ("python", "python3", "ipython", "ipython3")
 
 
 @dataclass(frozen=True)
@@ -371,8 +371,8 @@ def _magic_prefix(content: str) -> Optional[str]:
     assignment = _MAGIC_ASSIGNMENT.match(content)
     if assignment is not None:
         return assignment.group(1)
-    if _AUTOMAGIC.match(content) and not _compiles(content):
-        return ""
+    if _AUTOMAGIC.match(content) and _scan(content, 0, None) == (0, None, False) and not _compiles(content):
+        return ""  # a complete line that is not Python (`run(a,` opens a call: it is left alone)
     return None
 
 
