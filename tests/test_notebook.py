@@ -520,3 +520,27 @@ def test_automagic_only_for_complete_lines_that_are_not_python() -> None:
     assert [(f.code, f.location.line) for f in result.findings] == [("MEM101", 6)]
     fixed = lint_cells(sources, "a.ipynb", fix=True).fixed_sources
     assert fixed == (sources[0].replace("sum([r for r in rows])", "sum(r for r in rows)"),)
+
+
+def test_byte_order_mark_and_crlf_json_survive_a_fix(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = make_notebook([("code", "rows = [1]\ntotal = sum([r for r in rows])")]).replace("\n", "\r\n")
+    (project / "w.ipynb").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert run(capsys, "--output-format", "concise", "w.ipynb")[1].splitlines()[0] == (
+        f"w.ipynb:cell 1:2:13: MEM101 [*] {SUM_MESSAGE}"
+    )
+    assert run(capsys, "--fix", "w.ipynb")[0] == 0
+    expected = text.replace("sum([r for r in rows])", "sum(r for r in rows)")
+    assert (project / "w.ipynb").read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
+
+
+def test_ipython_only_python_parses(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Top-level `await` and a `from __future__` import at the top of a later cell are valid in a
+    notebook (IPython compiles each cell on its own)."""
+    cells = [
+        ("code", "import asyncio\nawait asyncio.sleep(0)"),
+        ("code", "from __future__ import annotations\ntotal = sum([r for r in rows])"),
+    ]
+    (project / "i.ipynb").write_text(make_notebook(cells))
+    assert run(capsys, "--output-format", "concise", "i.ipynb")[1].splitlines()[0] == (
+        f"i.ipynb:cell 2:2:13: MEM101 [*] {SUM_MESSAGE}"
+    )

@@ -16,7 +16,8 @@ How cells become one module. Each code cell's text is joined to the next with a 
 on its own line (``__memlint_cell_<salt>_<k>__``): a cell is compiled on its own by IPython, so a
 statement boundary between cells is faithful, and a marker that is a statement (not a comment)
 can never be swallowed into the leading lines of the next cell's first statement when a fix
-rewrites it. IPython syntax that Python cannot parse is masked line by line, so line numbers
+rewrites it. (So a rule looking for "the very next statement" at module level does not see one
+across a cell boundary: faithful too, since cells may run in any order.) IPython syntax that Python cannot parse is masked line by line, so line numbers
 never shift: line magics (``%timeit f()``), shell escapes (``!pip install x``, ``files = !ls``),
 help (``obj?``, ``??obj``) and automagics (``pip install x``) become a marker name of their own
 (keeping an assignment's target), only where a logical line starts (``% b`` continuing a bracketed
@@ -737,7 +738,7 @@ def lint_notebook(
         except NotebookError as exc:
             return _error(path, exc.reason, exc.line, exc.column)
     else:
-        text = source
+        text = source[1:] if source.startswith("\ufeff") else source
     try:
         notebook = parse_notebook(text)
     except NotebookError as exc:
