@@ -168,13 +168,18 @@ def test_github_annotations_point_into_the_file(notebook: Path, capsys: pytest.C
     ]
 
 
-def test_statistics_and_the_cache_keep_cells(notebook: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["--select", "MEM101,MEM103,MEM501,MEM503", "--jobs", "1", "--output-format", "concise", "analysis.ipynb"]
-    first = main(args), capsys.readouterr()
-    assert (notebook.parent / ".memlint_cache").is_dir()
-    second = main(args), capsys.readouterr()  # served from the cache
-    assert first == second
-    assert "analysis.ipynb:cell 6:2:15: MEM503" in second[1].out
+def test_the_cache_keeps_cells(
+    notebook: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["--select", "MEM101,MEM103,MEM501,MEM503", "--jobs", "1", "analysis.ipynb"]
+    for output_format in ("json", "sarif"):
+        first = main([*args, "--output-format", output_format]), capsys.readouterr()
+        assert (notebook.parent / ".memlint_cache").is_dir()
+        with monkeypatch.context() as patch:
+            patch.setattr("memlint.notebook.lint_notebook", lambda *a, **k: pytest.fail("not served from the cache"))
+            second = main([*args, "--output-format", output_format]), capsys.readouterr()
+        assert first == second
+        assert '"cell": 6' in second[1].out
 
 
 # --- --fix, --diff, standard input --------------------------------------------------------------
@@ -544,3 +549,53 @@ def test_ipython_only_python_parses(project: Path, capsys: pytest.CaptureFixture
     assert run(capsys, "--output-format", "concise", "i.ipynb")[1].splitlines()[0] == (
         f"i.ipynb:cell 2:2:13: MEM101 [*] {SUM_MESSAGE}"
     )
+
+
+# --- a module split into cells lints and fixes as the module does --------------------------------
+
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("*.py"))
+PREFIXES = ["%matplotlib inline\n", "!pip install numpy \\\n    pandas\n", "np.zeros?\n??np\n", "pip install x\n", ""]
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_a_module_split_into_cells_gives_the_same_findings_and_fixes(fixture: Path) -> None:
+    """Every top-level statement in a cell of its own, most cells opened by IPython lines: the
+    findings are the module's (lines counted within cells), and the fixed cells, without their
+    IPython lines, join into the fixed module."""
+    import ast
+
+    from memlint.api import lint_source
+    from memlint.config import load_config
+
+    text = fixture.read_text(encoding="utf-8")
+    empty = str(fixture.parent / "empty_pyproject.toml")
+    config = load_config([str(fixture)], empty, {"select": ["ALL"], "preview": True})
+    starts = sorted({(n.decorator_list[0] if getattr(n, "decorator_list", None) else n).lineno for n in ast.parse(text).body})
+    lines = text.splitlines(keepends=True)
+    cuts = [0] + [start - 1 for start in starts[1:]] + [len(lines)]
+    cells = ["".join(lines[a:b]) for a, b in zip(cuts, cuts[1:])]
+    prefixes = [PREFIXES[i % len(PREFIXES)] for i in range(len(cells))]
+    sources = [prefix + cell for prefix, cell in zip(prefixes, cells)]
+
+    module = lint_source(text, "m.py", config, unsafe_fixes=True)
+    notebook = lint_cells(sources, "m.ipynb", config, unsafe_fixes=True)
+    assert module.findings, "each fixture has findings"
+
+    def in_module(f: Any) -> Tuple[str, int, int, bool]:
+        index = f.cell.number - 1
+        return (f.code, cuts[index] + f.location.line - prefixes[index].count("\n"), f.location.column, f.fix is None)
+
+    assert sorted(in_module(f) for f in notebook.findings) == sorted(
+        (f.code, f.location.line, f.location.column, f.fix is None) for f in module.findings
+    )
+    fixed_module = lint_source(text, "m.py", config, fix=True, unsafe_fixes=True)
+    fixed_cells = lint_cells(sources, "m.ipynb", config, fix=True, unsafe_fixes=True)
+    assert fixed_cells.errors == ()
+    assert fixed_cells.fixes_applied == fixed_module.fixes_applied
+    if fixed_cells.fixed_sources is None:
+        assert fixed_module.fixed_source is None
+        return
+    for prefix, cell in zip(prefixes, fixed_cells.fixed_sources):
+        assert cell.startswith(prefix)
+    assert "".join(cell[len(prefix) :] for prefix, cell in zip(prefixes, fixed_cells.fixed_sources)) == fixed_module.fixed_source
