@@ -599,3 +599,14 @@ def test_a_module_split_into_cells_gives_the_same_findings_and_fixes(fixture: Pa
     for prefix, cell in zip(prefixes, fixed_cells.fixed_sources):
         assert cell.startswith(prefix)
     assert "".join(cell[len(prefix) :] for prefix, cell in zip(prefixes, fixed_cells.fixed_sources)) == fixed_module.fixed_source
+
+
+def test_flake8_places_notebook_findings_in_the_json(notebook: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "MEM101", "--filename", "*.ipynb", "analysis.ipynb"],
+        cwd=notebook.parent, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    line, column = map(int, proc.stdout.split(":")[1:3])
+    assert proc.stdout == f"analysis.ipynb:{line}:{column}: MEM101 {SUM_MESSAGE}\n"
+    assert _json_line_at(notebook.read_text(encoding="utf-8"), line, column).startswith("[r for r in rows]")
