@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, List, Tuple
 
+import jsonschema
 import nbformat
 import pytest
 
@@ -133,6 +134,8 @@ def _json_line_at(text: str, line: int, column: int) -> str:
 def test_sarif_region_is_in_the_json_text(notebook: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--output-format", "sarif", "analysis.ipynb")
     assert (code, err) == (1, "")
+    schema = json.loads((Path(__file__).parent / "sarif_schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(out), schema)
     results = json.loads(out)["runs"][0]["results"]
     text = notebook.read_text(encoding="utf-8")
     regions = [r["locations"][0]["physicalLocation"]["region"] for r in results]
@@ -501,6 +504,19 @@ def test_other_layouts_keep_every_other_byte(project: Path, capsys: pytest.Captu
     assert "\\u00e9" in expected  # json.dumps escaped it: the rewrite kept that style
 
 
+def test_raw_cells_are_ignored(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_raw_cell("total = sum([r for r in rows])"),
+        nbformat.v4.new_code_cell("rows = [1]\nbig = max([r for r in rows])"),
+    ]
+    (project / "r.ipynb").write_text(nbformat.writes(nb))
+    assert run(capsys, "--output-format", "concise", "r.ipynb")[1].splitlines()[0] == (
+        "r.ipynb:cell 2:2:11: MEM101 [*] "
+        "`max()` of a list comprehension builds the whole list first; pass a generator expression"
+    )
+
+
 def test_parse_notebook_errors_are_notebook_errors() -> None:
     with pytest.raises(NotebookError, match="invalid JSON"):
         parse_notebook("{")
@@ -610,3 +626,17 @@ def test_flake8_places_notebook_findings_in_the_json(notebook: Path) -> None:
     line, column = map(int, proc.stdout.split(":")[1:3])
     assert proc.stdout == f"analysis.ipynb:{line}:{column}: MEM101 {SUM_MESSAGE}\n"
     assert _json_line_at(notebook.read_text(encoding="utf-8"), line, column).startswith("[r for r in rows]")
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_file_positions_count_json_escapes(ensure_ascii: bool) -> None:
+    source = 'rows = ["é", "\\t"]\ns = "\\"é😀\\t"; total = sum([r for r in rows])'
+    data = {"cells": [{"cell_type": "code", "source": source.splitlines(True), "metadata": {}}], "nbformat": 4,
+            "nbformat_minor": 5, "metadata": {}}
+    text = json.dumps(data, indent=1, ensure_ascii=ensure_ascii)
+    (finding,) = lint_notebook(text, "e.ipynb").findings
+    assert (finding.location.line, finding.location.column) == (2, 27)
+    assert finding.cell is not None and finding.cell.file_start is not None and finding.cell.file_end is not None
+    start, end = finding.cell.file_start, finding.cell.file_end
+    assert _json_line_at(text, start.line, start.column).startswith("[r for r in rows]")
+    assert _json_line_at(text, end.line, end.column) == ')"'
