@@ -271,6 +271,12 @@ def test_stdin_filename(project: Path) -> None:
     assert fixed.returncode == 1
     assert fixed.stdout.decode() == _expected_fixed(text)
     assert fixed.stderr.decode().splitlines()[0] == f"x.ipynb:cell 6:2:5: MEM501 {DUMPS_MESSAGE}"
+    diff = subprocess.run(
+        [*base, "--diff", "-", "--stdin-filename", "x.ipynb"], input=text.encode(), capture_output=True, timeout=60
+    )
+    assert diff.returncode == 1
+    assert diff.stdout.decode().splitlines()[:2] == ["--- x.ipynb:cell 3", "+++ x.ipynb:cell 3"]
+    assert diff.stderr.decode() == "Would apply 2 fixes.\n"
 
 
 # --- files memlint cannot read, and notebooks with nothing to lint -------------------------------
