@@ -297,6 +297,10 @@ def test_stdin_filename(project: Path) -> None:
             '{"nbformat": 4, "cells": [{"cell_type": "code", "source": 3}]}',
             "not a valid notebook: cell 1 has no valid `cell_type` and `source`",
         ),
+        (
+            '{"nbformat": 4, "cells": [{"cell_type": "markdown", "source": ""}, {"cell_type": "code"}]}',
+            "not a valid notebook: cell 2 has no valid `cell_type` and `source`",
+        ),
     ],
 )
 def test_unreadable_notebook_is_one_mem000(

@@ -204,7 +204,7 @@ def parse_notebook(text: str) -> Notebook:
         if not isinstance(cell, dict):
             raise NotebookError(f"not a valid notebook: cell {index + 1} is not an object")
         cell_type = cell.get("cell_type")
-        source = cell.get("source", "")
+        source = cell.get("source")  # required by nbformat 4, for every kind of cell
         if isinstance(source, list) and all(isinstance(part, str) for part in source):
             source = "".join(source)
         if not isinstance(cell_type, str) or not isinstance(source, str):
