@@ -650,3 +650,37 @@ def test_file_positions_count_json_escapes(ensure_ascii: bool) -> None:
     start, end = finding.cell.file_start, finding.cell.file_end
     assert _json_line_at(text, start.line, start.column).startswith("[r for r in rows]")
     assert _json_line_at(text, end.line, end.column) == ')"'
+
+
+def test_mangled_json_never_crashes_and_never_passes_silently() -> None:
+    """Random edits of a notebook's JSON text: each gives findings or one MEM000, no exception,
+    no internal error; a fix never changes anything but code cell sources."""
+    import random
+
+    base = make_notebook()
+    pieces = list('{}[]",:\\ \n\tab%!?#()') + ["\\u00e9", "\\ud83d\\ude00", "é", "null", "1e5"]
+    rng = random.Random(13)
+    outcomes = set()
+    for _ in range(120):
+        text = list(base)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text))
+            choice = rng.random()
+            if choice < 0.4:
+                del text[at]
+            else:
+                text.insert(at, rng.choice(pieces))
+        mangled = "".join(text)
+        result = lint_notebook(mangled, "m.ipynb", fix=True)
+        assert result.errors == ()
+        assert result.findings, "a notebook with findings (or an error) never passes silently"
+        codes = {f.code for f in result.findings}
+        outcomes.add("MEM000" in codes)
+        if "MEM000" in codes:
+            assert codes == {"MEM000"} or all(f.cell is not None for f in result.findings)
+        if result.fixed_source is not None:
+            before, after = json.loads(mangled), json.loads(result.fixed_source)
+            for cell in before["cells"] + after["cells"]:
+                cell.pop("source")
+            assert before == after
+    assert outcomes == {True, False}
