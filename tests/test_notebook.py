@@ -361,6 +361,9 @@ def test_syntax_error_names_its_cell(project: Path, capsys: pytest.CaptureFixtur
 
 def test_walking_finds_notebooks_and_extend_exclude_drops_them(notebook: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (notebook.parent / "mod.py").write_text("total = sum([r for r in rows])\n")
+    checkpoints = notebook.parent / ".ipynb_checkpoints"  # Jupyter's autosaves: excluded by default
+    checkpoints.mkdir()
+    (checkpoints / "analysis-checkpoint.ipynb").write_bytes(notebook.read_bytes())
     code, out, _ = run(capsys, "--output-format", "concise", ".")
     assert code == 1
     assert sorted({line.split(":")[0] for line in out.splitlines() if "MEM" in line}) == ["analysis.ipynb", "mod.py"]
