@@ -219,6 +219,8 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
                 ],
             },
             "estimated_bytes": None,
+            "measured_bytes": None,
+            "measured_by": None,
             "url": DOCS_URL.format(code="MEM101"),
         },
         {
@@ -240,6 +242,8 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
                 ],
             },
             "estimated_bytes": None,
+            "measured_bytes": None,
+            "measured_by": None,
             "url": DOCS_URL.format(code="MEM101"),
         },
     ]
@@ -536,6 +540,8 @@ def test_mem000_json(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "end_location": {"row": 1, "column": 5},
             "fix": None,
             "estimated_bytes": None,
+            "measured_bytes": None,
+            "measured_by": None,
             "url": DOCS_URL.format(code="MEM000"),
         }
     ]

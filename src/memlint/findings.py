@@ -67,6 +67,8 @@ class Finding:
     fix: Optional[FixInfo] = None
     source_line: str = ""  # the text of the first line, for the code frame in `full` output
     estimated_bytes: Optional[int] = None  # the bytes at stake, when the code states the size
+    measured_bytes: Optional[int] = None  # bytes its lines held at the peak of a profile (--profile)
+    measured_by: Optional[str] = None  # that profile's kind: tracemalloc, memray or scalene
 
     @property
     def sort_key(self) -> Tuple[str, int, int, str]:

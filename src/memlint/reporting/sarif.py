@@ -80,8 +80,17 @@ def render(findings: Sequence[Finding], context: Context) -> str:
                 }
             ],
         }
-        if f.estimated_bytes is not None:
-            result["properties"] = {"estimated_bytes": f.estimated_bytes}
+        properties = {
+            key: value
+            for key, value in (
+                ("estimated_bytes", f.estimated_bytes),
+                ("measured_bytes", f.measured_bytes),
+                ("measured_by", f.measured_by),
+            )
+            if value is not None
+        }
+        if properties:
+            result["properties"] = properties
         results.append(result)
     log = {
         "$schema": SCHEMA,
