@@ -220,6 +220,8 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
                 ],
             },
             "estimated_bytes": None,
+            "measured_bytes": None,
+            "measured_by": None,
             "url": DOCS_URL.format(code="MEM101"),
         },
         {
@@ -242,6 +244,8 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
                 ],
             },
             "estimated_bytes": None,
+            "measured_bytes": None,
+            "measured_by": None,
             "url": DOCS_URL.format(code="MEM101"),
         },
     ]
@@ -539,6 +543,8 @@ def test_mem000_json(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "end_location": {"row": 1, "column": 5},
             "fix": None,
             "estimated_bytes": None,
+            "measured_bytes": None,
+            "measured_by": None,
             "url": DOCS_URL.format(code="MEM000"),
         }
     ]

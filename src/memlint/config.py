@@ -55,6 +55,7 @@ SETTINGS: Mapping[str, Tuple[str, str]] = {
     "respect-gitignore": ("bool", "skip files ignored by .gitignore when walking directories"),
     "min-bytes": ("bytes", "hide findings whose estimated bytes at stake are known and below this"),
     "cache-dir": ("dir", f"where results of unchanged files are kept (default: {CACHE_DIR_NAME} beside pyproject.toml)"),
+    "profile": ("paths", "memory profiles (tracemalloc, memray, Scalene) whose measured bytes rank the findings"),
 }
 
 # `--min-bytes 1MB`: decimal units are powers of 1000, binary ones (KiB, MiB...) of 1024.
@@ -89,6 +90,7 @@ class Config:
     root: str = "."
     path: Optional[str] = None  # the pyproject.toml read, if any
     cache_dir: Optional[str] = None  # absolute; None: `.memlint_cache` in `root`
+    profiles: Tuple[str, ...] = ()  # absolute paths of memory profiles (--profile, `profile`)
 
     @cached_property
     def selection(self) -> Selection:
@@ -172,6 +174,9 @@ def build_config(
     cache_dir = pick("cache-dir", None)
     if cache_dir is not None:  # relative to the pyproject.toml (the command line passes it absolute)
         cache_dir = os.path.abspath(os.path.join(root, os.path.expanduser(cache_dir)))
+    profiles = cli_values.get("profile") or tuple(  # relative to the pyproject.toml, like cache-dir
+        os.path.abspath(os.path.join(root, os.path.expanduser(item))) for item in file_values.get("profile", ())
+    )
     per_file = dict(file_values.get("per-file-ignores", ()))
     per_file.update(dict(cli_values.get("per-file-ignores", ())))
     return Config(
@@ -188,6 +193,7 @@ def build_config(
         root=root,
         path=path,
         cache_dir=cache_dir,
+        profiles=tuple(profiles),
     )
 
 
@@ -253,9 +259,9 @@ def _check(kind: str, label: str, value: Any, rules: Mapping[str, RuleInfo]) -> 
         if value not in OUTPUT_FORMATS:
             raise ConfigError(f"{label} must be one of {', '.join(OUTPUT_FORMATS)}, not {_show(value)}")
         return value
-    if kind in ("codes", "globs"):
+    if kind in ("codes", "globs", "paths"):
         items = _string_list(label, value)
-        if kind == "globs":
+        if kind in ("globs", "paths"):
             return items
         return tuple(_selector(item, label, rules) for item in items)
     if kind == "per-file":

@@ -80,6 +80,8 @@ class Finding:
     source_line: str = ""  # the text of the first line, for the code frame in `full` output
     estimated_bytes: Optional[int] = None  # the bytes at stake, when the code states the size
     cell: Optional[CellLocation] = None  # set for a finding in a notebook
+    measured_bytes: Optional[int] = None  # bytes its lines held at the peak of a profile (--profile)
+    measured_by: Optional[str] = None  # that profile's kind: tracemalloc, memray or scalene
 
     @property
     def where(self) -> str:

@@ -48,6 +48,7 @@ from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import STARRED_ELEMENT, comprehension_length, constant_int, constant_range, known_length
 from memlint.matching import matches
 from memlint.rule import Rule
+from memlint.units import human_bytes
 
 POINTER = struct.calcsize("P")
 LIST_HEADER = sys.getsizeof([])
@@ -55,7 +56,6 @@ TUPLE_HEADER = sys.getsizeof(())
 FLOAT_SIZE = sys.getsizeof(0.0)
 EXACT_LIMIT = 2048  # loops up to this many iterations are evaluated item by item
 SAMPLES = 1024  # longer ones: one seeded random iteration from each of this many strata
-UNITS = ((10**3, "kB"), (10**6, "MB"), (10**9, "GB"), (10**12, "TB"))
 
 Comprehension = Union[cst.ListComp, cst.GeneratorExp]
 CONTAINER_CALLS = {"builtins.list": "list", "builtins.tuple": "tuple", "builtins.sorted": "list"}
@@ -80,18 +80,6 @@ class Estimate:
         if self.partial:
             return f"{self.what}, ~{human_bytes(self.nbytes)} for the slots alone, plus the items"
         return f"{self.what}, ~{human_bytes(self.nbytes)}"
-
-
-def human_bytes(nbytes: int) -> str:
-    """`36_056_000` -> "36 MB", `8_400` -> "8.4 kB": decimal units, one decimal below 10."""
-    if nbytes < 1000:
-        return "1 byte" if nbytes == 1 else f"{nbytes} bytes"
-    for scale, unit in UNITS:
-        value = nbytes / scale
-        shown = f"{value:.1f}" if value < 9.95 else f"{value:.0f}"
-        if float(shown) < 1000 or unit == UNITS[-1][1]:
-            return f"{shown} {unit}"
-    raise AssertionError(nbytes)  # pragma: no cover - the last unit always returns
 
 
 # -- object sizes of this interpreter -------------------------------------------------------------

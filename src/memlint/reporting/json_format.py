@@ -41,6 +41,8 @@ def finding_object(finding: Finding) -> Dict[str, Any]:
         "end_location": location(finding.end_location),
         "fix": fix_object(finding.fix),
         "estimated_bytes": finding.estimated_bytes,
+        "measured_bytes": finding.measured_bytes,
+        "measured_by": finding.measured_by,
         "url": DOCS_URL.format(code=finding.code),
     }
 

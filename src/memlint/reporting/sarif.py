@@ -81,9 +81,15 @@ def render(findings: Sequence[Finding], context: Context) -> str:
                 }
             ],
         }
-        properties: Dict[str, Any] = {}
-        if f.estimated_bytes is not None:
-            properties["estimated_bytes"] = f.estimated_bytes
+        properties: Dict[str, Any] = {
+            key: value
+            for key, value in (
+                ("estimated_bytes", f.estimated_bytes),
+                ("measured_bytes", f.measured_bytes),
+                ("measured_by", f.measured_by),
+            )
+            if value is not None
+        }
         if f.cell is not None:
             # The region is in the .ipynb file's JSON text (what a viewer opens); the cell and the
             # position within it are properties, as memlint's other formats print them.
