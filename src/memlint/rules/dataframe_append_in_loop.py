@@ -47,6 +47,10 @@ class DataframeAppendInLoop(LoopDepthRule):
     returns None and is not rebound), when the loop runs at most once or over fewer than 100
     items stated in the code, and when `concat` is not pandas'.
 
+    ## Precision policy
+    The cost grows with the number of iterations: reported when the loop is *not proven tiny*
+    (analysis/values.py).
+
     ## Example
     ```python
     df = pd.DataFrame(columns=["a", "b"])

@@ -7,6 +7,7 @@ import libcst.matchers as m
 
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
+from memlint.analysis.values import is_tiny
 from memlint.analysis.lazy import LazySource, comprehension_observable, lazy_source
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, drops_comments, parenthesized
@@ -46,6 +47,10 @@ class MaterializedCount(Rule):
     - the length is known from the code and small (below `small-iterable-size`);
     - the argument of `list()` is not a known lazy iterable (`len(list(d))` is `len(d)` for a
       sized `d`, but memlint cannot tell).
+
+    ## Precision policy
+    The size side: the cost grows with the data, so it is reported when the counted iterable
+    is *not proven tiny* (analysis/values.py): counting the dimensions of an array is not.
 
     ## Example
     ```python
@@ -87,6 +92,7 @@ class MaterializedCount(Rule):
     }
 
     VALID = [
+        Valid("def f(a):\n    return len([d for d in a.shape if d > 1])", "counting the dimensions: tiny"),
         Valid("count = sum(1 for x in data if x > 0)", "already counts lazily"),
         Valid("count = len(data)", "no copy"),
         Valid("count = len({x for x in data})", "a set comprehension de-duplicates: the count would change"),
@@ -161,6 +167,8 @@ class MaterializedCount(Rule):
         generator, source, what = found
         if source.length is not None and source.length < self.settings["small-iterable-size"]:
             return
+        if is_tiny(self, node.args[0].value):
+            return  # counting a few items: `len([d for d in a.shape if d > 1])`
         estimate = sequence_estimate(self, node.args[0].value)
         if not builtin_visible(self, node, "sum"):
             self.report(node, estimate=estimate, what=what)
