@@ -25,6 +25,7 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.effects import MUTATING_METHODS
 from memlint.analysis.sizes import known_length
+from memlint.analysis.values import is_tiny
 from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.traversal import visit_read_only
@@ -437,10 +438,7 @@ def repeats_often(rule: Rule, loop: Loop) -> bool:
     iterable = loop_iterable(loop)
     if iterable is None:
         return True
-    from memlint.analysis.values import value_of  # values.py builds on this module's helpers
-
-    found = value_of(rule, iterable)
-    return not (found.tiny and (found.count is None or found.count < SMALL_LOOP))
+    return not is_tiny(rule, iterable, below=SMALL_LOOP)
 
 
 def loop_iterable(loop: Loop) -> Optional[cst.BaseExpression]:

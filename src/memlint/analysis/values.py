@@ -56,7 +56,7 @@ from memlint.matching import matches
 from memlint.rule import Rule
 
 TINY_LIMIT = 1_000  # fewer items than this, stated in the code: tiny
-DATA_LIMIT = 100_000  # this many or more, stated in the code: data-sized
+DATA_LIMIT = 10_000  # this many or more, stated in the code: data-sized
 MAX_DEPTH = 12
 
 
@@ -136,8 +136,11 @@ def value_of(rule: Rule, expr: cst.BaseExpression) -> Value:
     return _Model.of(rule).value(expr)
 
 
-def is_tiny(rule: Rule, expr: cst.BaseExpression) -> bool:
-    return value_of(rule, expr).tiny
+def is_tiny(rule: Rule, expr: cst.BaseExpression, below: Optional[int] = None) -> bool:
+    """Is `expr` proven tiny? With `below`, a count stated in the code must also be under it
+    (a loop of 500 stated iterations is tiny as data, not as a trip count under 100)."""
+    found = value_of(rule, expr)
+    return found.tiny and (below is None or found.count is None or found.count < below)
 
 
 def data_evidence(rule: Rule, expr: cst.BaseExpression) -> Optional[str]:
@@ -282,8 +285,15 @@ class _Model:
             number = constant_int(expr) if not isinstance(expr, cst.Float) else _float(expr)
             if number is not None:
                 return counted(Kind.SCALAR, abs(number), f"`{short_code(expr)}`", allocates=False)
+            if isinstance(expr, cst.Integer) or (
+                isinstance(expr, cst.BinaryOperation)
+                and isinstance(expr.operator, (cst.Power, cst.LeftShift, cst.Multiply))
+                and constant_int(expr.left) is not None
+                and constant_int(expr.right) is not None
+            ):
+                return counted(Kind.SCALAR, 2**62, f"`{short_code(expr)}`", allocates=False)  # beyond 60 bits
         if isinstance(expr, (cst.Integer, cst.Float, cst.Imaginary)):
-            return tiny(Kind.SCALAR)
+            return Value(Kind.SCALAR) if isinstance(expr, cst.Float) else tiny(Kind.SCALAR)
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
             prefix = _string_prefix(expr)
             return tiny(Kind.BYTES if "b" in prefix.lower() else Kind.STR, "a literal")
@@ -501,7 +511,8 @@ class _Model:
                     return data(Kind.READER, f"`{shown}(..., {'chunksize' if 'chunksize' in keywords else 'iterator'}=...)` yields chunks", allocates=False)
             if api.shape == "file" and api.result == "array" and qualified == "numpy.frombuffer":
                 return Value(kind)
-            return data(kind, f"read from a file by `{shown}`", allocates=True)
+            how = "parsed from a string" if qualified in ("numpy.fromstring", "numpy.frombuffer") else "read from a file"
+            return data(kind, f"{how} by `{shown}`", allocates=True)
         if any(arg.star for arg in call.args):
             return Value(kind, allocates=allocates)
         shape = api.shape
@@ -785,7 +796,9 @@ def _float(expr: cst.BaseExpression) -> Optional[int]:
             value = float(expr.value)
         except ValueError:  # pragma: no cover - LibCST only parses valid floats
             return None
-        return int(value) if value == value and abs(value) < 2**62 else None
+        if value != value:
+            return None  # nan
+        return int(value) if abs(value) < 2**62 else 2**62  # 1e400 is inf: as large as it gets
     return None
 
 

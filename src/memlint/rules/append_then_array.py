@@ -149,7 +149,7 @@ class AppendThenArray(Rule):
         stated = known_length(self, iterable)
         if stated is not None and stated < SMALL_LOOP:
             return False  # a few items stated in the code: nothing worth saving
-        if stated is None and is_tiny(self, iterable):
+        if stated is None and is_tiny(self, iterable, below=SMALL_LOOP):
             return False  # one item per dimension, `range(a.ndim)`: nothing worth saving
         if m.matches(iterable, m.Call(func=m.Name("range"))):
             return qualified_name(self, cst.ensure_type(iterable, cst.Call).func) == "builtins.range"

@@ -43,7 +43,7 @@ class DeadLargeTemporary(Rule):
 
     ## Precision policy
     Reported only on *data-sized* evidence, shown in the message (analysis/values.py): the value
-    is read from a file (`np.load`, `pd.read_csv`), has a constant size of 100,000 elements or
+    is read from a file (`np.load`, `pd.read_csv`), has a constant size of 10,000 elements or
     more, or is computed from such a value. `np.zeros(n)` for an unknown `n` is not reported.
 
     ## Example

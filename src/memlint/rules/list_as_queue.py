@@ -21,7 +21,7 @@ INSERT_FRONT = m.Call(
     args=[m.Arg(value=ZERO, keyword=None, star=""), m.Arg(keyword=None, star="")],
 )
 
-REFILL = m.Call(func=m.Attribute(value=RECEIVER, attr=m.Name("append") | m.Name("extend") | m.Name("insert")))
+REFILL = m.Call(func=m.Attribute(value=RECEIVER, attr=m.Name("append") | m.Name("extend")))
 
 
 class ListAsQueue(LoopDepthRule):
@@ -128,7 +128,7 @@ class ListAsQueue(LoopDepthRule):
         if kind_before_loop(self, target, loop) is not Kind.LIST:
             return
         name = cst.Module([]).code_for_node(receiver)
-        evidence = self._evidence(receiver, name, loop)
+        evidence = self._evidence(receiver, name, loop, popping)
         if evidence is None:
             return
         self.report(
@@ -138,7 +138,7 @@ class ListAsQueue(LoopDepthRule):
             evidence=evidence,
         )
 
-    def _evidence(self, receiver: cst.BaseExpression, name: str, loop: Loop) -> Optional[str]:
+    def _evidence(self, receiver: cst.BaseExpression, name: str, loop: Loop, popping: bool) -> Optional[str]:
         """Why the list can be long: the loop runs over data-sized input (or reads a stream),
         the list holds data-sized input, or the loop refills the list it drains (a work queue:
         it holds the whole frontier of a traversal)."""
@@ -148,6 +148,8 @@ class ListAsQueue(LoopDepthRule):
         held = data_evidence(self, receiver)
         if held is not None:
             return held
+        if not popping:
+            return None  # `insert(0, x)` is itself the growth: no evidence of a long list
         for call in findall(loop.node, REFILL):
             if dotted_name(cst.ensure_type(cst.ensure_type(call, cst.Call).func, cst.Attribute).value) == name:
                 return f"the loop refills `{name}` while draining it"

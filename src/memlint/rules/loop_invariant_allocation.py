@@ -53,7 +53,7 @@ class LoopInvariantAllocation(LoopDepthRule):
 
     ## Precision policy
     Reported only on *data-sized* evidence, shown in the message (analysis/values.py): a
-    constant size of 100,000 elements or more (the product of the dimensions), or a size taken
+    constant size of 10,000 elements or more (the product of the dimensions), or a size taken
     from data-sized input (`np.zeros(image.shape)` for an image read by `np.load`,
     `[0] * len(words)` for the words of a file). A size of unknown magnitude (`np.zeros(n)`) is
     not reported: on real code most such buffers were small.

@@ -41,7 +41,7 @@ class ReassignWithoutDel(LoopDepthRule):
     ## Precision policy
     Reported only on *data-sized* evidence (analysis/values.py), which the message shows: the
     array is read from a file (`np.load`, `pd.read_csv` without `chunksize=`), has a constant
-    size of 100,000 elements or more (the product of the dimensions: `np.random.rand(1000, 1000)`
+    size of 10,000 elements or more (the product of the dimensions: `np.random.rand(1000, 1000)`
     is 10**6), or is computed from such an array (a copy, arithmetic, `np.zeros(len(frame))`).
     An array of unknown size is not reported: too often it is small.
 
