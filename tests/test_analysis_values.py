@@ -113,3 +113,17 @@ def test_loop_trips() -> None:
     sizes = [loop_trips(rule, loop).size for loop in loops]
     assert sizes == [Size.TINY, Size.DATA, Size.DATA, Size.UNKNOWN]
     assert loop_trips(rule, loops[2]).reason == "the loop reads `sock.recv(4096)` until the stream ends"
+
+
+def test_a_container_stays_tiny_only_while_every_use_is_seen() -> None:
+    assert last("def f():\n    out = []\n    out.append(1)\n    n = len(out)\n    x = out").size is Size.TINY
+    assert last("def f():\n    out = []\n    fill(out)\n    x = out").size is Size.UNKNOWN  # passed on: may grow
+    assert last("def f():\n    out = []\n    alias = out\n    alias.append(1)\n    x = out").size is Size.UNKNOWN
+    assert last("def f(xs):\n    out = []\n    for v in xs:\n        out.append(v)\n    x = out").size is Size.UNKNOWN
+    assert last("CACHE = {}\ndef put(k, v):\n    CACHE[k] = v\nx = CACHE").size is Size.UNKNOWN  # grown by a function
+
+
+def test_structure_is_tiny_whatever_the_data() -> None:
+    rule = probe("import numpy as np\na = np.load(p)\nv1 = a.shape\nv2 = a.ndim\nv3 = len(a.shape)\nv4 = a.shape[0]\nv5 = len(a)\n")
+    values = [cst.ensure_type(s, cst.Assign).value for s in find(rule, m.Assign())][1:]
+    assert [value_of(rule, v).size for v in values] == [Size.TINY, Size.TINY, Size.TINY, Size.DATA, Size.DATA]

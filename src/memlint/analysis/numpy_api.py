@@ -18,6 +18,8 @@ Each entry says, for one function (its qualified name, as `analysis/names.py` re
   - "square": `identity(n)` is n x n;
 - `elements`: "scalars" when it only accepts scalar elements (`fromiter` before numpy 1.23:
   a list of vectors raises), "any" otherwise;
+- `dtype`: the position of the `dtype` argument when it can be given positionally (`zeros(shape,
+  dtype)`: 1), for `analysis/estimates.py`'s byte counts; the keyword always works;
 - `legacy`: the name was removed from recent releases (`row_stack` in numpy 2.x): the test
   accepts its absence.
 
@@ -39,6 +41,7 @@ class Api:
     shape: Shape
     elements: str = "any"
     legacy: bool = False
+    dtype: Optional[int] = None
 
 
 def _args(positions: Optional[Tuple[int, ...]], *keywords: str) -> Shape:
@@ -52,14 +55,14 @@ _FILE = Api("array", "file", "file")
 
 NUMPY: Dict[str, Api] = {
     # constructors with a shape
-    "zeros": Api("array", "new", _args((0,), "shape")),
-    "ones": Api("array", "new", _args((0,), "shape")),
-    "empty": Api("array", "new", _args((0,), "shape")),
-    "full": Api("array", "new", _args((0,), "shape")),
-    "eye": Api("array", "new", _args((0, 1), "N", "M")),
-    "identity": Api("array", "new", "square"),
-    "arange": Api("array", "new", "range"),
-    "linspace": Api("array", "new", "range"),
+    "zeros": Api("array", "new", _args((0,), "shape"), dtype=1),
+    "ones": Api("array", "new", _args((0,), "shape"), dtype=1),
+    "empty": Api("array", "new", _args((0,), "shape"), dtype=1),
+    "full": Api("array", "new", _args((0,), "shape"), dtype=2),
+    "eye": Api("array", "new", _args((0, 1), "N", "M"), dtype=3),
+    "identity": Api("array", "new", "square", dtype=1),
+    "arange": Api("array", "new", "range", dtype=3),
+    "linspace": Api("array", "new", "range", dtype=5),
     "logspace": Api("array", "new", "range"),
     "geomspace": Api("array", "new", "range"),
     "indices": Api("array", "new", _args((0,), "dimensions")),

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 import libcst.matchers as m
@@ -50,10 +50,11 @@ from memlint.analysis.numpy_api import (
     Api,
     numpy_api,
 )
-from memlint.analysis.scopes import scope_index
+from memlint.analysis.scopes import iter_children, scope_index
 from memlint.analysis.sizes import constant_int
 from memlint.matching import matches
 from memlint.rule import Rule
+from memlint.traversal import findall
 
 TINY_LIMIT = 1_000  # fewer items than this, stated in the code: tiny
 DATA_LIMIT = 10_000  # this many or more, stated in the code: data-sized
@@ -167,8 +168,6 @@ def loop_trips(rule: Rule, loop: cst.CSTNode) -> Value:
     if isinstance(loop, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
         return value_of(rule, loop.for_in.iter)
     if isinstance(loop, cst.While):
-        from memlint.traversal import findall
-
         for call in findall(loop, m.Call(func=m.Attribute(attr=m.Name(m.MatchIfTrue(lambda a: a in STREAM_READS))))):
             shown = short_code(call)
             return data(Kind.ITERATOR, f"the loop reads `{shown}` until the stream ends", allocates=False)
@@ -711,10 +710,17 @@ class _Model:
     def _grown(self, name: cst.Name, start: Value) -> Value:
         """A tiny container that code in its scope fills: as big as what fills it."""
         sites = _growth_sites(self.rule, name)
+        if sites is None:
+            return Value(start.kind)  # grown where memlint cannot see: not proven tiny
         if not sites:
             return start
+        scope = scope_index(self.rule).binding_scope(name, name.value)
+        frame = scope if isinstance(scope, (cst.FunctionDef, cst.Lambda)) else None
         parts: List[Value] = []
         for site, added in sites:
+            if _frame_of(self.rule, site) is not frame:
+                parts.append(Value(start.kind))  # grown by another function, called who knows how often
+                continue
             loops = _enclosing_loop_iterables(self.rule, site)
             trips = [self.value(iterable) if iterable is not None else UNKNOWN for iterable in loops]
             if any(t.data for t in trips):
@@ -882,34 +888,23 @@ def _module_def(rule: Rule, name: str) -> Optional[cst.FunctionDef]:
     return found[0] if len(found) == 1 else None
 
 
-class _Returns(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: List[cst.Return] = []
-        self.generator = False
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.found.append(node)
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        self.generator = True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
+def _frame_nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node below `root` run by the same frame: nested `def`, `lambda` and `class` bodies
+    are not entered."""
+    stack = list(iter_children(root))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            stack.extend(iter_children(node))
 
 
 def _returns(function: cst.FunctionDef) -> List[cst.Return]:
-    from memlint.traversal import visit_read_only
-
-    finder = _Returns()
-    visit_read_only(function.body, finder)
-    return [] if finder.generator else finder.found
+    """The `return` statements of `function` (none for a generator: it returns an iterator)."""
+    nodes = list(_frame_nodes(function.body))
+    if any(isinstance(node, (cst.Yield, cst.Await)) for node in nodes):
+        return []
+    return [node for node in nodes if isinstance(node, cst.Return)]
 
 
 def _enclosing_class(rule: Rule, node: cst.CSTNode) -> Optional[cst.ClassDef]:
@@ -919,88 +914,97 @@ def _enclosing_class(rule: Rule, node: cst.CSTNode) -> Optional[cst.ClassDef]:
     return None
 
 
-class _SelfAssignments(cst.CSTVisitor):
-    def __init__(self, attr: str) -> None:
-        super().__init__()
-        self.attr = attr
-        self.values: List[cst.BaseExpression] = []
-        self.other = False
-
-    def _check(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
-        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self" and target.attr.value == self.attr:
-            if value is None:
-                self.other = True
-            else:
-                self.values.append(value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                if isinstance(element.value, cst.Attribute) and element.value.attr.value == self.attr:
-                    self.other = True
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._check(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._check(node.target, node.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._check(node.target, None)
-
-
 def _attribute_assignments(klass: cst.ClassDef, attr: str) -> List[cst.BaseExpression]:
-    """Every value assigned to `self.<attr>` in the class (empty when one is not a plain value)."""
-    from memlint.traversal import visit_read_only
-
-    finder = _SelfAssignments(attr)
-    visit_read_only(klass.body, finder)
-    return [] if finder.other else finder.values
-
-
-class _Growth(cst.CSTVisitor):
-    """Statements that add to a container named `name`: `name.append(x)`, `name[k] = v`, `name += x`."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-        self.sites: List[Tuple[cst.CSTNode, Optional[cst.BaseExpression]]] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == self.name and func.attr.value in CONTAINER_GROWERS:
-            added = node.args[-1].value if node.args else None
-            many = func.attr.value in ("extend", "update", "extendleft")
-            self.sites.append((node, added if many else None))
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        target = node.target
-        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) and target.value.value == self.name:
-            self.sites.append((node, None))
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name) and node.target.value == self.name:
-            self.sites.append((node, node.value))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
+    """Every value assigned to `self.<attr>` in the class's methods (empty when one is not a
+    plain value: `self.x += y`, an unpacking)."""
+    values: List[cst.BaseExpression] = []
+    for node in findall(klass.body, m.Assign() | m.AnnAssign() | m.AugAssign()):
+        if isinstance(node, cst.Assign):
+            targets = [target.target for target in node.targets]
+        else:
+            targets = [getattr(node, "target")]
+        for target in targets:
+            if _is_self_attribute(target, attr):
+                value = getattr(node, "value", None)
+                if value is None or isinstance(node, cst.AugAssign):
+                    return []
+                values.append(value)
+            elif isinstance(target, (cst.Tuple, cst.List)) and any(_is_self_attribute(e.value, attr) for e in target.elements):
+                return []
+    return values
 
 
-def _growth_sites(rule: Rule, name: cst.Name) -> List[Tuple[cst.CSTNode, Optional[cst.BaseExpression]]]:
-    from memlint.traversal import visit_read_only
+def _is_self_attribute(node: cst.CSTNode, attr: str) -> bool:
+    return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self" and node.attr.value == attr
 
+
+# Methods of list/dict/set/deque that never add items: a container whose every use is one of
+# these (or a read, an iteration, `len()`...) keeps the size it was bound with.
+NON_GROWING_METHODS = frozenset(
+    {"count", "index", "copy", "get", "keys", "values", "items", "pop", "popleft", "popitem", "remove",
+     "discard", "clear", "sort", "reverse", "issubset", "issuperset", "isdisjoint", "union",
+     "intersection", "difference", "symmetric_difference", "join", "startswith", "endswith"}
+)
+READING_CALLS = frozenset(
+    {"builtins.len", "builtins.sorted", "builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset",
+     "builtins.sum", "builtins.min", "builtins.max", "builtins.any", "builtins.all", "builtins.enumerate",
+     "builtins.zip", "builtins.reversed", "builtins.iter", "builtins.print", "builtins.str", "builtins.repr",
+     "builtins.bool", "builtins.dict"}
+)
+ESCAPES = object()  # a use through which the container may grow where memlint cannot see
+
+
+def _growth_sites(rule: Rule, name: cst.Name) -> Optional[List[Tuple[cst.CSTNode, Optional[cst.BaseExpression]]]]:
+    """Where the container `name` holds gets items: `(site, added)` pairs, `added` being what
+    `extend`/`update`/`+=` add (None for one item). None when a use may add items unseen: the
+    container is passed to a call, aliased, stored, or grown from another function."""
     index = scope_index(rule)
     scope = index.binding_scope(name, name.value)
     if isinstance(scope, str):
-        return []
-    finder = _Growth(name.value)
-    body = getattr(scope, "body")
-    for statement in body if isinstance(body, (list, tuple)) else [body]:
-        visit_read_only(statement, finder)
-    return finder.sites
+        return None
+    sites: List[Tuple[cst.CSTNode, Optional[cst.BaseExpression]]] = []
+    for read in index.references(scope, name.value):
+        if read is name:
+            continue  # the use being asked about
+        found = _use(rule, read)
+        if found is ESCAPES:
+            return None
+        if found is not None:
+            sites.append(found)  # type: ignore[arg-type]
+    return sites
+
+
+def _use(rule: Rule, read: cst.Name) -> object:
+    """How `read` uses its container: a growth `(site, added)`, None (no growth) or ESCAPES."""
+    index = scope_index(rule)
+    holder = index.parent(read)
+    if isinstance(holder, cst.Attribute) and holder.value is read:
+        call = index.parent(holder)
+        method = holder.attr.value
+        if isinstance(call, cst.Call) and call.func is holder:
+            if method in CONTAINER_GROWERS:
+                added = call.args[-1].value if call.args else None
+                return (call, added if method in ("extend", "update", "extendleft") else None)
+            return None if method in NON_GROWING_METHODS else ESCAPES
+        return ESCAPES
+    if isinstance(holder, cst.Subscript) and holder.value is read:
+        outer = index.parent(holder)
+        if isinstance(outer, cst.AssignTarget) and outer.target is holder:
+            return (outer, None)
+        if isinstance(outer, cst.AugAssign) and outer.target is holder:
+            return None  # `d[k] += 1` changes an item, adds none
+        return None
+    if isinstance(holder, cst.AugAssign) and holder.target is read:
+        return (holder, holder.value)
+    if isinstance(holder, (cst.For, cst.CompFor)) and holder.iter is read:
+        return None
+    if isinstance(holder, (cst.Comparison, cst.ComparisonTarget, cst.Return, cst.Del, cst.If, cst.While)):
+        return None
+    if isinstance(holder, cst.Arg):
+        call = index.parent(holder)
+        if isinstance(call, cst.Call) and scope_index(rule).qualified_name(call.func) in READING_CALLS:
+            return None
+    return ESCAPES
 
 
 def _enclosing_loop_iterables(rule: Rule, node: cst.CSTNode) -> List[Optional[cst.BaseExpression]]:
@@ -1018,6 +1022,13 @@ def _enclosing_loop_iterables(rule: Rule, node: cst.CSTNode) -> List[Optional[cs
             found.append(ancestor.for_in.iter)
         child = ancestor
     return found
+
+
+def _frame_of(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+    for ancestor in scope_index(rule).ancestors(node):
+        if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+            return ancestor
+    return None
 
 
 def _not_repeated(rule: Rule, node: cst.CSTNode) -> bool:
