@@ -38,8 +38,12 @@ SEQUENCE_BUILDERS = frozenset({"builtins.list", "builtins.tuple", "builtins.sort
 DEFAULT_DTYPE = cst.Name("float")
 NUMBER = m.Integer() | m.Float() | m.UnaryOperation(expression=m.Integer() | m.Float())
 SCALAR_BUILTINS = frozenset(
-    {"builtins.float", "builtins.int", "builtins.bool", "builtins.len", "builtins.abs", "builtins.round", "builtins.ord", "builtins.complex", "builtins.hash"}
+    {"builtins.float", "builtins.int", "builtins.bool", "builtins.len", "builtins.abs", "builtins.round", "builtins.ord",
+     "builtins.complex", "builtins.hash", "builtins.sum", "math.sqrt", "math.log", "math.exp", "math.floor", "math.ceil",
+     "math.fsum", "math.prod", "math.dist", "math.hypot"}
 )
+# Iterables whose items have methods returning ints: `m.start()` for the matches of `re.finditer`.
+SCALAR_METHODS_OF = {"re.finditer": frozenset({"start", "end"})}
 
 
 class ArrayFromList(Rule):
@@ -62,7 +66,8 @@ class ArrayFromList(Rule):
     - each element is itself a sequence (`[[a, b] for ...]`, `(a, b)`, `zip`, `enumerate`): the
       result is 2-D and `fromiter` needs a structured dtype;
     - the element does not look like a number (a number, arithmetic with one,
-      `float()`/`int()`/`len()`/`abs()`/`round()`, a comparison, `d.get(k, 0)`):
+      `float()`/`int()`/`len()`/`abs()`/`round()`/`sum()`/`math.*`, a comparison, `d.get(k, 0)`,
+      `m.start()` of the matches of `re.finditer`):
       `np.array([pos[n] for n in nodes])` is often a stack of coordinate arrays. A `dtype=`
       proves nothing: `np.asarray([a.coord for a in atoms], dtype=np.float32)` makes a 2-D
       array of vectors, and `np.fromiter` would raise on it;
@@ -143,8 +148,15 @@ class ArrayFromList(Rule):
             "elements may be vectors: `dtype=` proves nothing, and `fromiter` would raise",
         ),
         Valid("import numpy as np\ndef f(a):\n    return np.array([n * 2 for n in a.shape])", "one element per dimension: tiny"),
+        Valid("import numpy as np\nvalid = np.array([e.is_valid for e in entities], dtype=bool)", "an attribute may be anything: `dtype=` proves nothing"),
     ]
     INVALID = [
+        Invalid(
+            "import numpy as np\nimport re\nidx = np.array([m.start(0) for m in re.finditer('usemtl ', text)], dtype=int)",
+            "import numpy as np\nimport re\nidx = np.fromiter((m.start(0) for m in re.finditer('usemtl ', text)), dtype=int)",
+            Applicability.UNSAFE,
+            note="`Match.start()` is an int",
+        ),
         Invalid(
             "import numpy as np\nvalues = np.array([x * 2 for x in data])",
             "import numpy as np\nvalues = np.fromiter((x * 2 for x in data), dtype=float)",
@@ -234,7 +246,7 @@ class ArrayFromList(Rule):
             comp = cst.ensure_type(source, cst.ListComp)
             if needs_full_evaluation(comp) or matches(comp.elt, NESTED_ELEMENT) or self._small(comp.for_in):
                 return None
-            if not self._scalar(comp.elt):
+            if not self._scalar(comp.elt) and not self._scalar_method(comp.elt, comp.for_in):
                 return None  # `dtype=` proves nothing: `np.asarray([a.coord for a in atoms], dtype=float)` is 2-D
             return _generator_for(comp)
         inner = cst.ensure_type(source, cst.Call).args[0].value
@@ -268,6 +280,19 @@ class ArrayFromList(Rule):
         if m.matches(element, m.Call(func=m.Attribute(attr=m.Name("get")), args=[m.Arg(), m.Arg(value=NUMBER)])):
             return True
         return m.matches(element, m.Call()) and qualified_name(self, cst.ensure_type(element, cst.Call).func) in SCALAR_BUILTINS
+
+    def _scalar_method(self, element: cst.BaseExpression, for_in: cst.CompFor) -> bool:
+        """`[m.start(0) for m in re.finditer(...)]`: a method known to return an int, called on
+        the loop variable of an iterable whose items are known (`SCALAR_METHODS_OF`)."""
+        if not (isinstance(element, cst.Call) and isinstance(element.func, cst.Attribute)):
+            return False
+        receiver = element.func.value
+        if not (isinstance(receiver, cst.Name) and isinstance(for_in.target, cst.Name) and receiver.value == for_in.target.value):
+            return False
+        if for_in.inner_for_in is not None or not isinstance(for_in.iter, cst.Call):
+            return False
+        methods = SCALAR_METHODS_OF.get(qualified_name(self, for_in.iter.func) or "", frozenset())
+        return element.func.attr.value in methods
 
     def _small(self, for_in: cst.CompFor) -> bool:
         length = comprehension_length(self, for_in)
