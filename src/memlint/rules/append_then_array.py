@@ -79,6 +79,7 @@ class AppendThenArray(Rule):
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
+        Valid("import numpy as np\ndef f(a):\n    dims = []\n    for n in a.shape:\n        dims.append(n * 2)\n    return np.array(dims)", "one item per dimension: tiny"),
         Valid(
             "import numpy as np\nvs = []\nfor j in range(8):\n    vs.append(interp(j))\nv2 = np.array(vs)",
             "eight iterations stated in the code (scipy's test_rgi)",

@@ -80,6 +80,7 @@ class DataframeAppendInLoop(LoopDepthRule):
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
+        Valid("import pandas as pd\ndef f(df, parts):\n    for part in parts[:5]:\n        df = pd.concat([df, part])\n    return df", "at most five iterations: tiny"),
         Valid("import pandas as pd\npieces = [load(p) for p in paths]\ndf = pd.concat(pieces)", "concatenated once"),
         Valid("import pandas as pd\nfor p in paths:\n    df = pd.concat([load(p), extra])", "does not read its own value"),
         Valid(

@@ -95,6 +95,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
+        Valid("import numpy as np\ndef f(im, steps):\n    pad = np.array(im.shape)\n    for _ in range(steps):\n        pad = pad * 2 + 1\n    return pad", "an array of one number per dimension: tiny"),
         Valid("import numpy as np\na = np.zeros(n)\nfor s in steps:\n    a *= 2", "already in place"),
         Valid("import numpy as np\na = np.zeros(n)\nfor s in steps:\n    a = b * a", "the chain does not start from `a`"),
         Valid("a = 0\nfor s in steps:\n    a = a + s", "not an array"),
