@@ -127,3 +127,15 @@ def test_structure_is_tiny_whatever_the_data() -> None:
     rule = probe("import numpy as np\na = np.load(p)\nv1 = a.shape\nv2 = a.ndim\nv3 = len(a.shape)\nv4 = a.shape[0]\nv5 = len(a)\n")
     values = [cst.ensure_type(s, cst.Assign).value for s in find(rule, m.Assign())][1:]
     assert [value_of(rule, v).size for v in values] == [Size.TINY, Size.TINY, Size.TINY, Size.DATA, Size.DATA]
+
+
+def test_a_data_sized_default_is_the_scale_the_code_is_written_for() -> None:
+    found = last("import numpy as np\ndef run(n=10**6):\n    x = np.zeros(n)")
+    assert (found.size, found.reason) == (Size.DATA, "`n` defaults to `10**6`: 1,000,000 elements")
+    assert last("import numpy as np\ndef run(n=10):\n    x = np.zeros(n)").size is Size.UNKNOWN  # callers may pass more
+    assert last("def f(axes=(0, 1)):\n    x = axes").kind is Kind.TUPLE
+
+
+def test_what_the_network_returns_is_data_sized() -> None:
+    found = last("import requests\ndef f(url):\n    x = requests.get(url).json()")
+    assert (found.size, found.reason) == (Size.DATA, "fetched from the network by `requests.get`")

@@ -227,7 +227,13 @@ LOADERS = {
     "scipy.io.loadmat": "read from a file by `scipy.io.loadmat`", "imageio.imread": "an image read by `imageio.imread`",
     "cv2.imread": "an image read by `cv2.imread`", "xarray.open_dataset": "read from a file by `xarray.open_dataset`",
     "sys.stdin.read": "read from standard input",
+    "requests.get": "fetched from the network by `requests.get`", "requests.post": "fetched from the network by `requests.post`",
+    "urllib.request.urlopen": "fetched from the network by `urlopen`",
+    "sqlite3.connect": "a database opened by `sqlite3.connect`",
 }
+# What a data-sized response, file or handle gives: its contents, data-sized as well.
+CONTENT_ATTRIBUTES = frozenset({"content", "text", "data", "values", "raw"})
+CONTENT_METHODS = frozenset({"json", "read", "readlines", "fetchall", "iter_lines", "iter_content", "to_numpy", "to_list", "tolist"})
 LISTINGS = {"os.listdir": "lists a directory", "glob.glob": "lists files", "os.walk": "walks a directory tree", "os.scandir": "lists a directory", "glob.iglob": "lists files"}
 READ_METHODS = frozenset({"read", "readlines", "read_text", "read_bytes", "readall", "recv", "fetchall"})
 CONTAINER_GROWERS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft"})
@@ -417,6 +423,10 @@ class _Model:
                 return replace(owner, kind=Kind.ARRAY, allocates=False)
         if isinstance(expr.value, cst.Name) and expr.value.value == "self":
             return self._self_attribute(expr)
+        if attr in CONTENT_ATTRIBUTES:
+            owner = self.value(expr.value)
+            if owner.data and owner.kind in (Kind.UNKNOWN, Kind.FILE):
+                return replace(owner, kind=Kind.UNKNOWN, allocates=False)
         return UNKNOWN
 
     def _call(self, call: cst.Call) -> Value:
@@ -632,6 +642,8 @@ class _Model:
             if call.args:
                 return Value(kind, allocates=True)  # read(n), recv(n): a chunk of at most n
             return data(kind, f"`{short_code(call)}` reads a whole stream", allocates=True)
+        if method in CONTENT_METHODS and receiver.data and receiver.kind in (Kind.UNKNOWN, Kind.FILE) and not call.args:
+            return replace(receiver, kind=Kind.UNKNOWN, allocates=True)
         if method in ("iterrows", "itertuples", "items") and receiver.kind is Kind.FRAME:
             return replace(receiver, kind=Kind.ITERATOR, allocates=False)
         if method == "groupby" and receiver.kind is Kind.FRAME:
@@ -674,6 +686,13 @@ class _Model:
         holder = index.parent(site)
         if isinstance(site, cst.Param):
             kind = self._annotation_kind(site.annotation.annotation) if site.annotation is not None else Kind.UNKNOWN
+            if site.default is not None:
+                default = self.value(site.default)
+                if default.data:  # `def run(n=10**6)`: the scale the code is written for
+                    reason = default.reason if default.reason.startswith("`") else f"the default {default.reason}"
+                    return data(kind if kind is not Kind.UNKNOWN else default.kind, f"`{name}` defaults to {reason}", allocates=False)
+                if kind is Kind.UNKNOWN and not _is_none_like(default):
+                    kind = default.kind  # a caller may pass more: the size stays unknown
             return Value(kind)
         if isinstance(holder, cst.AssignTarget) and holder.target is site:
             statement = index.parent(holder)
