@@ -21,6 +21,9 @@ INSERT_FRONT = m.Call(
     args=[m.Arg(value=ZERO, keyword=None, star=""), m.Arg(keyword=None, star="")],
 )
 
+POP_CURE = "use `collections.deque` and `popleft()`"
+# A list grown at the front is often indexed afterwards, which a deque makes slow: both cures.
+INSERT_CURE = "use `collections.deque` and `appendleft(x)`, or `append(x)` and reverse the list once after the loop"
 REFILL = m.Call(func=m.Attribute(value=RECEIVER, attr=m.Name("append") | m.Name("extend")))
 
 
@@ -78,7 +81,7 @@ class ListAsQueue(LoopDepthRule):
     code = "MEM304"
     triggers = ("pop|insert",)
     name = "list-as-queue"
-    message = "`{call}` on a list in a loop moves every other item each time ({evidence}); use `collections.deque` and `{better}`"
+    message = "`{call}` on a list in a loop moves every other item each time ({evidence}); {cure}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
@@ -134,7 +137,7 @@ class ListAsQueue(LoopDepthRule):
         self.report(
             node,
             call=f"{name}.pop(0)" if popping else f"{name}.insert(0, ...)",
-            better="popleft()" if popping else "appendleft(x)",
+            cure=POP_CURE if popping else INSERT_CURE,
             evidence=evidence,
         )
 
