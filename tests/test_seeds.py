@@ -31,26 +31,15 @@ def functionB(b, c):
 for i in range(10_000_000): functionA(1,2)
 """
 
-SEED_001_MODULE = """
-import numpy as np
-
+SEED_001_LOOP = """\
 a_current = np.random.rand(1000, 1000)
 for n in range(10):
     a_next = a_current.copy()
     np.random.shuffle(a_next)
     a_diff = a_next - a_current
 """
-
-SEED_001_FUNCTION = """
-import numpy as np
-
-def main():
-    a_current = np.random.rand(1000, 1000)
-    for n in range(10):
-        a_next = a_current.copy()
-        np.random.shuffle(a_next)
-        a_diff = a_next - a_current
-"""
+SEED_001_MODULE = "\nimport numpy as np\n\n" + SEED_001_LOOP
+SEED_001_FUNCTION = "\nimport numpy as np\n\ndef main():\n" + textwrap.indent(SEED_001_LOOP, "    ")
 
 SEED_002 = """
 import inspect # https://docs.python.org/3.6/library/inspect.html#types-and-members
