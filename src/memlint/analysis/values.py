@@ -254,6 +254,7 @@ class _Model:
         self.rule = rule
         self.memo: Dict[int, Value] = {}
         self.active: Set[int] = set()
+        self.uses: Dict[Tuple[int, str], Optional[List[Tuple[cst.Name, object]]]] = {}
 
     @staticmethod
     def of(rule: Rule) -> "_Model":
@@ -728,7 +729,10 @@ class _Model:
 
     def _grown(self, name: cst.Name, start: Value) -> Value:
         """A tiny container that code in its scope fills: as big as what fills it."""
-        sites = _growth_sites(self.rule, name)
+        key = (id(scope_index(self.rule).binding_scope(name, name.value)), name.value)
+        if key not in self.uses:
+            self.uses[key] = _uses(self.rule, name)
+        sites = _growth_sites(self.uses[key], name)
         if sites is None:
             return Value(start.kind)  # grown where memlint cannot see: not proven tiny
         if not sites:
@@ -973,19 +977,28 @@ READING_CALLS = frozenset(
 ESCAPES = object()  # a use through which the container may grow where memlint cannot see
 
 
-def _growth_sites(rule: Rule, name: cst.Name) -> Optional[List[Tuple[cst.CSTNode, Optional[cst.BaseExpression]]]]:
-    """Where the container `name` holds gets items: `(site, added)` pairs, `added` being what
-    `extend`/`update`/`+=` add (None for one item). None when a use may add items unseen: the
-    container is passed to a call, aliased, stored, or grown from another function."""
+def _uses(rule: Rule, name: cst.Name) -> Optional[List[Tuple[cst.Name, object]]]:
+    """Every read of the container `name` holds, with how it uses it (`_use`); None when the
+    name is not bound in this file."""
     index = scope_index(rule)
     scope = index.binding_scope(name, name.value)
     if isinstance(scope, str):
         return None
+    return [(read, _use(rule, read)) for read in index.references(scope, name.value)]
+
+
+def _growth_sites(
+    uses: Optional[List[Tuple[cst.Name, object]]], asked: cst.Name
+) -> Optional[List[Tuple[cst.CSTNode, Optional[cst.BaseExpression]]]]:
+    """Where the container gets items: `(site, added)` pairs, `added` being what
+    `extend`/`update`/`+=` add (None for one item). None when a use other than the one asked
+    about may add items unseen: the container is passed to a call, aliased, stored."""
+    if uses is None:
+        return None
     sites: List[Tuple[cst.CSTNode, Optional[cst.BaseExpression]]] = []
-    for read in index.references(scope, name.value):
-        if read is name:
+    for read, found in uses:
+        if read is asked:
             continue  # the use being asked about
-        found = _use(rule, read)
         if found is ESCAPES:
             return None
         if found is not None:
