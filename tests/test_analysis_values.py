@@ -139,3 +139,9 @@ def test_a_data_sized_default_is_the_scale_the_code_is_written_for() -> None:
 def test_what_the_network_returns_is_data_sized() -> None:
     found = last("import requests\ndef f(url):\n    x = requests.get(url).json()")
     assert (found.size, found.reason) == (Size.DATA, "fetched from the network by `requests.get`")
+
+
+def test_a_small_slice_of_an_array_bounds_one_axis_only() -> None:
+    assert last("import numpy as np\na = np.load(p)\nx = a[:20]").size is Size.DATA
+    assert last("import numpy as np\ndef f(a: np.ndarray):\n    x = a[:20]").size is Size.UNKNOWN
+    assert last("def f(rows: list):\n    x = rows[:20]").size is Size.TINY

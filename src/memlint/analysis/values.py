@@ -393,6 +393,9 @@ class _Model:
         base = self.value(expr.value)
         if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Slice):
             sliced = expr.slice[0].slice
+            if base.kind in ARRAY_KINDS and not base.tiny:
+                # `a[:20]` bounds the first axis only: twenty rows of any width.
+                return replace(base, allocates=False) if base.data else Value(base.kind)
             bound = _slice_length(sliced)
             if bound is not None and bound < TINY_LIMIT:
                 return tiny(base.kind, f"a slice of at most {bound} items", allocates=base.kind in SEQUENCE_KINDS)
