@@ -15,42 +15,22 @@ index of `analysis/names.py`).
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
-from typing import FrozenSet, List, Optional, Union
+from typing import List, Optional, Union
 
 import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside, parent
 from memlint.analysis.names import qualified_name
+from memlint.analysis.numpy_api import numpy_api
+from memlint.analysis.values import Kind
 from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.analysis.tree import TargetVisitor, visit_body
 from memlint.traversal import findall, visit_read_only
 
 
-class Kind(str, enum.Enum):
-    BYTES = "bytes"
-    BYTEARRAY = "bytearray"
-    STR = "str"
-    TUPLE = "tuple"
-    LIST = "list"
-    ARRAY = "numpy array"
-    FRAME = "DataFrame"
-    SERIES = "Series"
-
-
-NUMPY_ARRAY_FUNCTIONS: FrozenSet[str] = frozenset(
-    {
-        "array", "asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "zeros", "ones",
-        "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace",
-        "logspace", "geomspace", "concatenate", "stack", "vstack", "hstack", "dstack",
-        "column_stack", "row_stack", "append", "insert", "delete", "eye", "identity", "fromiter",
-        "frombuffer", "fromfile", "fromstring", "loadtxt", "genfromtxt", "copy", "tile", "repeat",
-        "atleast_1d", "atleast_2d", "atleast_3d", "diag", "tri", "meshgrid", "indices",
-    }
-)
 BUILTIN_KINDS = {
     "builtins.bytes": Kind.BYTES,
     "builtins.bytearray": Kind.BYTEARRAY,
@@ -92,13 +72,10 @@ def _call_kind(rule: Rule, call: cst.Call) -> Optional[Kind]:
         return None
     if name in BUILTIN_KINDS:
         return BUILTIN_KINDS[name]
-    if name.startswith("numpy.") and name[len("numpy.") :] in NUMPY_ARRAY_FUNCTIONS:
-        return Kind.ARRAY
-    if name in ("pandas.DataFrame", "pandas.concat") or name.startswith("pandas.read_"):
-        return Kind.FRAME
-    if name == "pandas.Series":
-        return Kind.SERIES
-    return None
+    api = numpy_api(name)
+    if api is None or any(arg.keyword is not None and arg.keyword.value in ("iterator", "chunksize") for arg in call.args):
+        return None
+    return {"array": Kind.ARRAY, "frame": Kind.FRAME, "series": Kind.SERIES}.get(api.result)
 
 
 def _string_prefix(expr: cst.BaseExpression) -> str:

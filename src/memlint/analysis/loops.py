@@ -25,6 +25,7 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.effects import MUTATING_METHODS
 from memlint.analysis.sizes import known_length
+from memlint.analysis.values import is_tiny
 from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.analysis.tree import SameScopeVisitor, TargetVisitor, base_name, dotted_name, flatten_targets, target_names
@@ -351,12 +352,27 @@ SMALL_LOOP = 100
 
 def repeats_often(rule: Rule, loop: Loop) -> bool:
     """Can a per-iteration cost add up here: the body can run more than once, and the code
-    does not state fewer than SMALL_LOOP items for it (an unknown count counts as many)."""
+    does not state fewer than SMALL_LOOP items for it, nor prove its iterable tiny (a shape,
+    `range(a.ndim)`, a slice `xs[:20]`: analysis/values.py). An unknown count counts as many."""
     length = lambda expr: known_length(rule, expr)  # noqa: E731
     if runs_at_most_once(loop, length):
         return False
     count = known_trip_count(loop, length)
-    return count is None or count >= SMALL_LOOP
+    if count is not None:
+        return count >= SMALL_LOOP
+    iterable = loop_iterable(loop)
+    if iterable is None:
+        return True
+    return not is_tiny(rule, iterable, below=SMALL_LOOP)
+
+
+def loop_iterable(loop: Loop) -> Optional[cst.BaseExpression]:
+    """What a `for` loop or comprehension iterates (None for `while`)."""
+    if m.matches(loop.node, m.For()):
+        return cst.ensure_type(loop.node, cst.For).iter
+    if matches(loop.node, COMPREHENSION):
+        return getattr(loop.node, "for_in").iter
+    return None
 
 
 def known_trip_count(loop: Loop, length: Callable[[cst.BaseExpression], Optional[int]]) -> Optional[int]:
