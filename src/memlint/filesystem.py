@@ -147,7 +147,10 @@ def _unchanged(path: str, expected: str) -> bool:
 def _replace(path: str, data: bytes, expected: str, status: os.stat_result) -> Optional[str]:
     """Atomically: a temporary file with the original's mode, owner and group, renamed over it.
     Falls back to an in-place write when the owner or group cannot be kept."""
-    fd, temporary = tempfile.mkstemp(prefix=".memlint-", suffix=".tmp", dir=os.path.dirname(os.path.abspath(path)))
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".memlint-", suffix=".tmp", dir=os.path.dirname(os.path.abspath(path)))
+    except PermissionError:  # a directory this process may not add to (even as root: some mounts)
+        return _write_in_place(path, data, expected)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -40,8 +40,9 @@ class Source:
 
 def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Source:
     """Decode per PEP 263 (BOM, coding cookie, UTF-8 default)."""
-    if len(data) > max_bytes:
-        raise SourceError(f"file is too large to lint ({len(data):,} bytes; the limit is {max_bytes:,})")
+    if len(data) > max_bytes:  # max_bytes + 1: a bounded read stopped there (filesystem.read_stream)
+        amount = f"more than {max_bytes:,}" if len(data) == max_bytes + 1 else f"{len(data):,}"
+        raise SourceError(f"file is too large to lint ({amount} bytes; the limit is {max_bytes:,})")
     wide = _wide_encoding(data)
     if wide is not None:
         raise SourceError(f"file is {wide}; Python source must be UTF-8 or declare an ASCII-compatible encoding")
@@ -327,8 +328,9 @@ def drops_only_form_feed_indentation(original: str, reproduced: str) -> bool:
 
 def restore_form_feeds(original: str, reproduced: str, fixed: str) -> str:
     """`fixed` (LibCST's output, made from a module whose code is `reproduced`) with every line
-    the fixes left alone taken back from `original`: the form feeds LibCST dropped come back.
-    (See drops_only_form_feed_indentation.)"""
+    the fixes left alone taken back from `original`, and a changed line given back the form
+    feeds that began it: all the form feeds LibCST dropped come back. (What LibCST drops ends
+    with a form feed, which resets the indentation count, so the line means the same with it.)"""
     import difflib
 
     before, after = _physical_lines(original), _physical_lines(reproduced)
@@ -336,8 +338,20 @@ def restore_form_feeds(original: str, reproduced: str, fixed: str) -> str:
     out = []
     matcher = difflib.SequenceMatcher(None, after, result, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        out.extend(before[i1:i2] if tag == "equal" else result[j1:j2])
+        if tag == "equal":
+            out.extend(before[i1:i2])
+        elif tag == "replace" and i2 - i1 == j2 - j1:  # the same lines, changed in place
+            for old, kept, new in zip(before[i1:i2], after[i1:i2], result[j1:j2]):
+                dropped = old[: len(old) - len(kept)] if old != kept else ""
+                same_indent = _indent(kept) == _indent(new)
+                out.append(dropped + new if dropped and same_indent else new)
+        else:
+            out.extend(result[j1:j2])
     return "".join(out)
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 _LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")

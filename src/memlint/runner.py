@@ -11,6 +11,10 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Iterator, List, Optional, Sequence
@@ -121,12 +125,42 @@ def _lint_all(paths: Sequence[str], config: Config, options: RunOptions, jobs: i
     context = multiprocessing.get_context("fork" if fork else "spawn")
     chunk = max(1, min(16, len(paths) // (jobs * 8)))
     try:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        )
     except (OSError, ImportError, NotImplementedError):  # no working semaphores (some sandboxes)
         yield from _lint_all(paths, config, options, 1)
         return
     with pool:
         yield from pool.map(_worker, ((path, config, options) for path in paths), chunksize=chunk)
+
+
+PARENT_POLL_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """Run in each worker as it starts: the worker ends when the main process does, even when
+    that is killed (`kill -9`), instead of waiting for work for ever. On Linux the kernel sends
+    it SIGKILL (prctl PR_SET_PDEATHSIG); everywhere, a daemon thread also polls the parent's pid
+    (a parent that is gone leaves the worker with another one) and ends the worker."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl (another libc): the polling thread below still works
+    if os.getppid() != parent:  # the parent died before this worker could watch it
+        os._exit(1)
+    threading.Thread(target=_poll_parent, args=(parent,), name="memlint-parent-watch", daemon=True).start()
+
+
+def _poll_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def unified_diff(path: str, fixed: str, original: Optional[bytes] = None) -> str:
