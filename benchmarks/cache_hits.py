@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import itertools
 import os
 import shutil
 import subprocess
@@ -50,7 +51,7 @@ def corpus(directory: Path, every: int) -> int:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     files = sorted(p for p in stdlib.rglob("*.py") if "site-packages" not in p.parts and "test" not in p.parts)
     count = 0
-    for index, path in enumerate(files[::every]):
+    for index, path in enumerate(itertools.islice(files, 0, None, every)):
         try:
             ast.parse(path.read_bytes())
         except (SyntaxError, ValueError):
