@@ -290,6 +290,34 @@ def test_no_rule_fires_in_pure_data(text):
     assert (result.findings, result.errors) == ((), ())
 
 
+PEAK_RSS = textwrap.dedent(
+    """
+    import resource, subprocess, sys
+    done = subprocess.run(sys.argv[1:], capture_output=True)
+    print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not LINUX, reason="ru_maxrss in KiB (Linux)")
+@pytest.mark.parametrize("kind", ["table", "strings"])
+def test_ten_megabytes_of_generated_data_stay_under_half_a_gigabyte(project, kind):
+    """A 10 MB table of small tuples passed 8 GB in 55 s (with --preview: every file got a full
+    parse). benchmarks/memory_bounds.py measures the same files: 57 MB and 175 MB."""
+    if kind == "table":
+        text = "TABLE = [\n" + "".join(f"    ({i % 997}, {i % 13}),\n" for i in range(720_000)) + "]\n"
+    else:
+        text = 'TEXT = """\n' + "lorem ipsum dolor sit amet consectetur adipiscing elit\n" * 190_000 + '"""\n'
+    (project / "gen.py").write_text(text)
+    assert len(text) > 10_000_000
+    command = [sys.executable, "-m", "memlint", "--preview", "--no-cache", "--jobs", "1", "gen.py"]
+    done = subprocess.run([sys.executable, "-c", PEAK_RSS, *command], capture_output=True, text=True, timeout=600)
+    code, peak_kib = map(int, done.stdout.split())
+    assert code == 0
+    assert peak_kib * 1024 < 500_000_000
+
+
 def test_the_token_estimate_is_close_to_the_real_count():
     import tokenize
 
