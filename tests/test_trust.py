@@ -651,7 +651,7 @@ def test_an_integer_literal_above_pythons_digit_limit_is_one_mem000(project, cap
     line = 1 if code.startswith("x =") or code.startswith("for") else 2
     assert out.splitlines()[0].startswith(f"big.py:{line}:")
     assert out.splitlines()[0].split(": MEM000 ", 1)[1] == (
-        "syntax error: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"
+        "syntax error: a decimal integer literal of 5,000 digits (Python's limit is 4,300)"
     )
     assert out.splitlines()[1:] == ["Found 1 error."]
 

@@ -220,19 +220,21 @@ def _refuse_what_python_finds_too_deep(text: str) -> bool:
     except SyntaxError as error:
         if "too many nested" in error.msg or "too complex" in error.msg:
             raise SourceError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1) from None
-        if _INT_DIGITS_LIMIT in error.msg:
+        digits = _INT_DIGITS_LIMIT.search(error.msg)
+        if digits is not None:
             # A decimal literal above Python's int-string limit (4,300 digits): Python refuses
             # the file, and LibCST (which accepts it) would make every rule that evaluates the
-            # literal crash. One finding instead, the part of Python's message before its advice.
-            reason = error.msg.split(";")[0]
-            raise SourceError(f"syntax error: {reason}", error.lineno or 1, error.offset or 1) from None
+            # literal crash. One finding instead (Python's wording varies between versions).
+            limit, length = int(digits.group(1)), int(digits.group(2))
+            reason = f"syntax error: a decimal integer literal of {length:,} digits (Python's limit is {limit:,})"
+            raise SourceError(reason, error.lineno or 1, error.offset or 1) from None
         return False
     except (ValueError, OverflowError):
         return False  # e.g. a NUL byte: decode() reports those
     return True
 
 
-_INT_DIGITS_LIMIT = "for integer string conversion"
+_INT_DIGITS_LIMIT = re.compile(r"limit \((\d+)(?: digits)?\) for integer string conversion: value has (\d+) digits")
 
 
 def bracket_depth(text: str) -> int:
