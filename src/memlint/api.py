@@ -12,6 +12,7 @@ from libcst.metadata import CodeRange, PositionProvider
 from memlint.config import Config
 from memlint.deep import call_with_deep_stack
 from memlint.engine import run_rules
+from memlint.filesystem import UnreadableFile, read_source
 from memlint.findings import (
     PARSE_ERROR_CODE,
     PARSE_ERROR_NAME,
@@ -23,9 +24,17 @@ from memlint.findings import (
 )
 from memlint.fixing import apply_fixes, edits_between, non_overlapping
 from memlint.notebook import NOTEBOOK_SUFFIX
-from memlint.parsing import SourceError, decode, parse, vet
+from memlint.parsing import (
+    SourceError,
+    decode,
+    drops_only_form_feed_indentation,
+    parse,
+    restore_form_feeds,
+    too_many_tokens,
+    vet,
+)
 from memlint.prefilter import applicable
-from memlint.rule import LintContext, Report, Rule
+from memlint.rule import Fix, LintContext, Report, Rule
 from memlint.suppression import ALL, NoqaMap, file_suppression, is_suppressed
 
 MAX_FIX_PASSES = 10
@@ -88,6 +97,11 @@ def lint_source(
         rules = tuple(rule for rule in rules if not is_suppressed(rule.code, file_codes))
     if not rules:
         return FileResult(path)
+    try:
+        if too_many_tokens(text):  # pure data too large to parse: no rule can fire in it
+            return FileResult(path)
+    except SourceError as exc:
+        return _source_error(path, exc)
     allow_unsafe = config.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
 
     current = text
@@ -129,14 +143,15 @@ def lint_source(
         ]
         if not candidates:
             break
-        if fix_pass == 0 and module.code != current:
+        if module.code != current and not drops_only_form_feed_indentation(current, module.code):
             # LibCST does not give back every file byte for byte (it drops the last line ending
             # of a file with bare carriage returns): fixing would change more than the fixes.
-            errors.append(InternalError(path, "LibCST does not reproduce this file exactly; fixes not applied"))
+            if fix_pass == 0:
+                errors.append(InternalError(path, "LibCST does not reproduce this file exactly; fixes not applied"))
             break
         chosen = non_overlapping(candidates)
         try:
-            fixed = apply_fixes(module, chosen)
+            fixed = _apply(module, chosen, current)
             parse(fixed)
         except Exception as exc:  # a fix that breaks the file is a memlint bug: keep the file
             codes = ", ".join(sorted({_code_of(visible, f) for f in chosen}))
@@ -180,10 +195,9 @@ def _unfixed(
 def lint_file(path: str, config: Optional[Config] = None, **options: bool) -> FileResult:
     """Read a file (the one place the core touches the disk) and lint it."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return _source_error(path, SourceError(f"cannot read file: {exc.strerror or exc}"))
+        data = read_source(path)
+    except UnreadableFile as exc:
+        return _source_error(path, SourceError(exc.reason))
     return lint_source(data, path, config, **options)
 
 
@@ -233,7 +247,7 @@ def _finding(
     rule: Rule = report.rule
     fix_info = None
     if report.fix is not None:
-        edits = edits_between(module.code, apply_fixes(module, [report.fix])) if with_edits else ()
+        edits = edits_between(text, _apply(module, [report.fix], text)) if with_edits else ()
         fix_info = FixInfo(report.fix.applicability, report.fix.title, edits)
     return Finding(
         code=rule.code,
@@ -246,6 +260,13 @@ def _finding(
         source_line=_line(text, where.start.line),
         estimated_bytes=report.estimated_bytes,
     )
+
+
+def _apply(module: cst.Module, fixes: Sequence[Fix], text: str) -> str:
+    """The fixed text; where LibCST dropped form feeds from `text`, the lines the fixes did not
+    touch are taken back from `text` (parsing.restore_form_feeds)."""
+    fixed = apply_fixes(module, fixes)
+    return fixed if module.code == text else restore_form_feeds(text, module.code, fixed)
 
 
 def _line(text: str, number: int) -> str:

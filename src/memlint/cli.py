@@ -15,6 +15,7 @@ from memlint import __version__
 from memlint.cache import open_cache
 from memlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, parse_cli_codes
 from memlint.discovery import DiscoveryError, find_files, is_excluded
+from memlint.filesystem import read_stream
 from memlint.findings import FileResult, Finding, InternalError
 from memlint.reporting import RENDERERS, Context
 from memlint.reporting.text import statistics
@@ -112,6 +113,7 @@ def _cli_settings(args: argparse.Namespace) -> Dict[str, Any]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _print_any_file_name()
     try:
         if argv and argv[0] == "rules":
             return _list_rules(argv[1:], sys.stdout)
@@ -130,6 +132,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("memlint: interrupted", file=sys.stderr)
         return 130
+
+
+def _print_any_file_name() -> None:
+    """A file name that is not valid in the file system's encoding reaches Python with
+    surrogate escapes; print its original bytes rather than crash on it (issue 17)."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="surrogateescape")
+            except (ValueError, OSError, AttributeError):  # pragma: no cover - an unusual stream
+                pass
 
 
 def _list_rules(argv: List[str], out: TextIO) -> int:
@@ -300,7 +313,7 @@ def _check_stdin(args: argparse.Namespace, config: Config) -> int:
     from memlint.parsing import decode, decode_lenient, encode
 
     filename = args.stdin_filename or "-"
-    data = sys.stdin.buffer.read()
+    data = read_stream(sys.stdin.buffer)  # bounded: `memlint - < /dev/zero` ends
     if args.force_exclude and args.stdin_filename and is_excluded(filename, config.all_excludes, config.root):
         if args.fix:
             sys.stdout.buffer.write(data)

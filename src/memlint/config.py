@@ -107,7 +107,7 @@ class Config:
 
 def find_pyproject(start: Path) -> Optional[Path]:
     """The nearest pyproject.toml with a [tool.memlint] table, from `start` upward."""
-    directory = start.resolve()
+    directory = Path(os.path.realpath(start))  # not Path.resolve(): it raises on a symlink loop
     if not directory.is_dir():
         directory = directory.parent
     for candidate_dir in (directory, *directory.parents):
@@ -174,6 +174,8 @@ def build_config(
     cache_dir = pick("cache-dir", None)
     if cache_dir is not None:  # relative to the pyproject.toml (the command line passes it absolute)
         cache_dir = os.path.abspath(os.path.join(root, os.path.expanduser(cache_dir)))
+        if "cache-dir" not in cli_values:
+            check_project_cache_dir(cache_dir, file_values["cache-dir"], root, where)
     profiles = cli_values.get("profile") or tuple(  # relative to the pyproject.toml, like cache-dir
         os.path.abspath(os.path.join(root, os.path.expanduser(item))) for item in file_values.get("profile", ())
     )
@@ -195,6 +197,33 @@ def build_config(
         cache_dir=cache_dir,
         profiles=tuple(profiles),
     )
+
+
+def user_cache_home() -> str:
+    """`$XDG_CACHE_HOME`, or `~/.cache` (the XDG default)."""
+    return os.path.abspath(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"))
+
+
+def check_project_cache_dir(cache_dir: str, written: str, root: str, where: str) -> None:
+    """A linted repository's own `cache-dir` stays inside that repository or the user's cache
+    directory (symbolic links resolved): a repository must not make memlint write elsewhere
+    (`"~"`, `".."`, `"/etc"`). The user's `--cache-dir` and MEMLINT_CACHE_DIR are not limited."""
+    real = os.path.realpath(cache_dir)
+    project, user_cache = os.path.realpath(root), os.path.realpath(user_cache_home())
+    if _inside(real, project) or (real != user_cache and _inside(real, user_cache)):
+        return
+    raise ConfigError(
+        f"{where}: 'cache-dir' {written!r} is outside the project ({root}) and the user's cache "
+        f"directory ({user_cache_home()}); a project's settings cannot move the cache there "
+        "(--cache-dir or MEMLINT_CACHE_DIR can)"
+    )
+
+
+def _inside(path: str, directory: str) -> bool:
+    try:
+        return os.path.commonpath([path, directory]) == directory
+    except ValueError:  # different drives (Windows)
+        return False
 
 
 def load_config(targets: Sequence[str], config_path: Optional[str], cli_settings: Mapping[str, Any]) -> Config:

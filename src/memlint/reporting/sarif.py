@@ -50,10 +50,11 @@ def _dedent(doc: str) -> str:
 
 
 def _uri(path: str) -> str:
-    """A `file:` URI for an absolute path (any platform); a relative reference otherwise."""
+    """A `file:` URI for an absolute path (any platform); a relative reference otherwise. The
+    name's bytes are percent-encoded, so a name that is not UTF-8 (`caf\\xe9.py`) survives."""
     if os.path.isabs(path):
         return Path(path).as_uri()
-    return quote(path.replace(os.sep, "/"))
+    return quote(os.fsencode(path.replace(os.sep, "/")))
 
 
 def render(findings: Sequence[Finding], context: Context) -> str:
