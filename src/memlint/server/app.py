@@ -1,0 +1,325 @@
+"""The pygls shell: the only module of `memlint server` that talks to the editor.
+
+Documents live in pygls's workspace; `documents.Session` decides the settings and caches the
+results of `api.lint_source`; this module turns findings into diagnostics, fixes into code
+actions and rules into hovers. Linting runs on one worker thread, so the event loop keeps
+reading messages while a file is analysed, and a result for a text that changed meanwhile is
+dropped instead of published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from memlint import __version__
+from memlint.findings import PARSE_ERROR_CODE, Applicability, Edit, Finding
+from memlint.fixing import edits_between
+from memlint.server.actions import (
+    UTF16,
+    from_client,
+    hover_text,
+    noqa_code_at,
+    noqa_edit,
+    rule_page_uri,
+    split_lines,
+    to_client,
+)
+from memlint.server.documents import Session
+
+SOURCE = "memlint"
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.memlint
+PYTHON_SUFFIXES = (".py", ".pyi")
+CONFIG_FILE = "pyproject.toml"
+
+T = TypeVar("T")
+logger = logging.getLogger("memlint.server")
+
+
+class MemlintServer(LanguageServer):
+    def __init__(self, debounce: float) -> None:
+        super().__init__("memlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.debounce = debounce
+        self.session = Session()
+        self._linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="memlint-lint")
+        self._pending: Dict[str, "asyncio.Task[None]"] = {}
+
+    # -- documents -------------------------------------------------------------------------
+
+    @property
+    def encoding(self) -> str:
+        kind = self.workspace.position_encoding
+        return str(getattr(kind, "value", kind) or UTF16)
+
+    def is_python(self, uri: str) -> bool:
+        document = self.workspace.text_documents.get(unquote(uri))
+        if document is not None and document.language_id == "python":
+            return True
+        return urlparse(uri).path.endswith(PYTHON_SUFFIXES)
+
+    def path_of(self, uri: str) -> str:
+        """The file a document stands for; an unsaved one is placed in the workspace root."""
+        path = to_fs_path(uri) if urlparse(uri).scheme == "file" else None
+        if path is None:
+            root = self.workspace.root_path or os.getcwd()
+            name = os.path.basename(urlparse(uri).path) or "untitled"
+            path = os.path.join(root, name if name.endswith(PYTHON_SUFFIXES) else name + ".py")
+        return path
+
+    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run linting work on the single worker thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._linter, lambda: function(*args, **kwargs))
+
+    # -- diagnostics -----------------------------------------------------------------------
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """(Re)start the countdown to linting `uri`; a newer edit restarts it."""
+        previous = self._pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self._pending[uri] = asyncio.ensure_future(self._lint_later(uri, delay))
+
+    async def _lint_later(self, uri: str, delay: float) -> None:
+        try:
+            if delay > 0:
+                await asyncio.sleep(delay)
+            await self.publish(uri)
+        finally:
+            if self._pending.get(uri) is asyncio.current_task():
+                del self._pending[uri]
+
+    async def publish(self, uri: str) -> None:
+        document = self.workspace.text_documents.get(unquote(uri))
+        if document is None:
+            return
+        text, version = document.source, document.version
+        result = await self.run(self.session.lint, text, self.path_of(uri))
+        self.show_config_errors()
+        current = self.workspace.text_documents.get(unquote(uri))
+        if current is None or current.source != text:
+            return  # edited (or closed) while linting: the newer text has its own turn
+        lines = split_lines(text)
+        diagnostics = [self.diagnostic(finding, lines) for finding in result.findings]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+        )
+
+    def diagnostic(self, finding: Finding, lines: List[str]) -> types.Diagnostic:
+        page = rule_page_uri(finding.code)
+        data: Dict[str, Any] = {"name": finding.name}
+        if finding.estimated_bytes is not None:
+            data["estimated_bytes"] = finding.estimated_bytes
+        if finding.fix is not None:
+            data["fix"] = finding.fix.applicability.value
+        return types.Diagnostic(
+            range=self.range(lines, finding.location, finding.end_location),
+            message=finding.message,
+            severity=types.DiagnosticSeverity.Error
+            if finding.code == PARSE_ERROR_CODE
+            else types.DiagnosticSeverity.Warning,
+            code=finding.code,
+            code_description=types.CodeDescription(href=page) if page else None,
+            source=SOURCE,
+            data=data,
+        )
+
+    def range(self, lines: List[str], start: Any, end: Any) -> types.Range:
+        start_line, start_char = to_client(lines, start, self.encoding)
+        end_line, end_char = to_client(lines, end, self.encoding)
+        return types.Range(
+            start=types.Position(line=start_line, character=start_char),
+            end=types.Position(line=end_line, character=end_char),
+        )
+
+    def text_edits(self, lines: List[str], edits: Sequence[Edit]) -> List[types.TextEdit]:
+        return [
+            types.TextEdit(range=self.range(lines, edit.location, edit.end_location), new_text=edit.content)
+            for edit in edits
+        ]
+
+    def show_config_errors(self) -> None:
+        while self.session.config_errors:
+            message = self.session.config_errors.pop(0)
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"memlint: {message}"))
+
+    def reload(self) -> None:
+        """pyproject.toml changed: read it again and lint every open Python document."""
+        self.session.reload()
+        for uri in list(self.workspace.text_documents):
+            if self.is_python(uri) and not uri.endswith(CONFIG_FILE):
+                self.schedule(uri, 0)
+
+    def forget(self, uri: str) -> None:
+        """A closed document: stop any pending lint and clear its diagnostics."""
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    # -- code actions and hover ------------------------------------------------------------
+
+    async def code_actions(self, params: types.CodeActionParams) -> List[types.CodeAction]:
+        uri = params.text_document.uri
+        if not self.is_python(uri):
+            return []
+        text = self.workspace.get_text_document(uri).source
+        path = self.path_of(uri)
+        lines = split_lines(text)
+        only = params.context.only
+        actions: List[types.CodeAction] = []
+        if _wanted(only, types.CodeActionKind.QuickFix):
+            result = await self.run(self.session.lint, text, path, with_edits=True)
+            for finding in result.findings:
+                where = self.range(lines, finding.location, finding.end_location)
+                if _overlaps(where, params.range):
+                    actions += self.finding_actions(uri, text, lines, finding)
+        if _wanted(only, FIX_ALL_KIND):
+            fixed = await self.run(self.session.fix_all, text, path)
+            if fixed is not None:
+                edit = types.WorkspaceEdit(changes={uri: self.text_edits(lines, edits_between(text, fixed))})
+                actions.append(types.CodeAction(title="memlint: fix all safe fixes", kind=FIX_ALL_KIND, edit=edit))
+        return actions
+
+    def finding_actions(self, uri: str, text: str, lines: List[str], finding: Finding) -> List[types.CodeAction]:
+        diagnostic = self.diagnostic(finding, lines)
+        actions = []
+        fix = finding.fix
+        if fix is not None and fix.edits and fix.applicability is not Applicability.DISPLAY:
+            safe = fix.applicability is Applicability.SAFE
+            actions.append(
+                types.CodeAction(
+                    title=f"{finding.code}: {fix.title}" + ("" if safe else " (unsafe fix: may change behaviour)"),
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    is_preferred=safe,
+                    edit=types.WorkspaceEdit(changes={uri: self.text_edits(lines, fix.edits)}),
+                )
+            )
+        if finding.code != PARSE_ERROR_CODE:
+            edit = noqa_edit(text, finding.location.line, finding.code)
+            if edit is not None:
+                actions.append(
+                    types.CodeAction(
+                        title=f"Disable {finding.code} for this line",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        edit=types.WorkspaceEdit(changes={uri: self.text_edits(lines, [edit])}),
+                    )
+                )
+        return actions
+
+    async def hover(self, params: types.HoverParams) -> Optional[types.Hover]:
+        uri = params.text_document.uri
+        if not self.is_python(uri):
+            return None
+        text = self.workspace.get_text_document(uri).source
+        lines = split_lines(text)
+        here = from_client(lines, params.position.line, params.position.character, self.encoding)
+        codes: List[str] = []
+        line_text = lines[here.line - 1] if here.line <= len(lines) else ""
+        noqa_code = noqa_code_at(line_text, here.column)
+        if noqa_code is not None:
+            codes.append(noqa_code)
+        else:
+            result = await self.run(self.session.lint, text, self.path_of(uri))
+            for finding in result.findings:
+                start, end = finding.location, finding.end_location
+                if (start.line, start.column) <= (here.line, here.column) <= (end.line, end.column):
+                    if finding.code not in codes:
+                        codes.append(finding.code)
+        texts = [hover for hover in map(hover_text, codes) if hover]
+        if not texts:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(texts))
+        )
+
+
+def _wanted(only: Optional[Sequence[str]], kind: str) -> bool:
+    """Does a request limited to the kinds `only` ask for `kind`? (`source` covers `source.fixAll`...)"""
+    return only is None or any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
+
+
+def _key(position: types.Position) -> Tuple[int, int]:
+    return (position.line, position.character)
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    return _key(a.start) <= _key(b.end) and _key(b.start) <= _key(a.end)
+
+
+def build_server(debounce: float) -> MemlintServer:
+    server = MemlintServer(debounce)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(params: types.InitializeParams) -> None:
+        server.session.root = server.workspace.root_path
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(params: types.InitializedParams) -> None:
+        watched = server.client_capabilities.workspace
+        if watched and watched.did_change_watched_files and watched.did_change_watched_files.dynamic_registration:
+            registration = types.Registration(
+                id="memlint-pyproject",
+                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                    watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}")]
+                ),
+            )
+            try:
+                await server.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+            except Exception as exc:  # a client that refuses: settings then reload on save only
+                logger.warning("could not watch pyproject.toml files: %s", exc)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        if server.is_python(params.text_document.uri):
+            server.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        if server.is_python(params.text_document.uri):
+            server.schedule(params.text_document.uri, server.debounce)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    async def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if urlparse(uri).path.endswith("/" + CONFIG_FILE):
+            server.reload()
+        elif server.is_python(uri):
+            server.schedule(uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        server.forget(params.text_document.uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def watched_files(params: types.DidChangeWatchedFilesParams) -> None:
+        if any(urlparse(change.uri).path.endswith("/" + CONFIG_FILE) for change in params.changes):
+            server.reload()
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]),
+    )
+    async def code_action(params: types.CodeActionParams) -> List[types.CodeAction]:
+        return await server.code_actions(params)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def hover(params: types.HoverParams) -> Optional[types.Hover]:
+        return await server.hover(params)
+
+    return server
+
+
+def serve(debounce: float) -> None:
+    build_server(debounce).start_io()

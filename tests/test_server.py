@@ -1,0 +1,306 @@
+"""`memlint server` end to end: a real LSP client (pytest-lsp) drives the server over stdio.
+
+One server process serves the whole module (starting one costs the import of LibCST and the
+rules); every test works on its own files in its own directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any, List, Optional, Sequence
+
+import pytest
+
+from memlint.api import lint_source
+
+pytest_lsp = pytest.importorskip("pytest_lsp", reason="the server tests need pytest-lsp (Python 3.10+)")
+types = pytest.importorskip("lsprotocol.types")
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+TIMEOUT = 30  # seconds; a healthy run takes well under one per step
+ROOT = Path(__file__).resolve().parent.parent
+
+SUM_LIST = "total = sum([x * 2 for x in data])\n"
+SUM_FIXED = "total = sum(x * 2 for x in data)\n"
+UNSAFE_ALL = "ok = all([check(x) for x in data])\n"  # MEM101 with an unsafe fix (check may have effects)
+BIG = "big = sum([x for x in range(10**6)])\n"
+
+
+@pytest_lsp.fixture(
+    scope="module",
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "memlint", "server", "--debounce", "20"]),
+)
+async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+    registrations: List[Any] = []
+    lsp_client.registrations = registrations  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: Any) -> None:
+        registrations.extend(params.registrations)
+
+    # Every publishDiagnostics notification, in order (the client itself keeps only the last).
+    published: List[Any] = []
+    lsp_client.published = published  # type: ignore[attr-defined]
+    features = lsp_client.protocol.fm.features
+    keep_last = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def record(params: Any) -> None:
+        published.append(params)
+        keep_last(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+    root = tmp_path_factory.mktemp("workspace")
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=root.as_uri())
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def expect_diagnostics(client: LanguageClient, uri: str, action: Any) -> List[Any]:
+    """Do `action` (a callable), then wait for the next diagnostics published for `uri`."""
+    seen = len(client.published)
+    action()
+    for _ in range(int(TIMEOUT / 0.01)):
+        for params in client.published[seen:]:
+            if params.uri == uri:
+                return list(params.diagnostics)
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no diagnostics published for {uri} within {TIMEOUT} s")
+
+
+def open_document(client: LanguageClient, path: Path, text: str, version: int = 1) -> None:
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=path.as_uri(), language_id="python", version=version, text=text)
+        )
+    )
+
+
+def replace_text(client: LanguageClient, path: Path, text: str, version: int) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def apply(text: str, edits: Sequence[Any]) -> str:
+    """Apply LSP text edits (ASCII text: UTF-16 columns are characters)."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(position: Any) -> int:
+        return sum(len(line) for line in lines[: position.line]) + position.character
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+async def actions_at(client: LanguageClient, path: Path, diagnostic: Any, only: Optional[List[str]] = None) -> List[Any]:
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic], only=only),
+        )
+    )
+    return list(result or [])
+
+
+async def test_open_reports_each_finding_with_code_link_and_size(client: LanguageClient, tmp_path: Path):
+    path = tmp_path / "report.py"
+    text = "import os\n" + BIG + SUM_LIST
+    diagnostics = await expect_diagnostics(client, path.as_uri(), lambda: open_document(client, path, text))
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in diagnostics] == [
+        ("MEM101", 1, 10),
+        ("MEM101", 2, 12),
+    ]
+    big, unknown = diagnostics
+    assert big.source == "memlint"
+    assert big.severity == types.DiagnosticSeverity.Warning
+    assert big.range.end == types.Position(line=1, character=35)
+    assert big.code_description.href == (ROOT / "docs" / "rules" / "MEM101.md").as_uri()
+    assert big.data["estimated_bytes"] > 30 * 10**6
+    assert big.data["estimated_bytes"] == lint_source(BIG).findings[0].estimated_bytes
+    assert "estimated_bytes" not in unknown.data  # the size of `data` is not known
+    assert big.message == lint_source(BIG).findings[0].message
+
+
+async def test_edits_relint_after_the_debounce_and_close_clears(client: LanguageClient, tmp_path: Path):
+    path = tmp_path / "edit.py"
+    uri = path.as_uri()
+    assert await expect_diagnostics(client, uri, lambda: open_document(client, path, "x = 1\n")) == []
+
+    def type_a_line() -> None:  # an incremental edit: insert a line at the end
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(start=types.Position(line=1, character=0), end=types.Position(line=1, character=0)),
+                        text=SUM_LIST,
+                    )
+                ],
+            )
+        )
+
+    diagnostics = await expect_diagnostics(client, uri, type_a_line)
+    assert [(d.code, d.range.start.line) for d in diagnostics] == [("MEM101", 1)]
+
+    # Two quick edits: only the text after the second one is reported.
+    def two_edits() -> None:
+        replace_text(client, path, "x = 1\n" + SUM_LIST + SUM_LIST, 3)
+        replace_text(client, path, "x = 1\n", 4)
+
+    assert await expect_diagnostics(client, uri, two_edits) == []
+    replace_text(client, path, SUM_LIST, 5)
+    closing = lambda: client.text_document_did_close(  # noqa: E731
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert await expect_diagnostics(client, uri, closing) == []
+
+
+async def test_quick_fix_and_noqa_actions_apply(client: LanguageClient, tmp_path: Path):
+    path = tmp_path / "fix.py"
+    uri = path.as_uri()
+    text = "data = load()\n" + SUM_LIST
+    (diagnostic,) = await expect_diagnostics(client, uri, lambda: open_document(client, path, text))
+    actions = await actions_at(client, path, diagnostic)
+    assert [(a.title, a.kind, a.is_preferred) for a in actions] == [
+        ("MEM101: Replace the comprehension with a generator expression", "quickfix", True),
+        ("Disable MEM101 for this line", "quickfix", None),
+        ("memlint: fix all safe fixes", "source.fixAll.memlint", None),
+    ]
+    fix, noqa, _ = actions
+    assert list(fix.diagnostics) == [diagnostic]
+    fixed = apply(text, fix.edit.changes[uri])
+    assert fixed == "data = load()\n" + SUM_FIXED
+    assert await expect_diagnostics(client, uri, lambda: replace_text(client, path, fixed, 2)) == []
+
+    silenced = apply(text, noqa.edit.changes[uri])
+    assert silenced == "data = load()\n" + SUM_LIST.rstrip("\n") + "  # noqa: MEM101\n"
+    assert await expect_diagnostics(client, uri, lambda: replace_text(client, path, silenced, 3)) == []
+
+    # A `# noqa` for another code is extended, not duplicated.
+    other = "data = load()\n" + SUM_LIST.rstrip("\n") + "  # noqa: E501\n"
+    (diagnostic,) = await expect_diagnostics(client, uri, lambda: replace_text(client, path, other, 4))
+    noqa = [a for a in await actions_at(client, path, diagnostic) if a.title.startswith("Disable")][0]
+    assert apply(other, noqa.edit.changes[uri]).endswith("  # noqa: E501, MEM101\n")
+
+
+async def test_unsafe_fix_is_titled_as_such_and_not_preferred(client: LanguageClient, tmp_path: Path):
+    path = tmp_path / "unsafe.py"
+    (diagnostic,) = await expect_diagnostics(client, path.as_uri(), lambda: open_document(client, path, UNSAFE_ALL))
+    actions = await actions_at(client, path, diagnostic, only=[types.CodeActionKind.QuickFix])
+    fix = actions[0]
+    assert fix.title == "MEM101: Replace the comprehension with a generator expression (unsafe fix: may change behaviour)"
+    assert fix.is_preferred is False
+    assert apply(UNSAFE_ALL, fix.edit.changes[path.as_uri()]) == "ok = all(check(x) for x in data)\n"
+    # Nothing safe to fix: no fix-all action.
+    assert await actions_at(client, path, diagnostic, only=[types.CodeActionKind.SourceFixAll]) == []
+
+
+async def test_fix_all_applies_safe_fixes_only(client: LanguageClient, tmp_path: Path):
+    path = tmp_path / "all.py"
+    uri = path.as_uri()
+    text = "data = load()\n" + SUM_LIST + UNSAFE_ALL + "low = min([x + 1 for x in data])\n"
+    diagnostics = await expect_diagnostics(client, uri, lambda: open_document(client, path, text))
+    assert [d.code for d in diagnostics] == ["MEM101", "MEM101", "MEM101"]
+    (action,) = await actions_at(client, path, diagnostics[0], only=[types.CodeActionKind.SourceFixAll])
+    assert action.kind == "source.fixAll.memlint"
+    fixed = apply(text, action.edit.changes[uri])
+    assert fixed == "data = load()\n" + SUM_FIXED + UNSAFE_ALL + "low = min(x + 1 for x in data)\n"
+    assert fixed == lint_source(text, fix=True).fixed_source
+    # No quick fixes when only fix-all is asked for.
+    (action,) = await actions_at(client, path, diagnostics[0], only=["source.fixAll.memlint"])
+    assert action.kind == "source.fixAll.memlint"
+
+
+async def test_hover_on_a_finding_and_on_a_noqa_code(client: LanguageClient, tmp_path: Path):
+    path = tmp_path / "hover.py"
+    uri = path.as_uri()
+    text = SUM_LIST + "best = max([len(r) for r in data])  # noqa: MEM101\n"
+    await expect_diagnostics(client, uri, lambda: open_document(client, path, text))
+
+    async def hover(line: int, character: int) -> Optional[str]:
+        result = await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=line, character=character),
+            )
+        )
+        return None if result is None else result.contents.value
+
+    on_finding = await hover(0, 15)
+    assert on_finding.startswith("**MEM101** `comprehension-in-reducer`\n\nFlags a list (or set) comprehension")
+    assert "**Measured:** `sum([x * 2 for x in data])`" in on_finding or "**Measured:** " in on_finding
+    assert "tracemalloc peak" in on_finding
+    on_noqa = await hover(1, text.splitlines()[1].index("MEM101") + 2)
+    assert on_noqa == on_finding
+    assert await hover(0, 2) is None  # `total`: no finding there
+
+
+async def test_unparsable_document_gives_one_diagnostic_and_the_server_lives(client: LanguageClient, tmp_path: Path):
+    path = tmp_path / "broken.py"
+    uri = path.as_uri()
+    (diagnostic,) = await expect_diagnostics(client, uri, lambda: open_document(client, path, "def f(:\n    pass\n"))
+    assert diagnostic.code == "MEM000"
+    assert diagnostic.severity == types.DiagnosticSeverity.Error
+    assert diagnostic.range.start.line == 0
+    assert diagnostic.code_description.href == (ROOT / "docs" / "rules" / "MEM000.md").as_uri()
+    assert await actions_at(client, path, diagnostic) == []  # no fix, no noqa for a syntax error
+    diagnostics = await expect_diagnostics(client, uri, lambda: replace_text(client, path, SUM_LIST, 2))
+    assert [d.code for d in diagnostics] == ["MEM101"]
+
+
+async def test_pyproject_changes_reload_the_settings(client: LanguageClient, tmp_path: Path):
+    for _ in range(100):  # the server registers its watcher after `initialized`, asynchronously
+        if client.registrations:
+            break
+        await asyncio.sleep(0.05)
+    assert [r.method for r in client.registrations] == ["workspace/didChangeWatchedFiles"]
+    assert client.registrations[0].register_options == {"watchers": [{"globPattern": "**/pyproject.toml"}]}
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.memlint]\nignore = ["MEM101"]\n', encoding="utf-8")
+    path = tmp_path / "pkg" / "mod.py"
+    path.parent.mkdir()
+    uri = path.as_uri()
+    text = SUM_LIST + "for pair in list(zip(a, b)):\n    use(pair)\n"
+    diagnostics = await expect_diagnostics(client, uri, lambda: open_document(client, path, text))
+    assert [d.code for d in diagnostics] == ["MEM102"]
+
+    pyproject.write_text('[tool.memlint]\nignore = ["MEM102"]\n', encoding="utf-8")
+    changed = lambda: client.workspace_did_change_watched_files(  # noqa: E731
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=pyproject.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    diagnostics = await expect_diagnostics(client, uri, changed)
+    assert [d.code for d in diagnostics] == ["MEM101"]
+
+    # Saving pyproject.toml in the editor reloads too (for clients that do not watch files).
+    pyproject.write_text("[tool.memlint]\n", encoding="utf-8")
+    saved = lambda: client.text_document_did_save(  # noqa: E731
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=pyproject.as_uri()))
+    )
+    diagnostics = await expect_diagnostics(client, uri, saved)
+    assert [d.code for d in diagnostics] == ["MEM101", "MEM102"]
+
+
+async def test_broken_pyproject_warns_once_and_uses_the_defaults(client: LanguageClient, tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text("[tool.memlint]\nselect = 3\n", encoding="utf-8")
+    path = tmp_path / "mod.py"
+    before = len(client.messages)
+    diagnostics = await expect_diagnostics(client, path.as_uri(), lambda: open_document(client, path, SUM_LIST))
+    assert [d.code for d in diagnostics] == ["MEM101"]
+    warnings = client.messages[before:]
+    assert len(warnings) == 1
+    assert warnings[0].type == types.MessageType.Warning
+    assert warnings[0].message.startswith(f"memlint: {tmp_path / 'pyproject.toml'}: [tool.memlint]: 'select' must be")
+    assert warnings[0].message.endswith("; using the default settings")
