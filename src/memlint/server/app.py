@@ -151,9 +151,12 @@ class MemlintServer(LanguageServer):
             message = self.session.config_errors.pop(0)
             self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"memlint: {message}"))
 
-    def reload(self) -> None:
-        """pyproject.toml changed: read it again and lint every open Python document."""
-        self.session.reload()
+    async def reload(self) -> None:
+        """pyproject.toml changed: read it again and lint every open Python document.
+
+        The session is cleared on the worker thread, after any lint in progress: a result
+        computed with the old settings is never stored after the reload."""
+        await self.run(self.session.reload)
         for uri in list(self.workspace.text_documents):
             if self.is_python(uri) and not uri.endswith(CONFIG_FILE):
                 self.schedule(uri, 0)
@@ -294,7 +297,7 @@ def build_server(debounce: float) -> MemlintServer:
     async def did_save(params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         if urlparse(uri).path.endswith("/" + CONFIG_FILE):
-            server.reload()
+            await server.reload()
         elif server.is_python(uri):
             server.schedule(uri, 0)
 
@@ -305,7 +308,7 @@ def build_server(debounce: float) -> MemlintServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched_files(params: types.DidChangeWatchedFilesParams) -> None:
         if any(urlparse(change.uri).path.endswith("/" + CONFIG_FILE) for change in params.changes):
-            server.reload()
+            await server.reload()
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
