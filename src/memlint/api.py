@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -21,6 +22,7 @@ from memlint.findings import (
     Location,
 )
 from memlint.fixing import apply_fixes, edits_between, non_overlapping
+from memlint.notebook import NOTEBOOK_SUFFIX
 from memlint.parsing import SourceError, decode, parse, vet
 from memlint.prefilter import applicable
 from memlint.rule import LintContext, Report, Rule
@@ -28,6 +30,11 @@ from memlint.suppression import ALL, NoqaMap, file_suppression, is_suppressed
 
 MAX_FIX_PASSES = 10
 DEFAULT_CONFIG = Config()
+
+# Given the text being linted (it changes from one fix pass to the next) and the ranges of the
+# nodes a fix changes (LibCST's: 1-based lines, 0-based columns), says whether the fix may be
+# offered and applied; a refused fix is dropped from its finding.
+FixGuard = Callable[[str, Sequence[CodeRange]], bool]
 
 
 def lint_source(
@@ -40,8 +47,14 @@ def lint_source(
     with_edits: bool = False,
     inline_noqa: bool = True,
     prefilter: bool = True,
+    fix_guard: Optional[FixGuard] = None,
+    notebook: Optional[bool] = None,
 ) -> FileResult:
     """Lint one module's source; with ``fix`` also return the fixed text (never unparsable).
+
+    A path ending in `.ipynb` (or ``notebook=True``) is a Jupyter notebook's JSON text: it is
+    linted by `memlint.notebook.lint_notebook`, and ``fixed_source`` is then the new JSON text.
+    ``fix_guard`` (used by the notebook adapter) vetoes fixes by the ranges they change.
 
     ``inline_noqa=False`` leaves `# noqa` comments to the caller (the flake8 plugin: flake8
     applies them itself); the file-level `# memlint: noqa` is always honoured.
@@ -53,6 +66,13 @@ def lint_source(
     cannot parse this file, which Python accepts" is not, since nothing was lost.
     """
     config = config or DEFAULT_CONFIG
+    if notebook or (notebook is None and path.endswith(NOTEBOOK_SUFFIX)):
+        from memlint.notebook import lint_notebook
+
+        return lint_notebook(
+            source, path, config, fix=fix, unsafe_fixes=unsafe_fixes, with_edits=with_edits,
+            inline_noqa=inline_noqa, prefilter=prefilter,
+        )
     rules = config.selection.rules_for(path)
     if isinstance(source, bytes):
         try:
@@ -89,14 +109,17 @@ def lint_source(
                     lambda: lint_source(
                         source, path, config, fix=fix, unsafe_fixes=unsafe_fixes,
                         with_edits=with_edits, inline_noqa=inline_noqa, prefilter=prefilter,
+                        fix_guard=fix_guard, notebook=False,
                     )
                 )
             if fix_pass == 0:
                 return _source_error(path, exc, current)
             failure = f"fixed code could not be analysed again ({exc}); file left unchanged"
-            return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter)
+            return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter, fix_guard)
         errors.extend(crashed)
         visible = _visible(context, current, inline_noqa, config.min_bytes)
+        if fix_guard is not None:
+            visible = [(_guarded(context, report, fix_guard, current), where) for report, where in visible]
         if not fix or fix_pass == MAX_FIX_PASSES:
             break
         candidates = [
@@ -118,7 +141,7 @@ def lint_source(
         except Exception as exc:  # a fix that breaks the file is a memlint bug: keep the file
             codes = ", ".join(sorted({_code_of(visible, f) for f in chosen}))
             failure = f"fix for {codes} produced invalid code ({type(exc).__name__}); file left unchanged"
-            return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter)
+            return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter, fix_guard)
         if fixed == current:
             break
         current = fixed
@@ -137,10 +160,20 @@ def lint_source(
 
 
 def _unfixed(
-    text: str, path: str, config: Config, failure: str, with_edits: bool, inline_noqa: bool, prefilter: bool
+    text: str,
+    path: str,
+    config: Config,
+    failure: str,
+    with_edits: bool,
+    inline_noqa: bool,
+    prefilter: bool,
+    fix_guard: Optional[FixGuard] = None,
 ) -> FileResult:
     """The original file's findings, unfixed, with the fix failure reported as a memlint bug."""
-    result = lint_source(text, path, config, with_edits=with_edits, inline_noqa=inline_noqa, prefilter=prefilter)
+    result = lint_source(
+        text, path, config, with_edits=with_edits, inline_noqa=inline_noqa, prefilter=prefilter,
+        fix_guard=fix_guard, notebook=False,
+    )
     return FileResult(path, result.findings, result.errors + (InternalError(path, failure),))
 
 
@@ -175,6 +208,13 @@ def _visible(
             continue
         visible.append((report, where))
     return visible
+
+
+def _guarded(context: LintContext, report: Report, guard: FixGuard, text: str) -> Report:
+    """The report, without its fix when the guard refuses the ranges the fix changes."""
+    if report.fix is None or guard(text, _ranges(context, report)):
+        return report
+    return dataclasses.replace(report, fix=None)
 
 
 def _ranges(context: LintContext, report: Report) -> Sequence[CodeRange]:

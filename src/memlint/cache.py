@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 from memlint import __version__
-from memlint.findings import Applicability, Edit, FileResult, Finding, FixInfo, Location
+from memlint.findings import Applicability, CellLocation, Edit, FileResult, Finding, FixInfo, Location
 
 # https://bford.info/cachedir/ : backup tools skip a directory holding this file.
 CACHEDIR_TAG = (
@@ -39,7 +39,7 @@ CACHEDIR_TAG = (
     "# For information about cache directory tags, see https://bford.info/cachedir/\n"
 )
 GITIGNORE = "# Automatically created by memlint.\n*\n"
-FORMAT = 2  # bump when the entry layout changes
+FORMAT = 3  # bump when the entry layout changes (3: a notebook finding's cell)
 
 
 @dataclass(frozen=True)
@@ -182,11 +182,37 @@ def _dump_finding(finding: Finding) -> List[Any]:
         finding.source_line,
         fix,
         finding.estimated_bytes,
+        _dump_cell(finding.cell),
     ]
 
 
+def _dump_cell(cell: Optional[CellLocation]) -> Optional[List[Any]]:
+    if cell is None:
+        return None
+    places = [(p.line, p.column) if p is not None else (None, None) for p in (cell.file_start, cell.file_end)]
+    return [cell.number, *places[0], *places[1]]
+
+
+def _load_cell(item: Optional[List[Any]]) -> Optional[CellLocation]:
+    """A notebook finding's cell (absent in entries of .py files)."""
+    if item is None:
+        return None
+    number, start_line, start_column, end_line, end_column = item
+    if type(number) is not int:
+        raise TypeError("malformed cache entry")
+    places = []
+    for line, column in ((start_line, start_column), (end_line, end_column)):
+        if line is None and column is None:
+            places.append(None)
+        elif type(line) is int and type(column) is int:
+            places.append(Location(line, column))
+        else:
+            raise TypeError("malformed cache entry")
+    return CellLocation(number, places[0], places[1])
+
+
 def _load_finding(path: str, item: List[Any]) -> Finding:
-    code, name, message, line, column, end_line, end_column, source_line, fix, estimated_bytes = item
+    code, name, message, line, column, end_line, end_column, source_line, fix, estimated_bytes, cell = item
     texts = (code, name, message, source_line)
     numbers = (line, column, end_line, end_column)
     if (
@@ -211,6 +237,7 @@ def _load_finding(path: str, item: List[Any]) -> Finding:
         fix_info,
         source_line,
         estimated_bytes,
+        _load_cell(cell),
     )
 
 

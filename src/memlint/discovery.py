@@ -1,4 +1,4 @@
-"""Paths to files: walk directories for *.py / *.pyi, honouring exclude and .gitignore.
+"""Paths to files: walk directories for *.py / *.pyi / *.ipynb, honouring exclude and .gitignore.
 
 Symlinked directories are not followed (no loops); explicitly named files are always linted
 unless `force_exclude` is on (pre-commit names every staged file explicitly).
@@ -15,7 +15,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from memlint.selection import relative_posix
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # notebooks too, as Ruff (`extend-exclude = ["*.ipynb"]` drops them)
 
 
 class DiscoveryError(Exception):

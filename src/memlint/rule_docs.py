@@ -43,6 +43,7 @@ def render_rule(rule: Type[Rule], evidence: Optional[Dict[str, Any]] = None) -> 
         f"| Tier | {tier} |",
         f"| Fix | {FIX_TEXT[rule.fix_availability]} |",
         f"| Message | {_cell(rule.message)} |",
+        "| Files | `.py`, `.pyi`, and the code cells of Jupyter notebooks (`.ipynb`, all cells read as one module: [notebooks](../notebooks.md)) |",
         "",
     ]
     out.append(textwrap.dedent(rule.__doc__ or "").strip())

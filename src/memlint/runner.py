@@ -136,6 +136,10 @@ def unified_diff(path: str, fixed: str) -> str:
 
 
 def unified_diff_text(path: str, original: str, fixed: str) -> str:
+    if path.endswith(".ipynb"):  # one diff per changed cell, not of the JSON
+        from memlint.notebook import unified_diff as notebook_diff
+
+        return notebook_diff(path, original, fixed)
     lines = difflib.unified_diff(
         original.splitlines(keepends=True), fixed.splitlines(keepends=True), path, path
     )

@@ -61,6 +61,7 @@ def render(findings: Sequence[Finding], context: Context) -> str:
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = []
     for f in findings:
+        start, end = f.file_span
         result: Dict[str, Any] = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
@@ -71,17 +72,30 @@ def render(findings: Sequence[Finding], context: Context) -> str:
                     "physicalLocation": {
                         "artifactLocation": {"uri": _uri(f.filename)},
                         "region": {
-                            "startLine": f.location.line,
-                            "startColumn": f.location.column,
-                            "endLine": f.end_location.line,
-                            "endColumn": f.end_location.column,
+                            "startLine": start.line,
+                            "startColumn": start.column,
+                            "endLine": end.line,
+                            "endColumn": end.column,
                         },
                     }
                 }
             ],
         }
+        properties: Dict[str, Any] = {}
         if f.estimated_bytes is not None:
-            result["properties"] = {"estimated_bytes": f.estimated_bytes}
+            properties["estimated_bytes"] = f.estimated_bytes
+        if f.cell is not None:
+            # The region is in the .ipynb file's JSON text (what a viewer opens); the cell and the
+            # position within it are properties, as memlint's other formats print them.
+            properties["cell"] = f.cell.number
+            properties["cellRegion"] = {
+                "startLine": f.location.line,
+                "startColumn": f.location.column,
+                "endLine": f.end_location.line,
+                "endColumn": f.end_location.column,
+            }
+        if properties:
+            result["properties"] = properties
         results.append(result)
     log = {
         "$schema": SCHEMA,

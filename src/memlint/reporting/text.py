@@ -25,7 +25,7 @@ def is_fixable(finding: Finding, unsafe_fixes: bool) -> bool:
 
 def headline(finding: Finding, unsafe_fixes: bool) -> str:
     marker = "[*] " if is_fixable(finding, unsafe_fixes) else ""
-    where = f"{finding.filename}:{finding.location.line}:{finding.location.column}:"
+    where = f"{finding.where}:{finding.location.line}:{finding.location.column}:"
     return f"{where} {finding.code} {marker}{finding.message}"
 
 
