@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import pytest
 
+from memlint import __version__
 from memlint.api import lint_source
 
 pytest_lsp = pytest.importorskip("pytest_lsp", reason="the server tests need pytest-lsp (Python 3.10+)")
@@ -54,8 +55,12 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
 
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
     root = tmp_path_factory.mktemp("workspace")
-    await lsp_client.initialize_session(
-        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=root.as_uri())
+    capabilities = client_capabilities("visual-studio-code")  # VS Code 1.65's, from before notebook sync:
+    capabilities.notebook_document = types.NotebookDocumentClientCapabilities(  # what later versions add
+        synchronization=types.NotebookDocumentSyncClientCapabilities(execution_summary_support=True)
+    )
+    lsp_client.initialize_result = await lsp_client.initialize_session(  # type: ignore[attr-defined]
+        types.InitializeParams(capabilities=capabilities, root_uri=root.as_uri())
     )
     yield
     await lsp_client.shutdown_session()
@@ -111,6 +116,19 @@ async def actions_at(client: LanguageClient, path: Path, diagnostic: Any, only: 
         )
     )
     return list(result or [])
+
+
+async def test_capabilities(client: LanguageClient):
+    result = client.initialize_result
+    assert (result.server_info.name, result.server_info.version) == ("memlint", __version__)
+    capabilities = result.capabilities
+    assert capabilities.text_document_sync.change == types.TextDocumentSyncKind.Incremental
+    assert capabilities.text_document_sync.save == types.SaveOptions(include_text=False)
+    assert list(capabilities.code_action_provider.code_action_kinds) == ["quickfix", "source.fixAll.memlint"]
+    assert capabilities.hover_provider
+    (selector,) = capabilities.notebook_document_sync.notebook_selector
+    assert selector.notebook.notebook_type == "jupyter-notebook"
+    assert [cell.language for cell in selector.cells] == ["python"]
 
 
 async def test_open_reports_each_finding_with_code_link_and_size(client: LanguageClient, tmp_path: Path):
@@ -304,3 +322,107 @@ async def test_broken_pyproject_warns_once_and_uses_the_defaults(client: Languag
     assert warnings[0].type == types.MessageType.Warning
     assert warnings[0].message.startswith(f"memlint: {tmp_path / 'pyproject.toml'}: [tool.memlint]: 'select' must be")
     assert warnings[0].message.endswith("; using the default settings")
+
+
+CELL_IMPORT = "import pickle\n\nindex = [str(x) for x in range(10)]\n"
+CELL_WRITE = "with open('index.pkl', 'wb') as handle:\n    handle.write(pickle.dumps(index))\n"
+CELL_SUM = "total = sum([x * 2 for x in index])\n"
+
+
+async def expect_cells(client: LanguageClient, uris: Sequence[str], action: Any) -> Dict[str, List[Any]]:
+    """Do `action`, then wait until each of `uris` has new diagnostics; the last ones of each."""
+    seen = len(client.published)
+    action()
+    for _ in range(int(TIMEOUT / 0.01)):
+        latest = {params.uri: list(params.diagnostics) for params in client.published[seen:]}
+        if all(uri in latest for uri in uris):
+            return latest
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no diagnostics published for all of {uris} within {TIMEOUT} s")
+
+
+async def test_notebook_cells_are_one_module_and_edits_relint(client: LanguageClient, tmp_path: Path):
+    notebook_uri = (tmp_path / "analysis.ipynb").as_uri()
+    cell = [f"vscode-notebook-cell:{tmp_path / 'analysis.ipynb'}#cell{i}" for i in range(4)]
+    code, markup = types.NotebookCellKind.Code, types.NotebookCellKind.Markup
+    texts = [CELL_IMPORT, "# Notes\n", CELL_WRITE, CELL_SUM]
+    opening = lambda: client.notebook_document_did_open(  # noqa: E731
+        types.DidOpenNotebookDocumentParams(
+            notebook_document=types.NotebookDocument(
+                uri=notebook_uri,
+                notebook_type="jupyter-notebook",
+                version=1,
+                cells=[types.NotebookCell(kind=markup if i == 1 else code, document=cell[i]) for i in range(4)],
+            ),
+            cell_text_documents=[
+                types.TextDocumentItem(uri=cell[i], language_id="markdown" if i == 1 else "python", version=1, text=texts[i])
+                for i in range(4)
+            ],
+        )
+    )
+    code_cells = [cell[0], cell[2], cell[3]]
+    published = await expect_cells(client, code_cells, opening)
+    assert cell[1] not in published  # markdown: nothing to say
+    assert published[cell[0]] == []
+    # `pickle` is imported in the first cell and used in the third: names flow between cells,
+    # and each finding is placed in its own cell, in the cell's own lines.
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in published[cell[2]]] == [("MEM501", 1, 4)]
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in published[cell[3]]] == [("MEM101", 0, 12)]
+
+    # Editing the first cell changes what the third one means: `pickle` is no longer imported.
+    editing = lambda: client.notebook_document_did_change(  # noqa: E731
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(uri=notebook_uri, version=2),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    text_content=[
+                        types.NotebookDocumentCellContentChanges(
+                            document=types.VersionedTextDocumentIdentifier(uri=cell[0], version=2),
+                            changes=[
+                                types.TextDocumentContentChangePartial(
+                                    range=types.Range(
+                                        start=types.Position(line=0, character=7),
+                                        end=types.Position(line=0, character=13),
+                                    ),
+                                    text="json",
+                                )
+                            ],
+                        )
+                    ]
+                )
+            ),
+        )
+    )
+    published = await expect_cells(client, code_cells, editing)
+    assert published[cell[2]] == []
+    (diagnostic,) = published[cell[3]]
+
+    # A quick fix edits its own cell, in the cell's coordinates.
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=cell[3]),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    fix, noqa, fix_all = actions
+    assert fix.title == "MEM101: Replace the comprehension with a generator expression"
+    assert list(fix.edit.changes) == [cell[3]]
+    assert apply(CELL_SUM, fix.edit.changes[cell[3]]) == "total = sum(x * 2 for x in index)\n"
+    assert apply(CELL_SUM, noqa.edit.changes[cell[3]]) == CELL_SUM.rstrip("\n") + "  # noqa: MEM101\n"
+    assert fix_all.kind == "source.fixAll.memlint"
+    assert list(fix_all.edit.changes) == [cell[3]]  # the other cells have nothing safe to fix
+
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=cell[3]), position=diagnostic.range.start)
+    )
+    assert hover.contents.value.startswith("**MEM101** `comprehension-in-reducer`")
+
+    closing = lambda: client.notebook_document_did_close(  # noqa: E731
+        types.DidCloseNotebookDocumentParams(
+            notebook_document=types.NotebookDocumentIdentifier(uri=notebook_uri),
+            cell_text_documents=[types.TextDocumentIdentifier(uri=uri) for uri in cell],
+        )
+    )
+    published = await expect_cells(client, code_cells, closing)
+    assert all(published[uri] == [] for uri in code_cells)

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, TypeVar
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -38,7 +38,21 @@ from memlint.server.documents import Session
 SOURCE = "memlint"
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.memlint
 PYTHON_SUFFIXES = (".py", ".pyi")
+NOTEBOOK_SUFFIX = ".ipynb"
 CONFIG_FILE = "pyproject.toml"
+# Jupyter notebooks' Python cells: the client sends a notebook whole (notebookDocument/*), and
+# its code cells are linted as one module. ("jupyter-notebook" is the notebook type of VS Code's
+# Jupyter extension. A selector by cell language alone would cover every notebook type, but
+# lsprotocol 2025.0.0, which pygls-based clients use, cannot read one.)
+NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
+    notebook_selector=[
+        types.NotebookDocumentFilterWithNotebook(
+            notebook=types.NotebookDocumentFilterNotebookType(notebook_type="jupyter-notebook"),
+            cells=[types.NotebookCellLanguage(language="python")],
+        )
+    ],
+    save=True,
+)
 
 T = TypeVar("T")
 logger = logging.getLogger("memlint.server")
@@ -46,11 +60,17 @@ logger = logging.getLogger("memlint.server")
 
 class MemlintServer(LanguageServer):
     def __init__(self, debounce: float) -> None:
-        super().__init__("memlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "memlint",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=NOTEBOOK_SYNC,
+        )
         self.debounce = debounce
         self.session = Session()
         self._linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="memlint-lint")
         self._pending: Dict[str, "asyncio.Task[None]"] = {}
+        self._published_cells: Dict[str, Set[str]] = {}  # notebook -> cells given diagnostics
 
     # -- documents -------------------------------------------------------------------------
 
@@ -65,14 +85,30 @@ class MemlintServer(LanguageServer):
             return True
         return urlparse(uri).path.endswith(PYTHON_SUFFIXES)
 
-    def path_of(self, uri: str) -> str:
+    def path_of(self, uri: str, suffixes: Tuple[str, ...] = PYTHON_SUFFIXES) -> str:
         """The file a document stands for; an unsaved one is placed in the workspace root."""
         path = to_fs_path(uri) if urlparse(uri).scheme == "file" else None
         if path is None:
             root = self.workspace.root_path or os.getcwd()
             name = os.path.basename(urlparse(uri).path) or "untitled"
-            path = os.path.join(root, name if name.endswith(PYTHON_SUFFIXES) else name + ".py")
+            path = os.path.join(root, name if name.endswith(suffixes) else name + suffixes[0])
         return path
+
+    def notebook_of(self, cell_uri: str) -> Optional[types.NotebookDocument]:
+        return self.workspace.get_notebook_document(cell_uri=cell_uri)
+
+    def cells_of(self, notebook_uri: str) -> List[Tuple[str, str]]:
+        """(uri, text) of a notebook's Python code cells, in order (markdown cells left out)."""
+        notebook = self.workspace.get_notebook_document(notebook_uri=notebook_uri)
+        if notebook is None:
+            return []
+        cells = []
+        for cell in notebook.cells:
+            document = self.workspace.text_documents.get(unquote(cell.document))
+            if cell.kind == types.NotebookCellKind.Code and document is not None:
+                if document.language_id in (None, "python"):
+                    cells.append((cell.document, document.source))
+        return cells
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run linting work on the single worker thread."""
@@ -98,6 +134,9 @@ class MemlintServer(LanguageServer):
                 del self._pending[uri]
 
     async def publish(self, uri: str) -> None:
+        if self.workspace.get_notebook_document(notebook_uri=uri) is not None:
+            await self.publish_notebook(uri)
+            return
         document = self.workspace.text_documents.get(unquote(uri))
         if document is None:
             return
@@ -112,6 +151,28 @@ class MemlintServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
+
+    async def publish_notebook(self, uri: str) -> None:
+        """Lint the code cells as one module; each cell gets the diagnostics of its findings."""
+        cells = self.cells_of(uri)
+        result = await self.run(
+            self.session.lint_cells, [text for _, text in cells], self.path_of(uri, (NOTEBOOK_SUFFIX,))
+        )
+        self.show_config_errors()
+        if self.cells_of(uri) != cells:
+            return  # edited (or closed) while linting
+        per_cell: Dict[str, List[types.Diagnostic]] = {cell_uri: [] for cell_uri, _ in cells}
+        for finding in result.findings:
+            cell_uri, text = cells[finding.cell.number - 1]
+            per_cell[cell_uri].append(self.diagnostic(finding, split_lines(text)))
+        for gone in self._published_cells.get(uri, set()) - set(per_cell):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=gone, diagnostics=[]))
+        for cell_uri, diagnostics in per_cell.items():
+            version = self.workspace.text_documents[unquote(cell_uri)].version
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=cell_uri, diagnostics=diagnostics, version=version)
+            )
+        self._published_cells[uri] = set(per_cell)
 
     def diagnostic(self, finding: Finding, lines: List[str]) -> types.Diagnostic:
         page = rule_page_uri(finding.code)
@@ -158,37 +219,81 @@ class MemlintServer(LanguageServer):
         computed with the old settings is never stored after the reload."""
         await self.run(self.session.reload)
         for uri in list(self.workspace.text_documents):
-            if self.is_python(uri) and not uri.endswith(CONFIG_FILE):
+            if self.is_python(uri) and self.notebook_of(uri) is None:
                 self.schedule(uri, 0)
+        for uri in list(self.workspace.notebook_documents):
+            self.schedule(uri, 0)
 
-    def forget(self, uri: str) -> None:
-        """A closed document: stop any pending lint and clear its diagnostics."""
+    def forget(self, uri: str, cell_uris: Sequence[str] = ()) -> None:
+        """A closed document (or notebook, with its cells): stop any pending lint and clear
+        its diagnostics."""
         pending = self._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if uri in self._published_cells or cell_uris:
+            for cell_uri in sorted(self._published_cells.pop(uri, set()) | set(cell_uris)):
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri, diagnostics=[]))
+        else:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     # -- code actions and hover ------------------------------------------------------------
 
+    async def findings_in(self, uri: str, *, with_edits: bool = False) -> Tuple[str, List[Finding]]:
+        """The text of a document (or notebook cell) and its findings, positioned in it."""
+        notebook = self.notebook_of(uri)
+        if notebook is None:
+            text = self.workspace.get_text_document(uri).source
+            result = await self.run(self.session.lint, text, self.path_of(uri), with_edits=with_edits)
+            return text, list(result.findings)
+        cells = self.cells_of(notebook.uri)
+        index = next((i for i, (cell_uri, _) in enumerate(cells) if unquote(cell_uri) == unquote(uri)), None)
+        if index is None:
+            return "", []
+        result = await self.run(
+            self.session.lint_cells,
+            [text for _, text in cells],
+            self.path_of(notebook.uri, (NOTEBOOK_SUFFIX,)),
+            with_edits=with_edits,
+        )
+        return cells[index][1], [f for f in result.findings if f.cell is not None and f.cell.number == index + 1]
+
+    async def fix_all_edit(self, uri: str) -> Optional[types.WorkspaceEdit]:
+        """Every safe fix of the document, or of the whole notebook the cell belongs to."""
+        notebook = self.notebook_of(uri)
+        if notebook is None:
+            text = self.workspace.get_text_document(uri).source
+            fixed = await self.run(self.session.fix_all, text, self.path_of(uri))
+            if fixed is None:
+                return None
+            return types.WorkspaceEdit(changes={uri: self.text_edits(split_lines(text), edits_between(text, fixed))})
+        cells = self.cells_of(notebook.uri)
+        sources = [text for _, text in cells]
+        fixed_cells = await self.run(self.session.fix_cells, sources, self.path_of(notebook.uri, (NOTEBOOK_SUFFIX,)))
+        if fixed_cells is None:
+            return None
+        changes = {
+            cell_uri: self.text_edits(split_lines(text), edits_between(text, new))
+            for (cell_uri, text), new in zip(cells, fixed_cells)
+            if new != text
+        }
+        return types.WorkspaceEdit(changes=changes) if changes else None
+
     async def code_actions(self, params: types.CodeActionParams) -> List[types.CodeAction]:
         uri = params.text_document.uri
-        if not self.is_python(uri):
+        if not self.is_python(uri) and self.notebook_of(uri) is None:
             return []
-        text = self.workspace.get_text_document(uri).source
-        path = self.path_of(uri)
-        lines = split_lines(text)
         only = params.context.only
         actions: List[types.CodeAction] = []
         if _wanted(only, types.CodeActionKind.QuickFix):
-            result = await self.run(self.session.lint, text, path, with_edits=True)
-            for finding in result.findings:
+            text, findings = await self.findings_in(uri, with_edits=True)
+            lines = split_lines(text)
+            for finding in findings:
                 where = self.range(lines, finding.location, finding.end_location)
                 if _overlaps(where, params.range):
                     actions += self.finding_actions(uri, text, lines, finding)
         if _wanted(only, FIX_ALL_KIND):
-            fixed = await self.run(self.session.fix_all, text, path)
-            if fixed is not None:
-                edit = types.WorkspaceEdit(changes={uri: self.text_edits(lines, edits_between(text, fixed))})
+            edit = await self.fix_all_edit(uri)
+            if edit is not None:
                 actions.append(types.CodeAction(title="memlint: fix all safe fixes", kind=FIX_ALL_KIND, edit=edit))
         return actions
 
@@ -222,7 +327,7 @@ class MemlintServer(LanguageServer):
 
     async def hover(self, params: types.HoverParams) -> Optional[types.Hover]:
         uri = params.text_document.uri
-        if not self.is_python(uri):
+        if not self.is_python(uri) and self.notebook_of(uri) is None:
             return None
         text = self.workspace.get_text_document(uri).source
         lines = split_lines(text)
@@ -233,8 +338,8 @@ class MemlintServer(LanguageServer):
         if noqa_code is not None:
             codes.append(noqa_code)
         else:
-            result = await self.run(self.session.lint, text, self.path_of(uri))
-            for finding in result.findings:
+            _, findings = await self.findings_in(uri)
+            for finding in findings:
                 start, end = finding.location, finding.end_location
                 if (start.line, start.column) <= (here.line, here.column) <= (end.line, end.column):
                     if finding.code not in codes:
@@ -304,6 +409,22 @@ def build_server(debounce: float) -> MemlintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(params: types.DidCloseTextDocumentParams) -> None:
         server.forget(params.text_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    async def notebook_open(params: types.DidOpenNotebookDocumentParams) -> None:
+        server.schedule(params.notebook_document.uri, 0)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    async def notebook_change(params: types.DidChangeNotebookDocumentParams) -> None:
+        server.schedule(params.notebook_document.uri, server.debounce)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+    async def notebook_save(params: types.DidSaveNotebookDocumentParams) -> None:
+        server.schedule(params.notebook_document.uri, 0)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    async def notebook_close(params: types.DidCloseNotebookDocumentParams) -> None:
+        server.forget(params.notebook_document.uri, [cell.uri for cell in params.cell_text_documents])
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched_files(params: types.DidChangeWatchedFilesParams) -> None:
