@@ -8,8 +8,9 @@
 
 The module is generated (deterministic, 1,000 lines): the kind of analysis code memlint is for,
 with data loading, pandas and numpy work, classes, loops, comprehensions and a few findings
-(about one in every 100 lines). Each round changes one line in the middle of it (a constant takes
-the round's number), so no round can be served from a cache.
+(about three in every 100 lines). Each round changes one line in the middle of the module (the
+one-line statement nearest the middle gets the comment `# edit N`, N the round's number), so no
+round can be served from a cache; memlint re-lints the whole module whatever the edit.
 
 - in process: `api.lint_source(text, path, config)` with the default rules, the work the server
   does per edit (plus the text to diagnostics conversion, which the server figure includes);
@@ -26,6 +27,7 @@ milliseconds; the load average is printed beside them, since other processes sha
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import os
 import statistics
@@ -36,7 +38,10 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 LINES = 1000
-EDIT_MARKER = "THRESHOLD = "
+COMPOUND = (
+    ast.If, ast.For, ast.While, ast.With, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+    ast.AsyncFor, ast.AsyncWith,
+)
 
 HEADER = '''"""Nightly sales analysis: load the exports, clean them, aggregate, write the reports."""
 
@@ -184,15 +189,30 @@ def generate(lines: int = LINES) -> str:
     return "".join(parts)
 
 
-def edited(text: str, round_number: int) -> str:
-    """The text with one line changed: `THRESHOLD = <round>`."""
-    head, _, tail = text.partition(EDIT_MARKER)
-    rest = tail.split("\n", 1)[1]
-    return f"{head}{EDIT_MARKER}{round_number}\n{rest}"
+def edit_line(text: str) -> int:
+    """The 0-based line the edits change: the one-line simple statement nearest the middle."""
+    middle = text.count("\n") // 2
+    lines = text.split("\n")
+    candidates = [
+        node.lineno - 1
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.stmt)
+        and not isinstance(node, COMPOUND)
+        and node.lineno == node.end_lineno
+        and not lines[node.lineno - 1].rstrip().endswith("\\")
+    ]
+    return min(candidates, key=lambda line: abs(line - middle))
 
 
-def middle_edit_line(text: str) -> int:
-    return text[: text.index(EDIT_MARKER)].count("\n")
+def edited_line(line: str, round_number: int) -> str:
+    """Round N's version of the edited line (round 0: the original)."""
+    return line if round_number == 0 else f"{line}  # edit {round_number}"
+
+
+def edited(text: str, line: int, round_number: int) -> str:
+    lines = text.split("\n")
+    lines[line] = edited_line(lines[line], round_number)
+    return "\n".join(lines)
 
 
 def summary(samples: List[float]) -> str:
@@ -208,12 +228,13 @@ def in_process(text: str, path: str, rounds: int, warmup: int) -> Dict[str, Any]
     from memlint.config import load_config
 
     config = load_config([path], None, {})
+    line = edit_line(text)
     start = time.perf_counter()
     first = lint_source(text, path, config)
     cold = time.perf_counter() - start
     wall, cpu, parse = [], [], []
     for number in range(1, warmup + rounds + 1):
-        source = edited(text, number)
+        source = edited(text, line, number)
         start, start_cpu = time.perf_counter(), time.process_time()
         lint_source(source, path, config)
         end, end_cpu = time.perf_counter(), time.process_time()
@@ -289,17 +310,17 @@ async def through_server(text: str, path: str, rounds: int, warmup: int, debounc
             )
         ),
     )
-    line = middle_edit_line(text)
-    old_line = f"{EDIT_MARKER}0"
+    line = edit_line(text)
+    original = text.split("\n")[line]
     samples = []
     for number in range(1, warmup + rounds + 1):
-        previous = f"{EDIT_MARKER}{number - 1}" if number > 1 else old_line
+        previous = edited_line(original, number - 1)
         change = types.TextDocumentContentChangePartial(
             range=types.Range(
                 start=types.Position(line=line, character=0),
-                end=types.Position(line=line, character=len(previous)),
+                end=types.Position(line=line, character=len(previous.encode("utf-16-le")) // 2),
             ),
-            text=f"{EDIT_MARKER}{number}",
+            text=edited_line(original, number),
         )
         elapsed = await send(
             number,
@@ -322,15 +343,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python benchmarks/latency.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--file", type=Path, help="lint this module instead of the generated one (it must hold a line `THRESHOLD = 0`)")
+    parser.add_argument("--file", type=Path, help="lint this module instead of the generated one")
     parser.add_argument("--no-server", action="store_true", help="measure in process only")
     parser.add_argument("--debounce-ms", type=int, default=0, help="the server's --debounce for the server figure (default: 0)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as scratch:
         text = args.file.read_text(encoding="utf-8") if args.file else generate()
-        if f"\n{EDIT_MARKER}0\n" not in text:
-            parser.error(f"the module needs a line `{EDIT_MARKER}0` for the one-line edit")
         path = os.path.join(scratch, "analysis.py")
         Path(path).write_text(text, encoding="utf-8")
         print(f"module: {args.file or 'generated'}, {text.count(chr(10))} lines; Python {sys.version.split()[0]}; "

@@ -41,6 +41,13 @@ def test_without_pygls_the_command_says_how_to_install_it(monkeypatch, capsys):
     assert '  pip install ".[server]"      (in a checkout of memlint)\n' in captured.err
 
 
+def test_server_usage_errors_and_help(capsys):
+    assert main(["server", "--tcp"]) == 2
+    assert capsys.readouterr().err.endswith("memlint server: error: unrecognized arguments: --tcp\n")
+    assert main(["server", "--help"]) == 0
+    assert "--debounce MS" in capsys.readouterr().out
+
+
 def test_negative_debounce_is_a_usage_error(capsys):
     assert main(["server", "--debounce", "-1"]) == 2
     assert capsys.readouterr().err == "memlint: error: --debounce must be 0 or more milliseconds\n"

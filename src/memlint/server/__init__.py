@@ -49,7 +49,10 @@ def server_available() -> bool:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exc:  # --help (0) and usage errors (2), returned like the CLI does
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     if args.debounce < 0:
         print("memlint: error: --debounce must be 0 or more milliseconds", file=sys.stderr)
         return EXIT_ERROR
