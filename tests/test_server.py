@@ -195,8 +195,12 @@ async def test_quick_fix_and_noqa_actions_apply(client: LanguageClient, tmp_path
         ("Disable MEM101 for this line", "quickfix", None),
         ("memlint: fix all safe fixes", "source.fixAll.memlint", None),
     ]
-    fix, noqa, _ = actions
+    fix, noqa, fix_all = actions
     assert list(fix.diagnostics) == [diagnostic]
+    # Not asked for by kind (the light bulb's request): the client resolves fix-all's edit later.
+    assert fix_all.edit is None
+    resolved = await client.code_action_resolve_async(fix_all)
+    assert apply(text, resolved.edit.changes[uri]) == "data = load()\n" + SUM_FIXED
     fixed = apply(text, fix.edit.changes[uri])
     assert fixed == "data = load()\n" + SUM_FIXED
     assert await expect_diagnostics(client, uri, lambda: replace_text(client, path, fixed, 2)) == []
@@ -220,8 +224,9 @@ async def test_unsafe_fix_is_titled_as_such_and_not_preferred(client: LanguageCl
     assert fix.title == "MEM101: Replace the comprehension with a generator expression (unsafe fix: may change behaviour)"
     assert fix.is_preferred is False
     assert apply(UNSAFE_ALL, fix.edit.changes[path.as_uri()]) == "ok = all(check(x) for x in data)\n"
-    # Nothing safe to fix: no fix-all action.
+    # Nothing safe to fix: no fix-all action, asked for or not.
     assert await actions_at(client, path, diagnostic, only=[types.CodeActionKind.SourceFixAll]) == []
+    assert [a.kind for a in await actions_at(client, path, diagnostic)] == ["quickfix", "quickfix"]
 
 
 async def test_fix_all_applies_safe_fixes_only(client: LanguageClient, tmp_path: Path):
@@ -411,7 +416,8 @@ async def test_notebook_cells_are_one_module_and_edits_relint(client: LanguageCl
     assert apply(CELL_SUM, fix.edit.changes[cell[3]]) == "total = sum(x * 2 for x in index)\n"
     assert apply(CELL_SUM, noqa.edit.changes[cell[3]]) == CELL_SUM.rstrip("\n") + "  # noqa: MEM101\n"
     assert fix_all.kind == "source.fixAll.memlint"
-    assert list(fix_all.edit.changes) == [cell[3]]  # the other cells have nothing safe to fix
+    resolved = await client.code_action_resolve_async(fix_all)
+    assert list(resolved.edit.changes) == [cell[3]]  # the other cells have nothing safe to fix
 
     hover = await client.text_document_hover_async(
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=cell[3]), position=diagnostic.range.start)

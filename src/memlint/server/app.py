@@ -37,6 +37,7 @@ from memlint.server.documents import Session
 
 SOURCE = "memlint"
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.memlint
+FIX_ALL_TITLE = "memlint: fix all safe fixes"
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIX = ".ipynb"
 CONFIG_FILE = "pyproject.toml"
@@ -279,23 +280,53 @@ class MemlintServer(LanguageServer):
         return types.WorkspaceEdit(changes=changes) if changes else None
 
     async def code_actions(self, params: types.CodeActionParams) -> List[types.CodeAction]:
+        """Quick fixes and noqa for the findings in the range, and fix-all.
+
+        Editors ask for code actions whenever the cursor moves, so the work is kept to what is
+        shown: fixes' edits are computed only when a finding in the range has a fix, and a
+        fix-all that was not asked for by kind (the light bulb's request, `only` unset) is
+        offered only when there is a safe fix, its edit left to `codeAction/resolve` when the
+        client can resolve edits."""
         uri = params.text_document.uri
         if not self.is_python(uri) and self.notebook_of(uri) is None:
             return []
         only = params.context.only
         actions: List[types.CodeAction] = []
+        text, findings = await self.findings_in(uri)
+        lines = split_lines(text)
         if _wanted(only, types.CodeActionKind.QuickFix):
-            text, findings = await self.findings_in(uri, with_edits=True)
-            lines = split_lines(text)
-            for finding in findings:
-                where = self.range(lines, finding.location, finding.end_location)
-                if _overlaps(where, params.range):
-                    actions += self.finding_actions(uri, text, lines, finding)
+            here = [f for f in findings if _overlaps(self.range(lines, f.location, f.end_location), params.range)]
+            if any(finding.fix is not None for finding in here):
+                text, findings = await self.findings_in(uri, with_edits=True)
+                here = [f for f in findings if _overlaps(self.range(lines, f.location, f.end_location), params.range)]
+            for finding in here:
+                actions += self.finding_actions(uri, text, lines, finding)
+        if only is None and not any(f.fix is not None and f.fix.applicability is Applicability.SAFE for f in findings):
+            return actions  # nothing for fix-all to do, and it was not asked for
         if _wanted(only, FIX_ALL_KIND):
-            edit = await self.fix_all_edit(uri)
-            if edit is not None:
-                actions.append(types.CodeAction(title="memlint: fix all safe fixes", kind=FIX_ALL_KIND, edit=edit))
+            if only is None and self.resolves_edits():
+                actions.append(
+                    types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, data={"fixAll": uri})
+                )
+            else:
+                edit = await self.fix_all_edit(uri)
+                if edit is not None:
+                    actions.append(types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, edit=edit))
         return actions
+
+    def resolves_edits(self) -> bool:
+        """Can the client ask for a code action's edit later (`codeAction/resolve`)?"""
+        text_document = self.client_capabilities.text_document
+        code_action = text_document.code_action if text_document else None
+        support = code_action.resolve_support if code_action else None
+        return support is not None and "edit" in support.properties
+
+    async def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        data = action.data if isinstance(action.data, dict) else {}
+        uri = data.get("fixAll")
+        if isinstance(uri, str) and action.edit is None:
+            action.edit = await self.fix_all_edit(uri) or types.WorkspaceEdit(changes={})
+        return action
 
     def finding_actions(self, uri: str, text: str, lines: List[str], finding: Finding) -> List[types.CodeAction]:
         diagnostic = self.diagnostic(finding, lines)
@@ -433,10 +464,14 @@ def build_server(debounce: float) -> MemlintServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=True),
     )
     async def code_action(params: types.CodeActionParams) -> List[types.CodeAction]:
         return await server.code_actions(params)
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(params: types.CodeAction) -> types.CodeAction:
+        return await server.resolve(params)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(params: types.HoverParams) -> Optional[types.Hover]:
