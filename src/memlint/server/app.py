@@ -130,6 +130,11 @@ class MemlintServer(LanguageServer):
             if delay > 0:
                 await asyncio.sleep(delay)
             await self.publish(uri)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a memlint bug: say so, keep serving
+            logger.exception("linting %s failed", uri)
+            self.log_error(f"memlint: error: {uri}: {type(exc).__name__}: {exc}")
         finally:
             if self._pending.get(uri) is asyncio.current_task():
                 del self._pending[uri]
@@ -144,6 +149,7 @@ class MemlintServer(LanguageServer):
         text, version = document.source, document.version
         result = await self.run(self.session.lint, text, self.path_of(uri))
         self.show_config_errors()
+        self.report(result.errors)
         current = self.workspace.text_documents.get(unquote(uri))
         if current is None or current.source != text:
             return  # edited (or closed) while linting: the newer text has its own turn
@@ -160,6 +166,7 @@ class MemlintServer(LanguageServer):
             self.session.lint_cells, [text for _, text in cells], self.path_of(uri, (NOTEBOOK_SUFFIX,))
         )
         self.show_config_errors()
+        self.report(result.errors)
         if self.cells_of(uri) != cells:
             return  # edited (or closed) while linting
         per_cell: Dict[str, List[types.Diagnostic]] = {cell_uri: [] for cell_uri, _ in cells}
@@ -207,6 +214,14 @@ class MemlintServer(LanguageServer):
             types.TextEdit(range=self.range(lines, edit.location, edit.end_location), new_text=edit.content)
             for edit in edits
         ]
+
+    def log_error(self, message: str) -> None:
+        self.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=message))
+
+    def report(self, errors: Sequence[Any]) -> None:
+        """memlint bugs found while linting (a rule crashed, a fix did not apply): logged."""
+        for error in errors:
+            self.log_error(f"memlint: error: {error.filename}: {error.message}")
 
     def show_config_errors(self) -> None:
         while self.session.config_errors:
