@@ -432,3 +432,17 @@ async def test_notebook_cells_are_one_module_and_edits_relint(client: LanguageCl
     )
     published = await expect_cells(client, code_cells, closing)
     assert all(published[uri] == [] for uri in code_cells)
+
+
+async def test_excluded_files_get_nothing_and_unsaved_documents_are_linted(client: LanguageClient, tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.memlint]\nextend-exclude = ["generated"]\n', encoding="utf-8")
+    excluded = tmp_path / "generated" / "tables.py"
+    assert await expect_diagnostics(client, excluded.as_uri(), lambda: open_document(client, excluded, SUM_LIST)) == []
+
+    untitled = "untitled:Untitled-1"
+    opening = lambda: client.text_document_did_open(  # noqa: E731
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=untitled, language_id="python", version=1, text=SUM_LIST)
+        )
+    )
+    assert [d.code for d in await expect_diagnostics(client, untitled, opening)] == ["MEM101"]
