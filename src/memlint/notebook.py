@@ -48,6 +48,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from json.decoder import scanstring
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
@@ -132,9 +133,14 @@ class Notebook:
     cells: Tuple[NotebookCell, ...]
     language: Optional[str] = None
 
-    @property
+    @cached_property
     def code_cells(self) -> Tuple[NotebookCell, ...]:
         return tuple(cell for cell in self.cells if cell.cell_type == "code")
+
+    @cached_property
+    def line_starts(self) -> List[int]:
+        """The offset of each line of the JSON text."""
+        return [0] + [match.end() for match in re.finditer("\n", self.text)]
 
     @property
     def is_python(self) -> bool:
@@ -198,7 +204,7 @@ def parse_notebook(text: str) -> Notebook:
         if not isinstance(cell, dict):
             raise NotebookError(f"not a valid notebook: cell {index + 1} is not an object")
         cell_type = cell.get("cell_type")
-        source = cell.get("source", "")
+        source = cell.get("source")  # required by nbformat 4, for every kind of cell
         if isinstance(source, list) and all(isinstance(part, str) for part in source):
             source = "".join(source)
         if not isinstance(cell_type, str) or not isinstance(source, str):
@@ -803,14 +809,15 @@ def _in_notebook(finding: Finding, notebook: Notebook) -> Finding:
     cell = notebook.code_cells[finding.cell.number - 1]
     file_start = file_end = None
     if cell.span is not None:
-        file_start = _file_location(notebook.text, cell, finding.location)
-        file_end = _file_location(notebook.text, cell, finding.end_location)
+        file_start = _file_location(notebook, cell, finding.location)
+        file_end = _file_location(notebook, cell, finding.end_location)
     return replace(finding, cell=CellLocation(cell.number, file_start, file_end))
 
 
-def _file_location(text: str, cell: NotebookCell, location: Location) -> Location:
+def _file_location(notebook: Notebook, cell: NotebookCell, location: Location) -> Location:
     """A (line, column) in a cell's source -> the same character in the JSON text."""
     assert cell.span is not None
+    text = notebook.text
     lines = _split_lines(cell.source)
     offset = sum(len(line) for line in lines[: location.line - 1]) + location.column - 1
     offset = max(0, min(offset, len(cell.source)))
@@ -821,8 +828,8 @@ def _file_location(text: str, cell: NotebookCell, location: Location) -> Locatio
             position = _json_position(text, start + 1, min(offset, len(value)))
             break
         offset -= len(value)
-    line = text.count("\n", 0, position) + 1
-    return Location(line, position - (text.rfind("\n", 0, position) + 1) + 1)
+    line = bisect.bisect_right(notebook.line_starts, position)
+    return Location(line, position - notebook.line_starts[line - 1] + 1)
 
 
 def _json_position(text: str, start: int, characters: int) -> int:
@@ -875,7 +882,7 @@ def rewrite_sources(notebook: Notebook, sources: Sequence[str]) -> str:
 
 def _escapes_non_ascii(text: str) -> bool:
     """Does the file write non-ASCII characters as `\\uXXXX` (json's ensure_ascii)?"""
-    if any(ord(char) > 127 for char in text):
+    if not text.isascii():
         return False
     return re.search(r"\\u(?:00[89a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]|[1-9a-fA-F][0-9a-fA-F]{2})[0-9a-fA-F]", text) is not None
 
