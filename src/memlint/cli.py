@@ -113,6 +113,10 @@ def _cli_settings(args: argparse.Namespace) -> Dict[str, Any]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "server":  # the language server (the `server` extra); its own parser
+        from memlint.server import main as server_main
+
+        return server_main(argv[1:])
     _print_any_file_name()
     try:
         if argv and argv[0] == "rules":
