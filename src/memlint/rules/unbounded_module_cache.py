@@ -31,7 +31,7 @@ CONSTANT_KEY = m.Index(value=m.SimpleString() | m.Integer() | m.Name("None"))
 UNBOUNDED = m.Arg(value=m.Name("None"), keyword=None) | m.Arg(value=m.Name("None"), keyword=m.Name("maxsize"))
 # A one-shot program: the process ends with it, so nothing grows "for the life of the process".
 PROGRAM_FILES = frozenset({"setup.py", "noxfile.py", "conftest.py", "conf.py", "__main__.py", "fabfile.py"})
-PROGRAM_DIRECTORIES = frozenset({"scripts", "tools", "examples", "docs", "doc", "benchmarks", "benchmark", "asv_bench", "_build_utils", "ci"})
+PROGRAM_DIRECTORIES = frozenset({"scripts", "tools", "examples", "docs", "doc", "asv_bench", "_build_utils", "ci"})
 PROGRAM_PREFIXES = ("gen_", "generate_", "_generate", "build_", "_build_")
 # Keys drawn from a set bounded by the program's code: classes, types, modules, enum members.
 CLASS_PARAMETERS = frozenset({"cls", "klass", "kls", "typ", "tp", "type_", "class_", "cls_", "typ_", "module", "mod", "enum"})
@@ -75,7 +75,7 @@ class UnboundedModuleCache(Rule):
     warn-once sets (the function that adds to it emits the warning). Nor are caches in a
     one-shot program, whose process ends with it: `setup.py`, `conf.py`, `__main__.py`, build
     and code-generation scripts (`gen_*.py`, `build_*.py`), files under `scripts/`, `tools/`,
-    `examples/`, `docs/` or `benchmarks/`.
+    `examples/`, `docs/` or `asv_bench/`.
 
     It does not apply to a memoized recursion either, by hand or with `@cache`/
     `@lru_cache(maxsize=None)` (the function calls itself, or another unbounded cached function of
@@ -381,7 +381,7 @@ class UnboundedModuleCache(Rule):
 def is_program(path: str) -> bool:
     """A one-shot program rather than a library module: `setup.py`, `conf.py`, `__main__.py`, a
     code-generation or build script (`gen_*.py`, `build_*.py`), or a file under `scripts/`,
-    `tools/`, `examples/`, `docs/`, `benchmarks/`."""
+    `tools/`, `examples/`, `docs/`, `asv_bench/`."""
     directories = path.replace("\\", "/").split("/")
     name = directories.pop()
     return name in PROGRAM_FILES or name.startswith(PROGRAM_PREFIXES) or any(part in PROGRAM_DIRECTORIES for part in directories)
