@@ -37,8 +37,8 @@ class DeepcopyInLoop(LoopDepthRule):
 
     It does not apply, and memlint stays silent, when the copied object changes in the loop
     (a snapshot of evolving state), when each copy is kept (appended, stored, returned, yielded,
-    or passed on to a call whose result is kept, such as `Game(board)`: the new object may hold
-    it) since then every copy is needed, when the copy is not bound to a name but passed straight
+    or passed on to a class whose new object is kept, such as `Game(board)`: that object may
+    hold it) since then every copy is needed, when the copy is not bound to a name but passed straight
     to a call (`run(copy.deepcopy(DEFAULTS))`: it is freed when the call returns, before the next
     one is built, so only time is spent), when the name is not `copy.deepcopy` (a local function of
     the same name), when the loop body cannot run twice or iterates over fewer than 100 items
@@ -231,9 +231,17 @@ class DeepcopyInLoop(LoopDepthRule):
         for read in findall(loop_node, m.Name(name)):
             argument = parent(self, read)
             outer = parent(self, argument) if m.matches(argument, m.Arg()) else None
-            if isinstance(outer, cst.Call) and value_escapes(self, outer):
+            if isinstance(outer, cst.Call) and _instantiates(outer) and value_escapes(self, outer):
                 return True
         return False
+
+
+def _instantiates(call: cst.Call) -> bool:
+    """`Player(...)`, `shapes.Path2D(...)`: a capitalised callee builds an object, which may keep
+    its arguments (a function's result usually does not)."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return name[:1].isupper() and not name.isupper()
 
 
 def _is_test_path(path: str) -> bool:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, List, Optional, Set
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 import libcst.matchers as m
@@ -41,6 +41,9 @@ BOUNDED_ANNOTATION = m.Name("type") | m.Name("bool") | m.Name("ModuleType") | m.
 )
 CLASS_OF = m.Call(func=m.Name("type"), args=[m.Arg(keyword=None)]) | m.Attribute(attr=m.Name("__class__") | m.Name("__module__") | m.Name("__qualname__"))
 WARNING_CALL = m.Call(func=m.Attribute(attr=m.Name("warn") | m.Name("warning") | m.Name("warn_explicit")) | m.Name("warn"))
+CLASS_USE = m.Attribute(attr=m.Name("mro") | m.Name("__mro__") | m.Name("__bases__") | m.Name("__subclasses__"))
+NUMBER = m.Integer() | m.UnaryOperation(expression=m.Integer())
+RESOURCE_READERS = frozenset({"open", "get_data", "read_text", "read_binary", "files", "resource_string", "resource_stream", "resource_filename"})
 RAISES = m.IndentedBlock(body=[m.SimpleStatementLine(body=[m.Raise()]), m.ZeroOrMore()]) | m.SimpleStatementSuite(body=[m.Raise()])
 # Building a class, or an object whose identity callers rely on: a `maxsize` would break it.
 CLASS_FACTORY = m.Call(func=m.Name("type"), args=[m.DoNotCare(), m.DoNotCare(), m.DoNotCare()]) | m.Call(func=m.Name("namedtuple") | m.Name("make_dataclass") | m.Name("NewType") | m.Name("TypeVar") | m.Name("new_class") | m.Attribute(attr=m.Name("namedtuple") | m.Name("make_dataclass") | m.Name("new_class") | m.Name("NewType") | m.Name("TypeVar")))
@@ -70,9 +73,12 @@ class UnboundedModuleCache(Rule):
     when some code pops, deletes, clears or rebinds it, or when it is passed to other code (which
     may clear it). Caches whose keys form a set bounded by the program's code do not grow with
     the data either, and are not reported: keyed by a class (`type(obj)`, `obj.__class__`, a
-    parameter named `cls` or annotated `type[...]`, `bool`, `Literal[...]`), by a module, by
-    the same key as another module-level table (`_loaded[name] = backends[name].load()`), and
-    warn-once sets (the function that adds to it emits the warning). Nor are caches in a
+    parameter named `cls` or annotated `type[...]`, `bool`, `Literal[...]`, a name used as a class:
+    `t.mro()`, `issubclass(t, ...)`), by a module, by values the function refuses outside
+    constant bounds (`if not 1 <= idx <= 18278: raise ValueError`), by the same key as another
+    module-level table (`_loaded[name] = backends[name].load()`), by the names of the package's
+    own resource files (read through a path built from `__file__`), and warn-once sets (the
+    function that adds to it emits the warning). Nor are caches in a
     one-shot program, whose process ends with it: `setup.py`, `conf.py`, `__main__.py`, build
     and code-generation scripts (`gen_*.py`, `build_*.py`), files under `scripts/`, `tools/`,
     `examples/`, `docs/` or `asv_bench/`.
@@ -138,6 +144,9 @@ class UnboundedModuleCache(Rule):
         Valid("_registry = {}\ndef register(name, obj):\n    if name in _registry:\n        raise KeyError(name)\n    _registry[name] = obj", "a registry refusing duplicates (networkx's backends.py)"),
         Valid("_loaded = {}\nbackends = discover()\ndef load(name):\n    if name in _loaded:\n        return _loaded[name]\n    rv = _loaded[name] = backends[name].load()\n    return rv", "keyed like another module-level table: bounded by it"),
         Valid("from functools import lru_cache\n@lru_cache(None)\ndef rooted_trees(n):\n    return 1 if n < 2 else sum(rooted_trees(k) for k in range(n))", "memoized recursion: the cache is the algorithm (networkx)"),
+        Valid("TIME_FORMATS = {}\ndef get_time_format(t):\n    value = TIME_FORMATS.get(t)\n    if value:\n        return value\n    for base in t.mro()[1:]:\n        value = TIME_FORMATS.get(base)\n        if value:\n            TIME_FORMATS[t] = value\n            return value", "keyed by a name used as a class (openpyxl's cell.py)"),
+        Valid("from functools import lru_cache\n@lru_cache(maxsize=None)\ndef get_column_letter(idx):\n    if not 1 <= idx <= 18278:\n        raise ValueError(idx)\n    return letters(idx)", "refuses values outside constant bounds (openpyxl's utils/cell.py)"),
+        Valid("import os\n_pwd = os.path.dirname(__file__)\n_cache = {}\ndef get_bytes(name):\n    cached = _cache.get(name)\n    if cached is not None:\n        return cached\n    with open(os.path.join(_pwd, name), 'rb') as f:\n        _cache[name] = f.read()\n    return _cache[name]", "the package's own resource files (trimesh's resources)"),
         Valid("from functools import cache\n@cache\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)", "memoized recursion"),
         Valid("memo = {}\ndef fib(n):\n    if n < 2:\n        return n\n    memo.setdefault(n, fib(n - 1) + fib(n - 2))\n    return memo[n]", "memoized recursion by hand"),
         Valid("from functools import cache\n@cache\ndef make_record(name, fields):\n    return type(name, (tuple,), {'fields': fields})", "a class factory: identity is the point"),
@@ -150,6 +159,8 @@ class UnboundedModuleCache(Rule):
         Invalid("import collections\nHITS = collections.defaultdict(int)\nclass H:\n    def hit(self, key):\n        HITS[key] += 1"),
         Invalid("from functools import lru_cache\n@lru_cache(None)\ndef g(a, b):\n    return a + b"),
         Invalid("_sessions = {}\ndef session(user_id):\n    if user_id not in _sessions:\n        _sessions[user_id] = open_session(user_id)\n    return _sessions[user_id]\nif __name__ == '__main__':\n    serve()", note="a `__main__` guard alone does not make a one-shot program: a server runs forever"),
+        Invalid("_files = {}\ndef read(path):\n    if path not in _files:\n        with open(path) as f:\n            _files[path] = f.read()\n    return _files[path]", note="any file the caller names, not the package's own"),
+        Invalid("import functools\n@functools.lru_cache(maxsize=None)\ndef parse(text):\n    if len(text) == 0:\n        raise ValueError(text)\n    return text.split()", note="a check that is not a bound"),
         Invalid("import functools\n@functools.cache\ndef connection(url):\n    return Connection(url)", note="a new object per key: the message proposes a WeakValueDictionary"),
     ]
 
@@ -224,7 +235,42 @@ class UnboundedModuleCache(Rule):
         params = [*function.params.posonly_params, *function.params.params, *function.params.kwonly_params]
         if isinstance(function.params.star_arg, cst.Param) or function.params.star_kwarg is not None:
             return False
-        return bool(params) and all(_bounded_parameter(param) for param in params)
+        return bool(params) and all(_bounded_parameter(param) or self._validated(param.name.value, function) for param in params)
+
+    def _validated(self, name: str, function: cst.CSTNode) -> bool:
+        """`if not 1 <= idx <= 18278: raise ...`, `if len(col) > 3: raise ...`: the function
+        refuses (raises for, so caches nothing for) values outside constant bounds."""
+        subject = m.Name(name) | m.Call(func=m.Name("len"), args=[m.Arg(value=m.Name(name))])
+        for statement in findall(function, m.If(body=RAISES)):
+            test = cst.ensure_type(statement, cst.If).test
+            for comparison in findall(test, m.Comparison()):
+                comparison = cst.ensure_type(comparison, cst.Comparison)
+                operands = [comparison.left, *(target.comparator for target in comparison.comparisons)]
+                operators = [target.operator for target in comparison.comparisons]
+                ordered = all(isinstance(op, (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)) for op in operators)
+                if ordered and any(matches(o, subject) for o in operands) and any(matches(o, NUMBER) for o in operands):
+                    return True
+        return False
+
+    def _class_valued(self, name: str, function: cst.CSTNode) -> bool:
+        """Used as a class: `t.mro()`, `t.__mro__`, `issubclass(t, ...)`."""
+        if findall(function, m.Attribute(value=m.Name(name)) & CLASS_USE):
+            return True
+        return bool(findall(function, m.Call(func=m.Name("issubclass"), args=[m.Arg(value=m.Name(name)), m.ZeroOrMore()])))
+
+    def _package_resource(self, name: str, function: cst.CSTNode) -> bool:
+        """The key names a file shipped with the package: read through a path built from the
+        module's `__file__` (or `importlib.resources`, `pkgutil.get_data`)."""
+        anchored = {t.value for t, value in _module_level_assignments(self.context.module) if findall(value, m.Name("__file__"))}
+        for call in findall(function, m.Call()):
+            call = cst.ensure_type(call, cst.Call)
+            func = call.func
+            last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if last not in RESOURCE_READERS or not findall(call, m.Name(name)):
+                continue
+            if last != "open" or findall(call, m.Name(m.MatchIfTrue(lambda n: n in anchored or n == "__file__"))):
+                return True
+        return False
 
     def _returns_new_objects(self, function: cst.FunctionDef) -> bool:
         """`return Name(...)` with a capitalised name: an object whose identity callers may rely on."""
@@ -304,6 +350,8 @@ class UnboundedModuleCache(Rule):
             for param in [*function.params.posonly_params, *function.params.params, *function.params.kwonly_params]:
                 if param.name.value == key.value and _bounded_parameter(param):
                     return True
+        if self._class_valued(key.value, function) or self._validated(key.value, function) or self._package_resource(key.value, function):
+            return True
         sites = binding_sites(function, key.value) if isinstance(function, (cst.FunctionDef, cst.Lambda)) else None
         if sites and len(sites) == 1:
             holder = parent(self, sites[0])
@@ -414,14 +462,19 @@ def _unbounded_spelling(expr: cst.BaseExpression) -> bool:
 
 
 def _module_level_names(module: cst.Module) -> List[cst.Name]:
-    names: List[cst.Name] = []
+    return [name for name, _ in _module_level_assignments(module)]
+
+
+def _module_level_assignments(module: cst.Module) -> List[Tuple[cst.Name, cst.BaseExpression]]:
+    """`(name, value)` of each `name = value` at module level."""
+    found: List[Tuple[cst.Name, cst.BaseExpression]] = []
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
-                if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
                     targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-                    names.extend(t for t in targets if isinstance(t, cst.Name))
-    return names
+                    found.extend((t, small.value) for t in targets if isinstance(t, cst.Name))
+    return found
 
 
 class _Occurrences(cst.CSTVisitor):
