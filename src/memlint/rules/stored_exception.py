@@ -15,7 +15,9 @@ from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
 
 HAND_OFF_METHODS = frozenset({"put", "put_nowait"})  # a queue: sent to another thread, which re-raises or reports it
-HANDED_OVER = m.Raise() | m.Return()
+RERAISING = m.Name(m.MatchRegex(r"(?i).*(raise|rethrow).*|set_exception")) | m.Attribute(attr=m.Name(m.MatchRegex(r"(?i).*(raise|rethrow).*|set_exception")))
+# Where a stored exception is handed on: raised, returned, or given to a future / a re-raising helper.
+HANDED_OVER = m.Raise() | m.Return() | m.Call(func=RERAISING)
 
 EXC_INFO = m.Call(func=m.Attribute(value=m.Name("sys"), attr=m.Name("exc_info") | m.Name("exception")) | m.Name("exc_info"))
 TRACEBACK = m.Attribute(attr=m.Name("__traceback__"))
@@ -45,9 +47,10 @@ class StoredException(Rule):
     yielded is handed to the caller, which decides how long it lives (`gather(...,
     return_exceptions=True)`, a `(error, value)` pair); one put on a queue is sent to another
     thread; and one stored where the module later raises or returns it from (`self._exc = e` in
-    a worker thread, `raise self._exc` in `join()`; a future's `exception()`; a task group's
-    list raised as an `ExceptionGroup`) is the outcome of a job, kept on purpose to be re-raised
-    elsewhere.
+    a worker thread, `raise self._exc` in `join()`; a future's `exception()` or
+    `future.set_exception(self.last_error)`; a re-raising helper such as `reraise(*self.exc_info)`;
+    a task group's list raised as an `ExceptionGroup`) is the outcome of a job, kept on purpose to
+    be re-raised elsewhere.
 
     ## Example
     ```python
@@ -104,6 +107,14 @@ class StoredException(Rule):
             "collected to be raised as a group later (anyio's TestRunner)",
         ),
         Valid("def outer():\n    failure = None\n    def inner():\n        nonlocal failure\n        try:\n            run()\n        except Exception as e:\n            failure = e\n    start_thread(inner)\n    check(failure)", "a nonlocal: a local of the enclosing call, gone with it"),
+        Valid(
+            "class Connector:\n    def on_done(self, future):\n        try:\n            future.result()\n        except Exception as e:\n            self.last_error = e\n    def finish(self):\n        self.future.set_exception(self.last_error or IOError('failed'))",
+            "handed to a future (tornado's tcpclient.py)",
+        ),
+        Valid(
+            "import sys\nclass Case:\n    def timeout(self):\n        try:\n            fail()\n        except Exception:\n            self.__failure = sys.exc_info()\n    def rethrow(self):\n        failure = self.__failure\n        self.__failure = None\n        raise_exc_info(failure)",
+            "re-raised through a helper (tornado's testing.py)",
+        ),
         Valid("def work(q):\n    try:\n        run()\n    except Exception as e:\n        q.put(e)", "sent to another thread through a queue"),
     ]
     INVALID = [
@@ -154,7 +165,7 @@ class StoredException(Rule):
                 continue
             aliases = [cst.ensure_type(n, cst.Name).value for t in cst.ensure_type(assign, cst.Assign).targets for n in findall(t.target, m.Name())]
             region = enclosing_function(self, assign) or module
-            if any(self._mentions(raised, m.Name(m.MatchIfTrue(lambda v: v in aliases))) for raised in findall(region, m.Raise())):
+            if any(self._mentions(raised, m.Name(m.MatchIfTrue(lambda v: v in aliases))) for raised in findall(region, HANDED_OVER)):
                 return True
         return False
 
