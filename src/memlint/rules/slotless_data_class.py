@@ -39,6 +39,11 @@ class SlotlessDataClass(Rule):
     and when the project supports a Python older than 3.10 (`requires-python = ">=3.9"`): there
     the advice would break the code.
 
+    It stays a preview rule: whether the loop creates thousands of instances or a handful is
+    known only at run time, and on real code most such loops create a few (one record per
+    coordinate, per season group, per tree node: xarray), where `slots=True` changes nothing
+    that matters and is not free.
+
     ## Example
     ```python
     @dataclass

@@ -93,6 +93,10 @@ class UnboundedModuleCache(Rule):
     (`return Connection(url)`), callers may rely on its identity too, so the message proposes a
     `weakref.WeakValueDictionary` instead of a `maxsize`.
 
+    It stays a preview rule: whether the keys come from the data (user input, file names,
+    requests) or from a set the program bounds is mostly knowable only at run time; on the real
+    code we read, most module caches were bounded by design.
+
     ## Example
     ```python
     _results = {}
