@@ -118,3 +118,19 @@ def test_bad_target_version_is_an_error(value):
         f"pyproject.toml: [tool.memlint]: 'target-version' must be a Python version such as \"py39\" or \"py312\", "
         f"not {type(value).__name__} {value!r}"
     )
+
+
+def test_sdist_pkg_info_is_read_when_pyproject_states_nothing(project, capsys):
+    (project / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools"]\n')
+    (project / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: p\nRequires-Python: >=3.8\n\nLong description\nRequires-Python: >=3.12\n")
+    assert lint(capsys) == (0, [], "")
+    assert load_config(["a.py"], None, {}).target_version == "py38"
+
+
+def test_wheel_metadata_is_read(project, capsys):
+    (project / "p-1.0.dist-info").mkdir()
+    (project / "p-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: p\nRequires-Python: >=3.11\n")
+    assert lint(capsys) == (1, [FINDING], "")
+    assert load_config(["a.py"], None, {}).target_version == "py311"
+    (project / "p-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: p\nRequires-Python: >=3.9\n")
+    assert lint(capsys) == (0, [], "")

@@ -214,9 +214,7 @@ def load_config(targets: Sequence[str], config_path: Optional[str], cli_settings
     else:
         path = find_pyproject(_common_start(targets))
     if path is None:
-        project = find_project(_common_start(targets))
-        requires = project_requires_python(project) if project is not None else None
-        return build_config({}, cli_settings, root=os.getcwd(), requires_python=requires)
+        return build_config({}, cli_settings, root=os.getcwd(), requires_python=nearest_requires_python(_common_start(targets)))
     return build_config(
         read_settings(path), cli_settings, root=str(path.resolve().parent), path=str(path),
         requires_python=project_requires_python(path),
@@ -224,16 +222,37 @@ def load_config(targets: Sequence[str], config_path: Optional[str], cli_settings
 
 
 # -- target-version ---------------------------------------------------------------------------
-def find_project(start: Path) -> Optional[Path]:
-    """The nearest pyproject.toml, with or without [tool.memlint] (its `requires-python` still
-    tells which Python the code supports, as in Ruff)."""
+def nearest_requires_python(start: Path) -> Optional[str]:
+    """The `requires-python` of the nearest project around `start`, when no pyproject.toml has a
+    [tool.memlint] table (as in Ruff): the nearest directory holding a pyproject.toml, or the
+    metadata of a package as shipped (an sdist's `PKG-INFO`, a wheel's `*.dist-info/METADATA`)."""
     directory = start.resolve()
     if not directory.is_dir():
         directory = directory.parent
     for candidate_dir in (directory, *directory.parents):
-        candidate = candidate_dir / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
+        pyproject = candidate_dir / "pyproject.toml"
+        metadata = [path for path in (candidate_dir / "PKG-INFO", *sorted(candidate_dir.glob("*.dist-info/METADATA"))) if path.is_file()]
+        if not pyproject.is_file() and not metadata:
+            continue
+        found = project_requires_python(pyproject) if pyproject.is_file() else None
+        for path in metadata:
+            found = found or metadata_requires_python(path)
+        return found  # the project's root: its metadata, or nothing stated
+    return None
+
+
+def metadata_requires_python(path: Path) -> Optional[str]:
+    """The `Requires-Python:` header of core metadata (PKG-INFO, METADATA); None when absent."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if not line.strip():
+                    break  # the headers end at the first blank line
+                key, _, value = line.partition(":")
+                if key.strip().lower() == "requires-python":
+                    return value.strip()
+    except OSError:
+        return None
     return None
 
 

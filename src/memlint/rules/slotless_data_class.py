@@ -72,7 +72,8 @@ class SlotlessDataClass(Rule):
     `target-version`: the oldest Python the project supports, as "3.10" (or "py310"); below 3.10
     the rule reports nothing. It overrides the top-level `target-version` of `[tool.memlint]`
     (`"py39"`, as in Ruff), which itself defaults to the project's `[project] requires-python`
-    (or Poetry's `python` dependency) from the nearest `pyproject.toml`. A project that states
+    (or Poetry's `python` dependency, or the `Requires-Python` of an sdist's `PKG-INFO` or a
+    wheel's `METADATA`). A project that states
     none of these is taken to run on a supported Python (3.10 or later).
 
     ## Overlaps
