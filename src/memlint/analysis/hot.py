@@ -12,8 +12,8 @@ A function is hot, by these signals only (all within one module):
    other modules are not seen.
 
 With `data_sized=True` (MEM202, which reports only on data-sized evidence), signals 3 and 4
-need more: the recursion must be *linear*, a self-call outside any loop of the function's own
-body (`walk(n - 1)`, `count(items[1:])`: one level per item of the data), not a tree walk whose
+need more: the recursion must be *linear*, a self-call in the function's own body (not in a
+nested function) outside any of its loops (`walk(n - 1)`, `count(items[1:])`: one level per item of the data), not a tree walk whose
 depth is the tree's height (`for child in node.children: walk(child)`); and the loop calling the
 function must state at least `DATA_SIZED_CALLS` iterations (`for i in range(10_000_000)`), since
 a loop of unknown length may as well run three times.
@@ -32,7 +32,7 @@ from typing import Dict, List, Optional, Sequence
 import libcst as cst
 import libcst.matchers as m
 
-from memlint.analysis.loops import enclosing_loop, enclosing_loops, is_inside, known_trip_count
+from memlint.analysis.loops import enclosing_function, enclosing_loop, enclosing_loops, is_inside, known_trip_count
 from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import known_length
 from memlint.matching import matches
@@ -114,7 +114,7 @@ def hot_reason(
         if any(enclosing_loop(rule, call) is not None for call in calls):
             return "called inside a loop"
         return None
-    if any(is_inside(rule, call, function) and not _in_own_loop(rule, call, function) for call in calls):
+    if any(enclosing_function(rule, call) is function and not _in_own_loop(rule, call, function) for call in calls):
         return "recurses once per item of its input"
     most = max((_stated_iterations(rule, call) for call in calls if not is_inside(rule, call, function)), default=0)
     if most >= DATA_SIZED_CALLS:

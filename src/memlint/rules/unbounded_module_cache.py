@@ -70,8 +70,9 @@ class UnboundedModuleCache(Rule):
     level or by a function the module calls only at import time (bounded by the code), when
     its keys are constants, when it is a registry (added to by one function, read by
     others: `register(name, cls)`; or a lookup that only guards against a duplicate and raises),
-    when some code pops, deletes, clears or rebinds it, or when it is passed to other code (which
-    may clear it). Caches whose keys form a set bounded by the program's code do not grow with
+    when some code pops, deletes, clears or rebinds it, when it starts with entries (a table
+    that functions extend: `_DOMAIN_KEYS = {'py': [...]}`, a cache starts empty), or when it is
+    passed to other code (which may clear it). Caches whose keys form a set bounded by the program's code do not grow with
     the data either, and are not reported: keyed by a class (`type(obj)`, `obj.__class__`, a
     parameter named `cls` or annotated `type[...]`, `bool`, `Literal[...]`, a name used as a class:
     `t.mro()`, `issubclass(t, ...)`), by a module, by values the function refuses outside
@@ -138,6 +139,7 @@ class UnboundedModuleCache(Rule):
         Valid("cache = {}\ndef f(k):\n    cache = {}\n    cache[k] = 1", "a local of the same name"),
         Valid("_items = []\ndef f(x):\n    _items.append(x)\nregister(_items)", "passed to other code"),
         Valid("hasjrel = []\ndef jrel_op(name, op):\n    hasjrel.append(op)\njrel_op('JUMP', 1)", "no lookup: a table filled at import (stdlib opcode.py)"),
+        Valid("_KEYS = {'py': ['module']}\ndef add_domain(domain, keys, override=False):\n    if override or domain not in _KEYS:\n        _KEYS[domain] = list(keys)", "a table that starts with entries (sphinx's linkcode.py)"),
         Valid("_fit = {}\ndef fit(x):\n    if _fit.get('t') is None:\n        _fit['t'] = x\n    return _fit['t']", "constant keys: a fixed set of entries (scipy _fitpack_impl.py)"),
         Valid("DATA = {}\ndef _add(name, v):\n    assert name not in DATA\n    DATA[name] = v\n_add('a', 1)\n_add('b', 2)", "filled by calls at import time only (scipy test_qhull.py)"),
         Valid("ALIASES = {}\ndef add_alias(alias, name):\n    ALIASES[alias] = name\ndef lookup(alias):\n    return ALIASES.get(alias)", "a registry: added to and read by different functions (stdlib email/charset.py)"),
@@ -176,8 +178,8 @@ class UnboundedModuleCache(Rule):
             if m.matches(statement, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())], value=CONTAINER)])):
                 assign = cst.ensure_type(cst.ensure_type(statement, cst.SimpleStatementLine).body[0], cst.Assign)
                 target = cst.ensure_type(assign.targets[0].target, cst.Name)
-                if target.value.startswith("__") or not self._container(assign.value):
-                    continue
+                if target.value.startswith("__") or not self._container(assign.value) or _prefilled(assign.value):
+                    continue  # a table that starts with entries is a registry, not a cache
                 if target.value in candidates:
                     candidates.pop(target.value)
                     continue
@@ -446,6 +448,13 @@ def _bounded_parameter(param: cst.Param) -> bool:
     if name in CLASS_PARAMETERS or name.endswith(CLASS_SUFFIXES):
         return True
     return param.annotation is not None and matches(param.annotation.annotation, BOUNDED_ANNOTATION)
+
+
+def _prefilled(value: cst.BaseExpression) -> bool:
+    """`{'py': [...], 'c': [...]}`, `[1, 2]`, `dict(a=1)`: a table that starts with entries."""
+    if isinstance(value, (cst.Dict, cst.List, cst.Set)):
+        return bool(value.elements)
+    return isinstance(value, cst.Call) and m.matches(value.func, m.Name("dict") | m.Name("list") | m.Name("set")) and bool(value.args)
 
 
 def _calls_itself(function: cst.CSTNode) -> bool:
