@@ -4,6 +4,7 @@
 antipatterns by the memory they held at the peak (docs/profile.md walks through it).
 """
 
+import glob
 import os
 import pickle
 import tempfile
@@ -38,8 +39,8 @@ def load_stations(folder):
 
 def smooth(folder):
     smoothed = np.empty(0)
-    for station in range(STATIONS):
-        values = np.load(os.path.join(folder, f"station-{station:02d}.npy"))
+    for path in sorted(glob.glob(os.path.join(folder, "station-*.npy"))):
+        values = np.load(path)
         smoothed = np.append(smoothed, np.convolve(values, KERNEL, "same"))
     return smoothed
 
