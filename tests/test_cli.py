@@ -266,7 +266,11 @@ def test_diff_prints_and_writes_nothing(project, capsys):
 
 def test_diff_with_nothing_to_fix_exits_0(project, capsys):
     (project / "a.py").write_text(ALL_)
-    assert run(capsys, "--diff", "a.py") == (0, "", "No fixes available.\n")
+    # all() of a list comprehension has an unsafe fix only: --diff says it left it out.
+    hidden = "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
+    assert run(capsys, "--diff", "a.py") == (0, "", hidden)
+    (project / "b.py").write_text("x = 1\n")
+    assert run(capsys, "--diff", "b.py") == (0, "", "No fixes available.\n")
 
 
 # --- standard input ---------------------------------------------------------------------------

@@ -50,17 +50,42 @@ def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Source:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
+        if not _declares_encoding(data):
+            # detect_encoding says "invalid or missing encoding declaration" for a first or second
+            # line that is not UTF-8 even when nothing is declared: that is a bad byte.
+            _raise_undecodable(data, "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8")
         raise SourceError(f"bad encoding declaration: {exc}", getattr(exc, "lineno", None) or 1)
     try:
         text = codecs.decode(data, encoding)
+    except UnicodeDecodeError:
+        _raise_undecodable(data, encoding)
+    return Source(text, encoding)
+
+
+# PEP 263: a comment on line 1 or 2 matching this declares the encoding.
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
+def _declares_encoding(data: bytes) -> bool:
+    first_two = b"\n".join(data.split(b"\n", 2)[:2])
+    return _COOKIE.search(first_two) is not None
+
+
+def _raise_undecodable(data: bytes, encoding: str) -> None:
+    # utf-8-sig reports offsets past the BOM it strips: decode the rest as UTF-8 and add it back.
+    skip = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        codecs.decode(data[skip:], "utf-8" if skip else encoding)
     except UnicodeDecodeError as exc:
-        line, column = _line_col(data, exc.start)
+        start = exc.start + skip
+        line, column = _line_col(data, start)
+        column -= skip if line == 1 else 0  # the BOM is not a character of the text
         raise SourceError(
-            f"file is not valid {_encoding_label(encoding)}: cannot decode byte 0x{data[exc.start]:02x}",
+            f"file is not valid {_encoding_label(encoding)}: cannot decode byte 0x{data[start]:02x}",
             line,
             column,
-        )
-    return Source(text, encoding)
+        ) from None
+    raise SourceError("bad encoding declaration")  # pragma: no cover - decodes after all
 
 
 # CPython refuses more than 200 nested brackets ("too many nested parentheses"); LibCST's native

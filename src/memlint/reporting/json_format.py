@@ -1,11 +1,14 @@
-"""`json`: a list of finding objects (Ruff's shape: code, message, location, fix with edits, url)."""
+"""`json`: a list of finding objects (Ruff's shape: code, message, location, fix with edits, url).
+
+`url` is null while the project has no public repository (see `memlint.REPOSITORY_URL`).
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Dict, Optional, Sequence
 
-from memlint import DOCS_URL
+from memlint import rule_url
 from memlint.findings import Finding, FixInfo, Location
 from memlint.reporting.text import Context
 
@@ -37,7 +40,7 @@ def finding_object(finding: Finding) -> Dict[str, Any]:
         "end_location": location(finding.end_location),
         "fix": fix_object(finding.fix),
         "estimated_bytes": finding.estimated_bytes,
-        "url": DOCS_URL.format(code=finding.code),
+        "url": rule_url(finding.code),  # null while there is no public repository
     }
 
 
