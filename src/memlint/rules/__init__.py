@@ -21,6 +21,7 @@ from memlint.rules.nested_def_in_hot_function import NestedDefInHotFunction
 from memlint.rules.out_of_place_array_update import OutOfPlaceArrayUpdate
 from memlint.rules.pickle_large_container import PickleLargeContainer
 from memlint.rules.quadratic_concat_in_loop import QuadraticConcatInLoop
+from memlint.rules.quadratic_list_sum import QuadraticListSum
 from memlint.rules.readlines_iteration import ReadlinesIteration
 from memlint.rules.reassign_without_del import ReassignWithoutDel
 from memlint.rules.redundant_copy import RedundantCopy
@@ -50,6 +51,7 @@ ALL_RULES = (
     QuadraticConcatInLoop,
     ListAsQueue,
     AppendThenArray,
+    QuadraticListSum,
     ReassignWithoutDel,
     OutOfPlaceArrayUpdate,
     DeadLargeTemporary,
