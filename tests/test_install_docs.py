@@ -171,3 +171,33 @@ def test_git_url_install_snippet_works(tmp_path: Path) -> None:
     )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "MEM101" in run.stdout
+
+
+def test_vs_code_settings_snippet_is_json_whose_flake8_args_report_mem(tmp_path: Path) -> None:
+    import json
+
+    (block,) = fenced_blocks(ROOT / "docs" / "integrations.md", "json")
+    settings = json.loads(block)
+    assert settings["flake8.importStrategy"] == "fromEnvironment"
+    (tmp_path / "a.py").write_text("total = sum([x * x for x in data])\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", *settings["flake8.args"], "a.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+    assert f"a.py:1:13: MEM101 {SUM}" in proc.stdout
+
+
+def test_every_toml_snippet_is_valid_configuration() -> None:
+    """Each ```toml block of the docs parses, and each [tool.memlint] in it is accepted."""
+    from memlint.config import build_config, tomllib
+
+    checked = 0
+    for path in DOCS:
+        for block in fenced_blocks(path, "toml"):
+            data = tomllib.loads(block)
+            table = data.get("tool", {}).get("memlint")
+            if table is not None:
+                build_config(table, {}, root=str(ROOT))
+                checked += 1
+    assert checked >= 3
