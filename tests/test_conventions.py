@@ -182,6 +182,15 @@ def test_rules_and_rule_as_json(capsys):
     assert rule["code"] == "MEM101" and "## Why is this bad?" in rule["explanation"]
 
 
+def test_rule_mem000_is_shipped_with_the_package(capsys):
+    assert main(["rule", "MEM000"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("# MEM000 `unparsable-file`\n")
+    assert page == (Path(__file__).resolve().parent.parent / "docs" / "rules" / "MEM000.md").read_text(encoding="utf-8")
+    assert main(["rule", "unparsable-file", "--output-format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["explanation"] == page
+
+
 # --- output ------------------------------------------------------------------------------------------
 
 

@@ -380,7 +380,7 @@ def test_sarif_lists_every_registered_rule_with_its_documentation(
         assert entry["help"]["text"] == doc
         assert entry["properties"] == {"tier": rule.tier.value, "fix": rule.fix_availability.value}
     assert by_id["MEM000"]["defaultConfiguration"] == {"level": "error"}
-    assert "cannot be silenced" in by_id["MEM000"]["help"]["text"]
+    assert "no comment silences it" in by_id["MEM000"]["help"]["text"]
     assert "informationUri" not in sarif(capsys, "app.py")["runs"][0]["tool"]["driver"]
 
 

@@ -16,7 +16,7 @@ from memlint import __version__
 from memlint.cache import open_cache
 from memlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, parse_cli_codes
 from memlint.discovery import DiscoveryError, find_files, is_excluded
-from memlint.findings import FileResult, Finding, InternalError
+from memlint.findings import PARSE_ERROR_CODE, PARSE_ERROR_NAME, FileResult, Finding, InternalError
 from memlint.reporting import RENDERERS, Context
 from memlint.reporting.fixes import fix_only_summary, fixed_listing, hidden_unsafe_fixes
 from memlint.reporting.text import statistics, statistics_json, summary
@@ -203,10 +203,18 @@ def _show_rule(argv: List[str], out: TextIO) -> int:
     from memlint.registry import find_rule
     from memlint.rule_docs import render_rule
 
+    if args.code.strip().upper() == PARSE_ERROR_CODE or args.code.strip().lower() == PARSE_ERROR_NAME:
+        from memlint.parse_error import PAGE
+
+        if args.output_format == "json":
+            out.write(json.dumps({"code": PARSE_ERROR_CODE, "name": PARSE_ERROR_NAME, "explanation": PAGE}, indent=2) + "\n")
+        else:
+            out.write(PAGE)
+        return EXIT_CLEAN
     rule = find_rule(args.code)
     if rule is None:
         raise UsageError(f"unknown rule {args.code!r} (`memlint rules` lists them)")
-    if args.output_format == "json" and hasattr(rule, "fix_availability"):
+    if args.output_format == "json":
         out.write(json.dumps(_rule_object(rule, explanation=True), indent=2) + "\n")
     else:
         out.write(render_rule(rule))

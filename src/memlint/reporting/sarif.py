@@ -16,15 +16,12 @@ from urllib.parse import quote
 
 from memlint import REPOSITORY_URL, __version__, rule_url
 from memlint.findings import PARSE_ERROR_CODE, PARSE_ERROR_NAME, Finding
+from memlint.parse_error import PAGE as PARSE_ERROR_PAGE
 from memlint.reporting.text import Context
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
-PARSE_ERROR_HELP = (
-    "MEM000 (unparsable-file): the file could not be read, decoded or parsed, so no rule ran on it. "
-    "The message says why: a syntax error, an undecodable byte, a NUL byte, a file too large or "
-    "too deeply nested. It cannot be silenced by `# noqa` or `# memlint: noqa`."
-)
+
 
 
 def _with_url(entry: Dict[str, Any], code: str) -> Dict[str, Any]:
@@ -43,7 +40,7 @@ def _rules() -> List[Dict[str, Any]]:
                 "id": PARSE_ERROR_CODE,
                 "name": PARSE_ERROR_NAME,
                 "shortDescription": {"text": "The file could not be read, decoded or parsed."},
-                "help": {"text": PARSE_ERROR_HELP, "markdown": PARSE_ERROR_HELP},
+                "help": {"text": PARSE_ERROR_PAGE, "markdown": PARSE_ERROR_PAGE},
                 "defaultConfiguration": {"level": "error"},
             },
             PARSE_ERROR_CODE,
