@@ -382,3 +382,20 @@ def test_ruff_compat_silences_the_equivalent_code(project, capsys):
 
 def test_every_equivalence_names_a_real_rule():
     assert set(RUFF_EQUIVALENTS) <= set(all_rules())
+
+
+def test_add_noqa_places_the_comment_where_noqa_is_read():
+    from memlint.add_noqa import add_noqa
+    from memlint.findings import Finding, Location
+
+    def at(line: int, code: str = "MEM101") -> Finding:
+        return Finding(code, "n", "m", "x.py", Location(line, 1), Location(line, 2))
+
+    # After a backslash continuation: on the statement's last line, never after the backslash.
+    assert add_noqa("x = sum([a for a in b]) + \\\n    1\n", [at(1)]) == (
+        "x = sum([a for a in b]) + \\\n    1  # noqa: MEM101\n", 1
+    )
+    # Line endings kept; codes merged and sorted; a bare `# noqa` left alone; MEM000 never.
+    assert add_noqa("a = 1\r\nb = 2  # noqa\r\n", [at(1, "MEM107"), at(1), at(2), at(1, "MEM000")]) == (
+        "a = 1  # noqa: MEM101, MEM107\r\nb = 2  # noqa\r\n", 1
+    )

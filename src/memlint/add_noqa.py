@@ -32,11 +32,13 @@ def add_noqa(text: str, findings: Sequence[Finding]) -> Tuple[str, int]:
     if not codes_by_line:
         return text, 0
     lines = text.splitlines(keepends=True)
+    added = 0
     for number, codes in codes_by_line.items():
-        if number > len(lines):
-            continue
+        if number > len(lines) or lines[number - 1].rstrip().endswith("\\"):
+            continue  # a comment after a line continuation would end the statement there
         lines[number - 1] = _with_codes(lines[number - 1], sorted(codes))
-    return "".join(lines), len(codes_by_line)
+        added += 1
+    return "".join(lines), added
 
 
 def _with_codes(line: str, codes: List[str]) -> str:
