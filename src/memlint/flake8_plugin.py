@@ -5,9 +5,10 @@ flake8 decides a plugin's type from its parameter names: taking `tree` makes thi
 owns selection (`--select MEM`), `# noqa` and parallelism, so nothing here starts a pool.
 
 The nearest pyproject.toml's `[tool.memlint]` (searched upward from each file's directory, read
-once per directory) is read through the same loader as the command line's, minus what flake8
-owns (selection, per-file-ignores, files, output, fixes): rule options, `min-bytes`, `preview`,
-`ruff-compat` and any other setting (a `target-version`) apply as under `memlint`. Preview
+once per directory) is read through the same loader as the command line's, and then what flake8
+owns is reset (selection, per-file-ignores; files, output and fixes do not apply under flake8):
+rule options, `min-bytes`, `preview`, `ruff-compat` and any other setting (a `target-version`)
+apply as under `memlint`. Preview
 rules stay off unless `preview = true` there or `--memlint-preview` is given;
 `--memlint-min-bytes SIZE` wins over the file's `min-bytes`.
 """
@@ -19,7 +20,7 @@ import ast
 import dataclasses
 import os
 from pathlib import Path
-from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 from memlint import __version__
 from memlint.api import lint_source
@@ -29,20 +30,12 @@ from memlint.config import (
     ConfigError,
     build_config,
     find_pyproject,
+    load_config,
     parse_size,
-    read_settings,
 )
 from memlint.findings import PARSE_ERROR_CODE
+from memlint.selection import FixSelectors, SelectionLayer
 from memlint.suppression import NoqaMap, is_suppressed
-
-# Settings flake8 decides itself (its --select/--extend-ignore/--per-file-ignores, its file
-# discovery and output; it applies no fixes): the plugin leaves them out of memlint's config.
-FLAKE8_OWNS = frozenset({
-    "select", "extend-select", "ignore", "extend-ignore", "per-file-ignores",
-    "exclude", "extend-exclude", "respect-gitignore", "output-format", "cache-dir",
-    "unsafe-fixes", "fixable", "extend-fixable", "unfixable", "extend-safe-fixes", "extend-unsafe-fixes",
-})
-
 
 class MemlintChecker:
     name = "memlint"
@@ -140,15 +133,19 @@ def project_config(filename: str, preview: bool = False, min_bytes: int = 0) -> 
 
 
 def _build(pyproject: Optional[Path], preview: bool, min_bytes: int) -> Config:
-    settings = read_settings(pyproject) if pyproject is not None else {}
-    passed = {key: value for key, value in settings.items() if key not in FLAKE8_OWNS}
-    cli: Dict[str, Union[List[str], bool, int]] = {}
-    if preview or passed.get("preview") is True:
-        cli.update(select=["ALL"], preview=True)  # flake8 selects; every rule must be able to run
-    config = build_config(
-        passed,
-        cli,
-        root=str(pyproject.resolve().parent) if pyproject is not None else os.getcwd(),
-        path=str(pyproject) if pyproject is not None else None,
+    """The command line's loader (every setting, validated, with its defaults), then what flake8
+    owns reset: its selection runs every rule (stable ones, or all with preview), no
+    per-file-ignores, no fix settings."""
+    if pyproject is None:
+        config = build_config({}, {}, root=os.getcwd())
+    else:
+        config = load_config([], str(pyproject), {})
+    preview = preview or config.preview
+    return dataclasses.replace(
+        config,
+        layers=(SelectionLayer(select=("ALL",)),) if preview else (),
+        preview=preview,
+        per_file_ignores=(),
+        fix_selectors=FixSelectors(),
+        min_bytes=min_bytes or config.min_bytes,
     )
-    return dataclasses.replace(config, min_bytes=min_bytes) if min_bytes else config
