@@ -150,7 +150,8 @@ def _snapshot(target: Path) -> Path:
 
 @pytest.mark.slow
 def test_git_url_install_snippet_works(tmp_path: Path) -> None:
-    """README: `pip install "memlint-cst @ git+file:///path/to/memlint@COMMIT"` in a fresh venv."""
+    """README: `pip install "git+file:///path/to/memlint@COMMIT"` in a fresh venv. (Not the
+    `memlint-cst @ git+file:...` form: pip 23's parser wants a host in a `name @ URL` URL.)"""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     (command,) = [b for b in fenced_blocks(ROOT / "README.md", "console") if "git+file" in b]
@@ -164,7 +165,7 @@ def test_git_url_install_snippet_works(tmp_path: Path) -> None:
         line.replace("python", str(python), 1), shell=True, capture_output=True, text=True, timeout=900
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (tmp_path / "bad.py").write_text("total = sum([x for x in range(3)])\n", encoding="utf-8")
+    (tmp_path / "bad.py").write_text("total = sum([x * x for x in data])\n", encoding="utf-8")
     run = subprocess.run(
         [str(tmp_path / "venv" / "bin" / "memlint"), "--no-cache", "bad.py"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
