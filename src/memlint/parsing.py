@@ -153,7 +153,7 @@ def bracket_depth(text: str) -> int:
             depth -= 1
     if deepest <= MAX_BRACKET_DEPTH:
         return deepest
-    depth = deepest = 0
+    quick, depth, deepest = deepest, 0, 0
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.OP and token.string in "([{":
@@ -161,8 +161,11 @@ def bracket_depth(text: str) -> int:
                 deepest = max(deepest, depth)
             elif token.type == tokenize.OP and token.string in ")]}":
                 depth = max(0, depth - 1)
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        pass  # keep what was counted up to the error
+    except (tokenize.TokenError, SyntaxError) as error:
+        # Keep what was counted up to the error. Python 3.12+ tokenizes in C, which stops at
+        # CPython's own limit ("too many nested parentheses"): then the quick count is the figure.
+        if "too many nested" in str(error):
+            return max(deepest, quick)
     return deepest
 
 
