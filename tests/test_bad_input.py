@@ -136,6 +136,8 @@ def test_empty_file(project, capsys):
 )
 def test_nesting_beyond_python_is_one_mem000(project, capsys, expression, reason):
     """LibCST's native parser crashes the process on these; CPython's refuses them: so do we."""
+    if sys.version_info < (3, 10) and expression.startswith(("a.", "f(")):
+        pytest.skip("CPython 3.9 accepts 20,000 chained attributes or calls (and LibCST parses them): nothing to refuse")
     (project / "deep.py").write_text(f"x = {expression}\n")
     code, out, err = run(capsys, ".")
     assert err == ""

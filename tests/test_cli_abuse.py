@@ -87,7 +87,7 @@ def test_one_line_errors(project, capsys, args, message):
 @pytest.mark.parametrize(
     ("args", "last_line"),
     [
-        (["--output-format", "xml", "a.py"], "memlint: error: argument --output-format: invalid choice: 'xml' (choose from 'full', 'concise', 'json', 'sarif', 'github')"),
+        (["--output-format", "xml", "a.py"], "memlint: error: argument --output-format: invalid choice: 'xml' (choose from 'full', 'concise', 'json', 'json-lines', 'sarif', 'github', 'gitlab', 'junit', 'pylint')"),
         (["--select"], "memlint: error: argument --select: expected one argument"),
         (["rule"], "memlint rule: error: the following arguments are required: code"),
         (["rules", "extra"], "memlint rules: error: unrecognized arguments: extra"),

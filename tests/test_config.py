@@ -12,6 +12,7 @@ from memlint.findings import Tier
 from memlint.registry import all_rules
 
 SUM = "total = sum([x * x for x in data])\n"
+NO_FILES = "warning: No Python files found under the given path(s)\n"  # Ruff's words; exit 0
 ALL_ = "ok = all([check(x) for x in data])\n"
 SMALL = "total = sum([x for x in range(10)])\n"
 MESSAGE = "`sum()` of a list comprehension builds the whole list first; pass a generator expression"
@@ -137,7 +138,7 @@ def test_extend_exclude_adds_to_the_defaults(project, capsys):
     write(project / "pkg" / "new.py", SUM)
     assert flagged(run(capsys, ".")[1]) == [("pkg/new.py", "1")]
     # The command line's --extend-exclude adds to the file's.
-    assert run(capsys, "--extend-exclude", "new.py", ".") == (0, "All checks passed!\n", "")
+    assert run(capsys, "--extend-exclude", "new.py", ".") == (0, "", NO_FILES)
 
 
 def test_per_file_ignores(project, capsys):
@@ -180,7 +181,7 @@ def test_respect_gitignore(project, capsys):
     write(project / ".gitignore", "ignored.py\n")
     write(project / "ignored.py", SUM)
     write(project / "pyproject.toml", PIN)
-    assert run(capsys, ".") == (0, "All checks passed!\n", "")
+    assert run(capsys, ".") == (0, "", NO_FILES)
     write(project / "pyproject.toml", PIN + "respect-gitignore = false\n")
     assert flagged(run(capsys, ".")[1]) == [("ignored.py", "1")]
     write(project / "pyproject.toml", PIN)
@@ -210,7 +211,7 @@ def test_per_rule_options(project, capsys):
         ('[tool.memlint]\npreview = 1\n', "[tool.memlint]: 'preview' must be true or false, not int 1"),
         ('[tool.memlint]\nunsafe-fixes = "yes"\n', "[tool.memlint]: 'unsafe-fixes' must be true or false, not str 'yes'"),
         ('[tool.memlint]\nrespect-gitignore = "no"\n', "[tool.memlint]: 'respect-gitignore' must be true or false, not str 'no'"),
-        ('[tool.memlint]\noutput-format = "xml"\n', "[tool.memlint]: 'output-format' must be one of full, concise, json, sarif, github, not str 'xml'"),
+        ('[tool.memlint]\noutput-format = "xml"\n', "[tool.memlint]: 'output-format' must be one of full, concise, json, json-lines, sarif, github, gitlab, junit, pylint, not str 'xml'"),
         ('[tool.memlint]\nexclude = "build"\n', "[tool.memlint]: 'exclude' must be a list of strings, not str 'build'"),
         ('[tool.memlint]\nper-file-ignores = ["tests/*"]\n', "[tool.memlint]: 'per-file-ignores' must be a table of glob = [codes], not list ['tests/*']"),
         ('[tool.memlint.per-file-ignores]\n"t.py" = "MEM101"\n', "[tool.memlint]: 'per-file-ignores' entry 't.py' must be a list of strings, not str 'MEM101'"),
@@ -290,7 +291,7 @@ def test_cli_extend_select_adds_to_file_select(project, capsys):
 def test_cli_output_format_and_exclude_beat_file(project, capsys):
     write(project / "pyproject.toml", PIN + 'exclude = ["a.py"]\n')
     write(project / "a.py", SUM)
-    assert run(capsys, ".") == (0, "All checks passed!\n", "")
+    assert run(capsys, ".") == (0, "", NO_FILES)
     code, out, _ = run(capsys, "--exclude", "nothing", "--output-format", "full", ".")
     assert code == 1
     assert out.splitlines()[:2] == [f"a.py:1:13: MEM101 [*] {MESSAGE}", "  |"]

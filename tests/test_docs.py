@@ -51,3 +51,63 @@ def test_readme_rule_table_is_generated_from_the_rules():
     table = readme[readme.index(README_BEGIN):readme.index(README_END)]
     for code, rule in all_rules().items():
         assert f"| [{code}](docs/rules/{code}.md) | `{rule.name}` |" in table
+
+
+# --- the options the docs list are the parser's --------------------------------------------------------
+
+OPTION_DOCS = ("integrations.md", "configuration.md", "ruff.md")
+# Options of other programs the pages name: flake8's own and the plugin's.
+FOREIGN_OPTIONS = {"--per-file-ignores", "--memlint-preview", "--memlint-min-bytes"}
+
+
+def _parser_options():
+    import argparse
+
+    from memlint.cli import _parser
+
+    options = set()
+    for action in _parser()._actions:
+        if isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
+            continue
+        options.update(option for option in action.option_strings if option.startswith("--"))
+    return options
+
+
+def _documented_options(name: str):
+    import re
+
+    text = (DOCS / name).read_text(encoding="utf-8")
+    return {match.group(1) for match in re.finditer(r"`(--[a-z][a-z0-9-]*)", text)}
+
+
+def test_every_option_of_memlint_help_is_documented():
+    documented = set().union(*(_documented_options(name) for name in ("integrations.md", "configuration.md")))
+    missing = _parser_options() - documented
+    assert not missing, f"in `memlint --help` but not in docs/integrations.md or docs/configuration.md: {sorted(missing)}"
+
+
+def test_every_documented_option_exists():
+    known = _parser_options() | FOREIGN_OPTIONS
+    for name in OPTION_DOCS:
+        unknown = _documented_options(name) - known
+        assert not unknown, f"docs/{name} names options `memlint --help` does not have: {sorted(unknown)}"
+
+
+def test_every_output_format_is_documented():
+    from memlint.config import OUTPUT_FORMATS
+
+    integrations = (DOCS / "integrations.md").read_text(encoding="utf-8")
+    for name in OUTPUT_FORMATS:
+        assert f"| `{name}` |" in integrations, f"output format {name} missing from docs/integrations.md"
+
+
+def test_ruff_doc_lists_every_equivalence():
+    from memlint.suppression import RUFF_EQUIVALENTS
+
+    ruff = (DOCS / "ruff.md").read_text(encoding="utf-8")
+    assert 'external = ["MEM"]' in ruff
+    for code, others in RUFF_EQUIVALENTS.items():
+        row = next((line for line in ruff.splitlines() if line.startswith(f"| [{code}]")), None)
+        assert row is not None, f"{code} missing from the table in docs/ruff.md"
+        for other in others:
+            assert other in row, f"{other} missing from {code}'s row in docs/ruff.md"

@@ -11,11 +11,10 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Set, Tuple
+from typing import Dict, Sequence, Set, Tuple
 
 import pytest
 
-from memlint.findings import Tier
 from memlint.registry import all_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,29 +31,48 @@ def expected(path: Path) -> Set[Tuple[int, str]]:
     return found
 
 
-def via_cli(path: Path, code: str) -> Set[Tuple[int, str]]:
+def via_cli(paths: Sequence[Path]) -> Dict[str, Set[Tuple[int, str]]]:
+    """Every fixture in one run with every rule: per file, the (line, code) of its own rule."""
     proc = subprocess.run(
-        [sys.executable, "-m", "memlint", "--select", code, "--output-format", "json", "--no-respect-gitignore",
-         "--config", str(FIXTURES / "empty_pyproject.toml"), str(path)],
+        [sys.executable, "-m", "memlint", "--select", "ALL", "--preview", "--output-format", "json",
+         "--no-respect-gitignore", "--no-cache", "--config", str(FIXTURES / "empty_pyproject.toml"),
+         *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert proc.returncode in (0, 1), proc.stderr
-    return {(f["location"]["row"], f["code"]) for f in json.loads(proc.stdout)}
+    found: Dict[str, Set[Tuple[int, str]]] = {path.stem: set() for path in paths}
+    for f in json.loads(proc.stdout):
+        stem = Path(f["filename"]).stem
+        if f["code"] == stem:
+            found[stem].add((f["location"]["row"], f["code"]))
+    return found
 
 
-def via_flake8(path: Path, code: str) -> Set[Tuple[int, str]]:
-    args = [sys.executable, "-m", "flake8", "--isolated", "--select", code, "--format", "%(row)d %(code)s"]
-    if all_rules()[code].tier is Tier.PREVIEW:
-        args.append("--memlint-preview")
-    proc = subprocess.run(args + [str(path)], capture_output=True, text=True, check=False)
+def via_flake8(paths: Sequence[Path]) -> Dict[str, Set[Tuple[int, str]]]:
+    """The same through real flake8 (two jobs), preview rules on."""
+    args = [sys.executable, "-m", "flake8", "--isolated", "--select", "MEM", "--memlint-preview", "--jobs", "2",
+            "--format", "%(path)s\t%(row)d\t%(code)s"]
+    proc = subprocess.run(args + [str(path) for path in paths], capture_output=True, text=True, check=False)
     assert proc.returncode in (0, 1), proc.stderr
-    rows = set()
+    found: Dict[str, Set[Tuple[int, str]]] = {path.stem: set() for path in paths}
     for line in proc.stdout.splitlines():
-        row, found_code = line.split()
-        rows.add((int(row), found_code))
-    return rows
+        path, row, code = line.split("\t")
+        stem = Path(path).stem
+        if code == stem:
+            found[stem].add((int(row), code))
+    return found
+
+
+@pytest.fixture(scope="module")
+def cli_findings() -> Dict[str, Set[Tuple[int, str]]]:
+    return via_cli(RULE_FIXTURES)
+
+
+@pytest.fixture(scope="module")
+def flake8_findings() -> Dict[str, Set[Tuple[int, str]]]:
+    return via_flake8(RULE_FIXTURES)
 
 
 def test_every_rule_has_a_fixture():
@@ -64,9 +82,10 @@ def test_every_rule_has_a_fixture():
 
 
 @pytest.mark.parametrize("path", RULE_FIXTURES, ids=lambda p: p.stem)
-def test_fixture_through_cli_and_flake8(path):
-    code = path.stem
+def test_fixture_through_cli_and_flake8(path, cli_findings, flake8_findings):
+    """One memlint run and one flake8 run over all fixtures (two processes instead of 64): each
+    rule runs on every fixture, and each fixture is judged on its own rule's findings."""
     want = expected(path)
     assert want, f"{path.name} has no `# expect:` comments"
-    assert via_cli(path, code) == want
-    assert via_flake8(path, code) == want
+    assert cli_findings[path.stem] == want
+    assert flake8_findings[path.stem] == want

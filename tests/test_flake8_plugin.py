@@ -111,8 +111,11 @@ ALL_FILES = sorted([*FILES, *BINARY_FILES])
 
 
 def test_the_plugin_is_registered_for_flake8() -> None:
-    found = [ep for ep in entry_points(group="flake8.extension") if ep.name == "MEM"]
-    assert [ep.value for ep in found] == ["memlint.flake8_plugin:MemlintChecker"]
+    every = entry_points()
+    group = every.select(group="flake8.extension") if hasattr(every, "select") else every.get("flake8.extension", ())  # 3.9: a dict
+    found = [ep for ep in group if ep.name == "MEM"]
+    # 3.9's dict lists an editable install's entry point once per path entry: compare as a set.
+    assert {ep.value for ep in found} == {"memlint.flake8_plugin:MemlintChecker"}
     assert found[0].load() is MemlintChecker
 
 
@@ -229,8 +232,9 @@ def enabled_codes(checker: MemlintChecker, path: str = "x.py") -> List[str]:
     return [rule.code for rule in checker.config.selection.rules_for(path)]
 
 
-def test_preview_rules_are_off_by_default_and_on_with_memlint_preview(restore_preview: None) -> None:
-    checker = MemlintChecker(tree=ast.parse(""), lines=[], filename="x.py")
+def test_preview_rules_are_off_by_default_and_on_with_memlint_preview(restore_preview: None, tmp_path: Path) -> None:
+    # A file outside any project: memlint's own pyproject.toml (preview = true) must not apply.
+    checker = MemlintChecker(tree=ast.parse(""), lines=[], filename=str(tmp_path / "x.py"))
     preview_codes = {code for code, rule in all_rules().items() if rule.tier is Tier.PREVIEW}
     stable_codes = {code for code, rule in all_rules().items() if rule.tier is Tier.STABLE}
 
@@ -274,3 +278,51 @@ def test_standard_input_under_flake8(project: Path) -> None:
     )
     assert proc.stdout.splitlines()[0] == f"piped.py:2:17: MEM101 {SUM}"
     assert (proc.returncode, proc.stderr) == (1, "")
+
+
+# --- [tool.memlint] under flake8 ----------------------------------------------------------------------
+
+
+def test_plugin_reads_tool_memlint_but_flake8_owns_selection(project: Path) -> None:
+    """Rule options, min-bytes, preview and ruff-compat come from [tool.memlint]; its selection
+    does not (flake8's --select decides)."""
+    (project / "opts.py").write_text(
+        "small = sum([x for x in range(10**4)])\n"
+        "big = sum([x for x in range(10**6)])\n"
+        "flagged = sum([x for x in data])  # noqa: C419\n"
+    )
+    assert {(k[1], k[3]) for k in flake8_keys(["opts.py"], project, select="MEM101")} == {(1, "MEM101"), (2, "MEM101"), (3, "MEM101")}
+    (project / "pyproject.toml").write_text(
+        "[tool.memlint]\n"
+        'ignore = ["MEM101"]\n'  # flake8 owns selection: this is not applied under flake8
+        'min-bytes = "1MB"\n'
+        "ruff-compat = true\n"
+    )
+    assert {(k[1], k[3]) for k in flake8_keys(["opts.py"], project, select="MEM101")} == {(2, "MEM101")}
+    # A rule option: MEM201's include-lambdas.
+    (project / "loop.py").write_text("for i in items:\n    key = lambda x: x\n    use(key)\n")
+    assert flake8_keys(["loop.py"], project, select="MEM201") == set()
+    (project / "pyproject.toml").write_text("[tool.memlint.MEM201]\ninclude-lambdas = true\n")
+    assert {(k[1], k[3]) for k in flake8_keys(["loop.py"], project, select="MEM201")} == {(2, "MEM201")}
+
+
+def test_plugin_preview_from_tool_memlint(project: Path) -> None:
+    preview = sorted(code for code, rule in all_rules().items() if rule.tier is Tier.PREVIEW)[0]
+    checker = MemlintChecker(tree=ast.parse(""), lines=[], filename=str(project / "x.py"))
+    assert preview not in {rule.code for rule in checker.config.selection.rules_for("x.py")}
+    (project / "other").mkdir()
+    (project / "other" / "pyproject.toml").write_text("[tool.memlint]\npreview = true\n")
+    fresh = MemlintChecker(tree=ast.parse(""), lines=[], filename=str(project / "other" / "y.py"))
+    assert preview in {rule.code for rule in fresh.config.selection.rules_for("y.py")}
+
+
+def test_plugin_reports_a_broken_config_as_mem000(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.memlint]\nmin-bytes = \"lots\"\n")
+    (project / "a.py").write_text("x = 1\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "MEM", "a.py"],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("a.py:1:1: MEM000 memlint configuration error: ")
+    assert "'min-bytes' must be a size" in proc.stdout

@@ -40,3 +40,27 @@ def test_quick_start_output_is_a_real_run():
 def test_rules_table_lists_every_rule():
     for code, rule in all_rules().items():
         assert f"| [{code}](docs/rules/{code}.md) | `{rule.name}` |" in README, f"{code} missing from README"
+
+
+def test_the_test_command_runs_the_fast_suite_with_numpy_and_pandas():
+    """`python -m pytest` skips `slow` (CI runs them next), and the `test` extra brings numpy and
+    pandas, so no rule test is skipped for want of them."""
+    from memlint.config import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "-m 'not slow'" in project["tool"]["pytest"]["ini_options"]["addopts"]
+    extra = [re.split(r"[<>=;\[ ]", requirement)[0] for requirement in project["project"]["optional-dependencies"]["test"]]
+    assert {"numpy", "pandas", "pytest"} <= set(extra)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = ci.index('\npython -m pip install -e ".[test]" && python -m pytest\n')
+    assert ci.index("\npython -m pytest -m slow\n") > test_command
+    for minor in ("3.9", "3.13"):
+        assert f" {minor}" in ci.split("for minor in", 1)[1].splitlines()[0]
+    assert "is skipped" in ci  # a missing interpreter is reported, not fatal
+
+
+def test_numpy_and_pandas_are_installed_for_the_suite():
+    import importlib.util
+
+    assert importlib.util.find_spec("numpy") is not None
+    assert importlib.util.find_spec("pandas") is not None

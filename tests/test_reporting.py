@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Tuple
 import jsonschema
 import pytest
 
-from memlint import DOCS_URL, __version__
+from memlint import REPOSITORY_URL, __version__, rule_url
 from memlint.cli import main
 from memlint.findings import Applicability, Finding, FixInfo, Location
 from memlint.registry import all_rules
@@ -34,7 +34,7 @@ HELP = "Replace the comprehension with a generator expression"
 # A syntax error every supported Python words and places the same way.
 BROKEN = "x = )\n"
 BROKEN_MESSAGE = "syntax error: unmatched ')'"
-FORMATS = ("full", "concise", "json", "sarif", "github")
+FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "pylint")
 SCHEMA = json.loads((Path(__file__).parent / "sarif_schema.json").read_text(encoding="utf-8"))
 
 
@@ -222,7 +222,7 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
             "estimated_bytes": None,
             "measured_bytes": None,
             "measured_by": None,
-            "url": DOCS_URL.format(code="MEM101"),
+            "url": None,  # no public repository yet
         },
         {
             "code": "MEM101",
@@ -246,10 +246,9 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
             "estimated_bytes": None,
             "measured_bytes": None,
             "measured_by": None,
-            "url": DOCS_URL.format(code="MEM101"),
+            "url": None,  # no public repository yet
         },
     ]
-    assert findings[0]["url"].endswith("/docs/rules/MEM101.md")
 
 
 def apply_edits(text: str, findings: List[Dict[str, Any]], applicabilities: Tuple[str, ...]) -> str:
@@ -342,7 +341,7 @@ def test_sarif_is_valid_2_1_0(project: Path, capsys: pytest.CaptureFixture[str])
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": "app.py"},
+                    "artifactLocation": {"uri": "app.py", "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": 2, "startColumn": 17, "endLine": 2, "endColumn": 38},
                 }
             }
@@ -382,9 +381,18 @@ def test_sarif_lists_every_registered_rule_with_its_documentation(
         assert entry["help"]["markdown"] == doc
         assert "## Why is this bad?" in entry["help"]["markdown"]
         assert entry["fullDescription"]["text"] == " ".join(doc.split())
-        assert entry["helpUri"] == DOCS_URL.format(code=code)
+        # No public page to link to: the help carries the whole documentation instead.
+        assert "helpUri" not in entry
+        assert entry["help"]["text"] == doc
         assert entry["properties"] == {"tier": rule.tier.value, "fix": rule.fix_availability.value}
     assert by_id["MEM000"]["defaultConfiguration"] == {"level": "error"}
+    assert "no comment silences it" in by_id["MEM000"]["help"]["text"]
+    assert "informationUri" not in sarif(capsys, "app.py")["runs"][0]["tool"]["driver"]
+
+
+def test_no_url_points_at_a_repository_that_does_not_exist() -> None:
+    assert REPOSITORY_URL is None
+    assert rule_url("MEM101") is None
 
 
 def test_sarif_uris(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -395,6 +403,13 @@ def test_sarif_uris(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     absolute = (project / "app.py").as_uri()
     assert absolute.startswith("file:///")
     assert sorted(set(uris)) == sorted({absolute, "sub%20dir/m%25.py"})
+    run_ = log["runs"][0]
+    bases = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"].get("uriBaseId")
+        for r in run_["results"]
+    }
+    assert bases == {None, "%SRCROOT%"}  # only the relative one has a base
+    assert run_["originalUriBaseIds"] == {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}}
 
 
 def test_the_sarif_schema_rejects_what_it_should() -> None:
@@ -545,7 +560,7 @@ def test_mem000_json(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "estimated_bytes": None,
             "measured_bytes": None,
             "measured_by": None,
-            "url": DOCS_URL.format(code="MEM000"),
+            "url": None,
         }
     ]
 

@@ -87,26 +87,27 @@ def lint_source(
         try:
             text = decode(source).text
         except SourceError as exc:
-            return _source_error(path, exc)
+            return _source_error(path, exc, config=config)
     else:
         text = source
     file_codes = file_suppression(text)
     if file_codes is ALL:
-        return FileResult(path)
-    if file_codes:
-        rules = tuple(rule for rule in rules if not is_suppressed(rule.code, file_codes))
-    if not rules:
-        return FileResult(path)
+        rules = ()
+    elif file_codes:
+        rules = tuple(rule for rule in rules if not is_suppressed(rule.code, file_codes, ruff_compat=config.ruff_compat))
     try:
         if too_many_tokens(text):  # pure data too large to parse: no rule can fire in it
             return FileResult(path)
     except SourceError as exc:
-        return _source_error(path, exc)
+        return _source_error(path, exc, text, config)
+    if not rules:  # no rule to run, but a file that does not parse is still reported
+        return _parse_check(text, path, config)
     allow_unsafe = config.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
 
     current = text
     errors: List[InternalError] = []
     applied = 0
+    fixed_codes: List[str] = []
     for fix_pass in range(MAX_FIX_PASSES + 1):
         active = applicable(rules, current) if prefilter else rules
         try:
@@ -127,11 +128,11 @@ def lint_source(
                     )
                 )
             if fix_pass == 0:
-                return _source_error(path, exc, current)
+                return _source_error(path, exc, current, config)
             failure = f"fixed code could not be analysed again ({exc}); file left unchanged"
             return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter, fix_guard)
         errors.extend(crashed)
-        visible = _visible(context, current, inline_noqa, config.min_bytes)
+        visible = _visible(context, current, inline_noqa, config.min_bytes, config.ruff_compat)
         if fix_guard is not None:
             visible = [(_guarded(context, report, fix_guard, current), where) for report, where in visible]
         if not fix or fix_pass == MAX_FIX_PASSES:
@@ -139,7 +140,7 @@ def lint_source(
         candidates = [
             (report.fix, _ranges(context, report))
             for report, _ in visible
-            if report.fix is not None and report.fix.applicability.allowed(allow_unsafe)
+            if _fix_allowed(report, config, allow_unsafe)
         ]
         if not candidates:
             break
@@ -161,9 +162,10 @@ def lint_source(
             break
         current = fixed
         applied += len(chosen)
+        fixed_codes.extend(_code_of(visible, f) for f in chosen)
 
     findings = tuple(
-        _finding(report, where, path, current, module, with_edits) for report, where in visible
+        _finding(report, where, path, current, module, with_edits, config) for report, where in visible
     )
     return FileResult(
         path,
@@ -171,7 +173,20 @@ def lint_source(
         errors=tuple(errors),
         fixed_source=current if applied else None,
         fixes_applied=applied,
+        fixed_codes=tuple(fixed_codes),
     )
+
+
+def _parse_check(text: str, path: str, config: Config) -> FileResult:
+    """MEM000 for a file no rule runs on (all deselected, or `# memlint: noqa`): never hidden."""
+    try:
+        if not vet(text):
+            parse(text, vetted=True)
+    except SourceError as exc:
+        if exc.recursion and not threading.current_thread().name == "memlint-deep":
+            return call_with_deep_stack(lambda: _parse_check(text, path, config))
+        return _source_error(path, exc, text, config)
+    return FileResult(path)
 
 
 def _unfixed(
@@ -197,12 +212,12 @@ def lint_file(path: str, config: Optional[Config] = None, **options: bool) -> Fi
     try:
         data = read_source(path)
     except UnreadableFile as exc:
-        return _source_error(path, SourceError(exc.reason))
+        return _source_error(path, SourceError(exc.reason), config=config)
     return lint_source(data, path, config, **options)
 
 
 def _visible(
-    context: LintContext, text: str, inline_noqa: bool, min_bytes: int = 0
+    context: LintContext, text: str, inline_noqa: bool, min_bytes: int = 0, ruff_compat: bool = False
 ) -> List[Tuple[Report, CodeRange]]:
     """The reports not silenced by `# noqa` nor below `min-bytes` (only a known estimate can be
     below it), with their positions (resolved only if any). Fixes come from these alone."""
@@ -218,7 +233,9 @@ def _visible(
     visible = []
     for report in reports:
         where = positions[report.node]
-        if noqa is not None and is_suppressed(report.rule.code, noqa.codes_for(where.start.line)):
+        if noqa is not None and is_suppressed(
+            report.rule.code, noqa.codes_for(where.start.line), ruff_compat=ruff_compat
+        ):
             continue
         visible.append((report, where))
     return visible
@@ -241,14 +258,29 @@ def _code_of(visible: Sequence[Tuple[Report, CodeRange]], fix: object) -> str:
     return next(report.rule.code for report, _ in visible if report.fix is fix)
 
 
+def _fix_allowed(report: Report, config: Config, allow_unsafe: bool) -> bool:
+    """The report's fix may be applied: `fixable`/`unfixable` and the safety overrides first."""
+    if report.fix is None:
+        return False
+    applicability = config.fix_policy.applicability(report.rule.code, report.fix.applicability)
+    return applicability is not None and applicability.allowed(allow_unsafe)
+
+
 def _finding(
-    report: Report, where: CodeRange, path: str, text: str, module: cst.Module, with_edits: bool
+    report: Report,
+    where: CodeRange,
+    path: str,
+    text: str,
+    module: cst.Module,
+    with_edits: bool,
+    config: Config,
 ) -> Finding:
     rule: Rule = report.rule
     fix_info = None
-    if report.fix is not None:
+    applicability = None if report.fix is None else config.fix_policy.applicability(rule.code, report.fix.applicability)
+    if report.fix is not None and applicability is not None:
         edits = edits_between(text, _apply(module, [report.fix], text)) if with_edits else ()
-        fix_info = FixInfo(report.fix.applicability, report.fix.title, edits)
+        fix_info = FixInfo(applicability, report.fix.title, edits)
     return Finding(
         code=rule.code,
         name=rule.name,
@@ -279,8 +311,11 @@ def _line(text: str, number: int) -> str:
     return text[start : end if end >= 0 else len(text)].rstrip("\r")
 
 
-def _source_error(path: str, exc: SourceError, text: str = "") -> FileResult:
-    """One MEM000 finding; with the text (it decoded but did not parse) `full` shows the line."""
+def _source_error(path: str, exc: SourceError, text: str = "", config: Optional[Config] = None) -> FileResult:
+    """One MEM000 finding; with the text (it decoded but did not parse) `full` shows the line.
+    Hidden only when the configuration ignores exactly `MEM000` for this path."""
+    if config is not None and not config.selection.reports_parse_errors(path):
+        return FileResult(path)
     location = Location(exc.line, exc.column)
     finding = Finding(
         PARSE_ERROR_CODE, PARSE_ERROR_NAME, exc.reason, path, location, location, source_line=_line(text, exc.line)

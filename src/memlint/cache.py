@@ -115,9 +115,15 @@ class Cache:
 
 
 def open_cache(
-    directory: str, rule_options: Mapping[str, Mapping[str, Any]], *, with_edits: bool, min_bytes: int = 0
+    directory: str,
+    rule_options: Mapping[str, Mapping[str, Any]],
+    *,
+    with_edits: bool,
+    min_bytes: int = 0,
+    extra: Optional[Mapping[str, Any]] = None,
 ) -> Cache:
-    """The cache for a run with these settings (nothing is created until an entry is stored)."""
+    """The cache for a run with these settings (nothing is created until an entry is stored);
+    `extra`: other settings that change findings (fix selectors, ruff-compat)."""
     settings = json.dumps(
         {
             "format": FORMAT,
@@ -125,6 +131,7 @@ def open_cache(
             "rule-options": {code: dict(options) for code, options in rule_options.items()},
             "with-edits": with_edits,
             "min-bytes": min_bytes,
+            **({"extra": dict(extra)} if extra else {}),
         },
         sort_keys=True,
         default=repr,

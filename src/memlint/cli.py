@@ -6,19 +6,21 @@ Exit codes: 0 no findings (or all fixed), 1 findings remain, 2 usage, config or 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from dataclasses import fields, replace
-from typing import Any, Dict, List, Optional, Sequence, TextIO
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from memlint import __version__
 from memlint.cache import open_cache
 from memlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, parse_cli_codes
 from memlint.discovery import DiscoveryError, find_files, is_excluded
 from memlint.filesystem import read_stream
-from memlint.findings import FileResult, Finding, InternalError
+from memlint.findings import PARSE_ERROR_CODE, PARSE_ERROR_NAME, FileResult, Finding, InternalError
 from memlint.reporting import RENDERERS, Context
-from memlint.reporting.text import statistics
+from memlint.reporting.fixes import fix_only_summary, fixed_listing, hidden_unsafe_fixes
+from memlint.reporting.text import statistics, statistics_json, summary
 from memlint.runner import RunOptions, lint_paths, unified_diff_text
 
 # The rules, LibCST and the modules that need them (api, parsing, registry, rule_docs) are
@@ -37,14 +39,19 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="memlint",
         description="Find memory antipatterns in Python code, and fix them.",
-        epilog="Other commands: `memlint rule CODE` shows a rule's documentation, `memlint rules` lists them.",
+        epilog=(
+            "Other commands: `memlint rule CODE` shows a rule's documentation, `memlint rules` lists them. "
+            "`memlint check PATHS` is `memlint PATHS` (say `check` when a path is named rule or rules). "
+            "Options that take codes or patterns may be repeated: their values add up."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"memlint {__version__}")
     parser.add_argument("paths", nargs="*", help="files or directories to lint (default: .); `-` reads standard input")
     sel = parser.add_argument_group("rule selection")
-    sel.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to enable (ALL for every rule)")
-    sel.add_argument("--extend-select", metavar="CODES", help="codes or prefixes to enable on top of the selection")
-    sel.add_argument("--ignore", metavar="CODES", help="codes or prefixes to disable")
+    sel.add_argument("--select", metavar="CODES", action="append", help="comma-separated codes or prefixes to enable (ALL for every rule)")
+    sel.add_argument("--extend-select", metavar="CODES", action="append", help="codes or prefixes to enable on top of the selection")
+    sel.add_argument("--ignore", metavar="CODES", action="append", help="codes or prefixes to disable")
+    sel.add_argument("--extend-ignore", metavar="CODES", action="append", help="codes or prefixes to disable on top of --ignore")
     sel.add_argument("--preview", action="store_true", default=None, help="enable preview rules matched by prefix")
     sel.add_argument("--no-preview", dest="preview", action="store_false")
     sel.add_argument(
@@ -55,20 +62,33 @@ def _parser() -> argparse.ArgumentParser:
         "--profile", action="append", metavar="FILE",
         help="a memory profile (tracemalloc snapshot, memray capture, Scalene JSON) whose measured bytes rank the findings; repeatable",
     )
+    sel.add_argument(
+        "--ruff-compat", action="store_true", default=None,
+        help="a `# noqa` for the equivalent Ruff/flake8 code (C419, B006, ...) silences memlint too",
+    )
+    sel.add_argument("--no-ruff-compat", dest="ruff_compat", action="store_false")
     fix = parser.add_argument_group("fixes")
     fix.add_argument("--fix", action="store_true", help="apply safe fixes")
     fix.add_argument("--unsafe-fixes", action="store_true", default=None, help="also apply (with --fix) and show unsafe fixes")
     fix.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false")
     fix.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    fix.add_argument("--fix-only", action="store_true", help="apply fixes and do not report the findings that remain")
+    fix.add_argument("--show-fixes", action="store_true", help="with --fix, list the fixes applied per file and rule")
+    fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was fixed, even if nothing remains")
+    fix.add_argument("--fixable", metavar="CODES", action="append", help="rules whose fixes may be applied (default: ALL)")
+    fix.add_argument("--extend-fixable", metavar="CODES", action="append", help="rules whose fixes may be applied, on top of --fixable")
+    fix.add_argument("--unfixable", metavar="CODES", action="append", help="rules whose fixes are never offered nor applied")
+    fix.add_argument("--add-noqa", action="store_true", help="add a `# noqa: CODE` comment for every finding; fix nothing")
     out = parser.add_argument_group("output")
     out.add_argument("--output-format", choices=OUTPUT_FORMATS, help="how findings are printed (default: full)")
-    out.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    out.add_argument("-o", "--output-file", metavar="PATH", help="write the report to this file instead of standard output")
+    out.add_argument("--statistics", action="store_true", help="print the number of findings per rule (JSON with --output-format json)")
     out.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     out.add_argument("--show-settings", action="store_true", help="print the effective settings and exit")
     files = parser.add_argument_group("files")
     files.add_argument("--config", metavar="PYPROJECT", help="read settings from this pyproject.toml")
-    files.add_argument("--exclude", metavar="GLOBS", help="comma-separated patterns to skip (replaces the defaults)")
-    files.add_argument("--extend-exclude", metavar="GLOBS", help="patterns to skip on top of the configured ones")
+    files.add_argument("--exclude", metavar="GLOBS", action="append", help="comma-separated patterns to skip (replaces the defaults)")
+    files.add_argument("--extend-exclude", metavar="GLOBS", action="append", help="patterns to skip on top of the configured ones")
     files.add_argument("--force-exclude", action="store_true", help="apply excludes to files named on the command line too")
     files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", default=None)
     files.add_argument("--stdin-filename", metavar="PATH", help="the path standard input stands for")
@@ -91,15 +111,18 @@ def _positive(text: str) -> int:
 
 def _cli_settings(args: argparse.Namespace) -> Dict[str, Any]:
     settings: Dict[str, Any] = {}
-    for key in ("select", "extend_select", "ignore"):
-        value = getattr(args, key)
-        if value is not None:
-            settings[key.replace("_", "-")] = parse_cli_codes(value)
+    # Repeated options add up, as in Ruff: `--select MEM101 --select MEM301` selects both.
+    for key in ("select", "extend_select", "ignore", "extend_ignore", "fixable", "extend_fixable", "unfixable"):
+        values = getattr(args, key)
+        if values is not None:
+            settings[key.replace("_", "-")] = [code for value in values for code in parse_cli_codes(value)]
     for key in ("exclude", "extend_exclude"):
-        value = getattr(args, key)
-        if value is not None:
-            settings[key.replace("_", "-")] = [part.strip() for part in value.split(",") if part.strip()]
-    for key in ("preview", "unsafe_fixes", "output_format", "respect_gitignore", "min_bytes"):
+        values = getattr(args, key)
+        if values is not None:
+            settings[key.replace("_", "-")] = [
+                part.strip() for value in values for part in value.split(",") if part.strip()
+            ]
+    for key in ("preview", "unsafe_fixes", "output_format", "respect_gitignore", "min_bytes", "ruff_compat"):
         value = getattr(args, key)
         if value is not None:
             settings[key.replace("_", "-")] = value
@@ -133,6 +156,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_ERROR
     except SystemExit as exc:  # argparse: --help, --version (0) and usage errors (2)
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`memlint rules | head -1`): what it read was all it wanted.
+        _discard_stdout()
+        return EXIT_CLEAN
     except KeyboardInterrupt:
         print("memlint: interrupted", file=sys.stderr)
         return 130
@@ -149,12 +176,25 @@ def _print_any_file_name() -> None:
                 pass
 
 
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file descriptor (tests capture it)
+        pass
+
+
 def _list_rules(argv: List[str], out: TextIO) -> int:
     from memlint.registry import all_rules
 
     parser = argparse.ArgumentParser(prog="memlint rules", description="List every rule.")
-    parser.parse_args(argv)
+    parser.add_argument("--output-format", choices=("text", "json"), default="text", help="a table (default) or JSON")
+    args = parser.parse_args(argv)
     rules = all_rules()
+    if args.output_format == "json":
+        out.write(json.dumps([_rule_object(rule) for rule in rules.values()], indent=2) + "\n")
+        return EXIT_CLEAN
     width = max(len(rule.name) for rule in rules.values())
     out.write(f"{'code':<7} {'name':<{width}} {'fix':<9} tier\n")
     for code, rule in rules.items():
@@ -162,27 +202,63 @@ def _list_rules(argv: List[str], out: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def _rule_object(rule: Any, explanation: bool = False) -> Dict[str, Any]:
+    """A rule as `memlint rules --output-format json` and `memlint rule --output-format json` give it."""
+    entry: Dict[str, Any] = {
+        "code": rule.code,
+        "name": rule.name,
+        "summary": rule.summary(),
+        "fix": rule.fix_availability.value,
+        "tier": rule.tier.value,
+        "preview": rule.tier.value == "preview",
+        "options": {key: option.default for key, option in rule.options.items()},
+    }
+    if explanation:
+        from memlint.rule_docs import render_rule
+
+        entry["explanation"] = render_rule(rule)
+    return entry
+
+
 def _show_rule(argv: List[str], out: TextIO) -> int:
     parser = argparse.ArgumentParser(prog="memlint rule", description="Show a rule's documentation.")
     parser.add_argument("code", help="a rule code (MEM101) or name (comprehension-in-reducer)")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text", help="the page (default) or JSON")
     args = parser.parse_args(argv)
     from memlint.registry import find_rule
     from memlint.rule_docs import render_rule
 
+    if args.code.strip().upper() == PARSE_ERROR_CODE or args.code.strip().lower() == PARSE_ERROR_NAME:
+        from memlint.parse_error import PAGE
+
+        if args.output_format == "json":
+            out.write(json.dumps({"code": PARSE_ERROR_CODE, "name": PARSE_ERROR_NAME, "explanation": PAGE}, indent=2) + "\n")
+        else:
+            out.write(PAGE)
+        return EXIT_CLEAN
     rule = find_rule(args.code)
     if rule is None:
         raise UsageError(f"unknown rule {args.code!r} (`memlint rules` lists them)")
-    out.write(render_rule(rule))
+    if args.output_format == "json":
+        out.write(json.dumps(_rule_object(rule, explanation=True), indent=2) + "\n")
+    else:
+        out.write(render_rule(rule))
     return EXIT_CLEAN
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.fix_only:
+        args.fix = True
     if args.fix and args.diff:
         raise UsageError("--fix and --diff cannot be used together (--diff shows what --fix would do)")
+    if args.add_noqa and (args.fix or args.diff):
+        raise UsageError("--add-noqa cannot be used with --fix, --fix-only or --diff")
     paths: List[str] = args.paths or ([] if args.stdin_filename else ["."])
     use_stdin = paths == ["-"] or (not args.paths and args.stdin_filename is not None)
     if "-" in paths and len(paths) > 1:
         raise UsageError("`-` (standard input) cannot be combined with other paths")
+    if use_stdin and args.add_noqa:
+        raise UsageError("--add-noqa needs files: it cannot read standard input")
     config = load_config(
         [args.stdin_filename] if use_stdin and args.stdin_filename else paths,
         args.config,
@@ -209,27 +285,40 @@ def _lint_files(files: Sequence[str], args: argparse.Namespace, config: Config) 
         lint_config, config = replace(config, min_bytes=0), config
     else:
         lint_config = config
-    with_edits = config.output_format == "json"
+    if not files:
+        # Ruff's warning (and exit code 0): "All checks passed!" would claim a check that never ran.
+        print(f"warning: {NO_FILES}", file=sys.stderr)
+    with_edits = config.output_format in EDIT_FORMATS
     cache = None if args.no_cache else open_cache(
-        config.cache_directory, config.rule_options, with_edits=with_edits, min_bytes=lint_config.min_bytes
+        config.cache_directory, config.rule_options, with_edits=with_edits, min_bytes=lint_config.min_bytes,
+        extra=_cache_settings(config),
     )
     options = RunOptions(fix=args.fix, diff=args.diff, with_edits=with_edits, cache=cache)
     findings: List[Finding] = []
     errors: List[InternalError] = []
-    fixed = 0
+    fixed: Dict[str, Tuple[str, ...]] = {}
     for run in lint_paths(files, lint_config, options, args.jobs):
         findings.extend(run.result.findings)
         errors.extend(run.result.errors)
-        fixed += run.result.fixes_applied
+        if run.result.fixes_applied:
+            fixed[run.result.filename] = run.result.fixed_codes or ("",) * run.result.fixes_applied
         if run.diff:
             sys.stdout.write(run.diff)
     if args.diff:
-        return _finish_diff(fixed, errors)
-    context = Context(unsafe_fixes=config.unsafe_fixes, fixes_applied=fixed, fix_mode=args.fix)
+        return _finish_diff(sum(len(codes) for codes in fixed.values()), findings, errors, config)
+    if args.add_noqa:
+        return _add_noqa(findings, errors)
+    context = Context(
+        unsafe_fixes=config.unsafe_fixes,
+        fixes_applied=sum(len(codes) for codes in fixed.values()),
+        fix_mode=args.fix,
+    )
+    if not files and config.output_format in ("full", "concise") and not args.statistics:
+        context = replace(context, show_summary=False)
     if not measuring:
-        return _finish(findings, errors, args, config, context, sys.stdout)
+        return _finish(findings, errors, args, config, context, sys.stdout, fixed)
     measured = _measure(findings, files, config)
-    status = _finish(measured.findings, errors, args, config, context, sys.stdout, ranked=True)
+    status = _finish(measured.findings, errors, args, config, context, sys.stdout, fixed, ranked=True)
     if config.output_format in ("full", "concise") and not args.statistics:
         print(_measured_summary(measured))
     return status
@@ -311,6 +400,51 @@ def _profile_run(argv: List[str]) -> int:
     return EXIT_ERROR if status else outcome  # a failed program is not a clean run
 
 
+NO_FILES = "No Python files found under the given path(s)"
+EDIT_FORMATS = ("json", "json-lines")
+
+
+def _cache_settings(config: Config) -> Dict[str, Any]:
+    """Settings besides the rules and their options that change a file's findings (empty when
+    they have their defaults, so that the usual cache key does not depend on them)."""
+    extra: Dict[str, Any] = {}
+    if not config.fix_policy.is_default:
+        extra["fix-selectors"] = repr(config.fix_selectors)
+    if config.ruff_compat:
+        extra["ruff-compat"] = True
+    return extra
+
+
+def _add_noqa(findings: List[Finding], errors: List[InternalError]) -> int:
+    """Ruff's `--add-noqa`: write the comments, say how many, exit 0 (2 on an error)."""
+    from memlint.add_noqa import add_noqa
+    from memlint.parsing import SourceError, decode
+    from memlint.runner import write_fixed
+
+    by_file: Dict[str, List[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.filename, []).append(finding)
+    added = 0
+    for filename, items in by_file.items():
+        try:
+            with open(filename, "rb") as handle:
+                text = decode(handle.read()).text
+        except (OSError, SourceError) as exc:
+            errors.append(InternalError(filename, f"cannot add noqa comments: {exc}"))
+            continue
+        new_text, count = add_noqa(text, items)
+        if count:
+            error = write_fixed(filename, new_text)
+            if error is not None:
+                errors.append(InternalError(filename, error.replace("fixes", "noqa comments")))
+                continue
+            added += count
+    if added:
+        print(f"Added {added} noqa directive{'' if added == 1 else 's'}.", file=sys.stderr)
+    _report_errors(errors)
+    return EXIT_ERROR if errors else EXIT_CLEAN
+
+
 def _check_stdin(args: argparse.Namespace, config: Config) -> int:
     """Standard input is never cached."""
     from memlint.api import lint_source
@@ -324,12 +458,12 @@ def _check_stdin(args: argparse.Namespace, config: Config) -> int:
             sys.stdout.buffer.flush()
         return EXIT_CLEAN
     result: FileResult = lint_source(
-        data, filename, config, fix=args.fix or args.diff, with_edits=config.output_format == "json"
+        data, filename, config, fix=args.fix or args.diff, with_edits=config.output_format in EDIT_FORMATS
     )
     if args.diff:
         if result.fixed_source is not None:
             sys.stdout.write(unified_diff_text(filename, decode_lenient(data), result.fixed_source))
-        return _finish_diff(result.fixes_applied, list(result.errors))
+        return _finish_diff(result.fixes_applied, list(result.findings), list(result.errors), config)
     if args.fix:
         # Like Ruff: the fixed code goes to standard output, the findings to standard error.
         sys.stdout.flush()
@@ -340,7 +474,8 @@ def _check_stdin(args: argparse.Namespace, config: Config) -> int:
         sys.stdout.buffer.flush()
     context = Context(unsafe_fixes=config.unsafe_fixes, fixes_applied=result.fixes_applied, fix_mode=args.fix)
     stream = sys.stderr if args.fix else sys.stdout
-    return _finish(list(result.findings), list(result.errors), args, config, context, stream)
+    fixed = {filename: result.fixed_codes} if result.fixes_applied else {}
+    return _finish(list(result.findings), list(result.errors), args, config, context, stream, fixed)
 
 
 def _finish(
@@ -350,26 +485,90 @@ def _finish(
     config: Config,
     context: Context,
     out: TextIO,
+    fixed: Optional[Dict[str, Tuple[str, ...]]] = None,
     ranked: bool = False,
 ) -> int:
+    fixed = fixed or {}
     if not ranked:  # ranked: already in order of measured bytes
         findings.sort(key=lambda f: f.sort_key)
-    if args.statistics:
-        out.write(statistics(findings, config.unsafe_fixes))
-    else:
-        out.write(RENDERERS[config.output_format](findings, context))
-    out.flush()
+    report = _open_output(args.output_file) if args.output_file else None
+    stream = report or out
+    try:
+        context = replace(context, color=report is None and use_color(stream))
+        try:
+            stream.write(_render(findings, args, config, context, fixed))
+            stream.flush()
+        except BrokenPipeError:  # the reader stopped early; the exit code still tells
+            _discard_stdout()
+    finally:
+        if report is not None:
+            report.close()
     _report_errors(errors)
     if errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
+    fixed_any = bool(fixed) and args.exit_non_zero_on_fix
+    if args.fix_only:
+        return EXIT_FINDINGS if fixed_any else EXIT_CLEAN
+    return EXIT_FINDINGS if (findings and not args.exit_zero) or fixed_any else EXIT_CLEAN
 
 
-def _finish_diff(fixed: int, errors: Sequence[InternalError]) -> int:
-    """--diff exits 1 when there is something to fix (like Ruff), 0 when there is not."""
+def _render(
+    findings: List[Finding],
+    args: argparse.Namespace,
+    config: Config,
+    context: Context,
+    fixed: Dict[str, Tuple[str, ...]],
+) -> str:
+    if args.statistics:
+        if config.output_format in EDIT_FORMATS:
+            return statistics_json(findings, config.unsafe_fixes)
+        return statistics(findings, config.unsafe_fixes)
+    if args.fix_only:
+        return fix_only_summary(findings, context, fixed if args.show_fixes else {})
+    show_fixes = args.show_fixes and bool(fixed) and config.output_format in ("full", "concise")
+    if not show_fixes:
+        return RENDERERS[config.output_format](findings, context)
+    body = RENDERERS[config.output_format](findings, replace(context, show_summary=False))
+    summary_lines = summary(findings, context) if context.show_summary else []
+    return body + "\n" + fixed_listing(fixed, context.color) + "\n" + "".join(line + "\n" for line in summary_lines)
+
+
+def _open_output(path: str) -> TextIO:
+    """`-o PATH`: the report goes there (its directory is created, as Ruff does)."""
+    try:
+        directory = os.path.dirname(os.path.abspath(path))
+        os.makedirs(directory, exist_ok=True)
+        return open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colours on a terminal, unless NO_COLOR is set; FORCE_COLOR forces them (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _finish_diff(
+    fixed: int, findings: Sequence[Finding], errors: Sequence[InternalError], config: Config
+) -> int:
+    """--diff exits 1 when there is something to fix (like Ruff), 0 when there is not, and says
+    how many unsafe fixes it left out."""
     sys.stdout.flush()
     noun = "fix" if fixed == 1 else "fixes"
-    print(f"Would apply {fixed} {noun}." if fixed else "No fixes available.", file=sys.stderr)
+    message = f"Would apply {fixed} {noun}" if fixed else "No fixes available"
+    hidden = hidden_unsafe_fixes(findings, config.unsafe_fixes)
+    if hidden:
+        message += f" ({hidden} hidden {'fix' if hidden == 1 else 'fixes'} can be enabled with the `--unsafe-fixes` option)"
+    print(message + ".", file=sys.stderr)
     _report_errors(errors)
     if errors:
         return EXIT_ERROR

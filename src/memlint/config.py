@@ -17,12 +17,15 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from memlint.findings import CODE_RE
 from memlint.rule_index import RuleInfo
 from memlint.selection import (
+    FixPolicy,
+    FixSelectors,
     Selection,
     SelectionLayer,
     SelectorError,
     enabled_codes,
     known_rules,
     normalize_selector,
+    parse_errors_enabled,
 )
 
 if sys.version_info >= (3, 11):
@@ -30,7 +33,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
-OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github")
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "pylint")
 CACHE_DIR_NAME = ".memlint_cache"
 
 # Ruff's default exclusions, plus our own cache directory.
@@ -46,6 +49,7 @@ SETTINGS: Mapping[str, Tuple[str, str]] = {
     "select": ("codes", "rule codes or prefixes to enable (replaces the default, `MEM`)"),
     "extend-select": ("codes", "rule codes or prefixes to enable on top of `select`"),
     "ignore": ("codes", "rule codes or prefixes to disable"),
+    "extend-ignore": ("codes", "rule codes or prefixes to disable on top of `ignore` (as Ruff's)"),
     "preview": ("bool", "enable preview rules selected by prefix"),
     "exclude": ("globs", "file patterns to skip (replaces the defaults)"),
     "extend-exclude": ("globs", "file patterns to skip on top of `exclude`"),
@@ -57,6 +61,14 @@ SETTINGS: Mapping[str, Tuple[str, str]] = {
     "cache-dir": ("dir", f"where results of unchanged files are kept (default: {CACHE_DIR_NAME} beside pyproject.toml)"),
     "profile": ("paths", "memory profiles (tracemalloc, memray, Scalene) whose measured bytes rank the findings"),
     "target-version": ("version", "the oldest Python the code supports, as \"py39\" (default: from `[project] requires-python`)"),
+    # Fixes, as Ruff's settings of the same names.
+    "fixable": ("codes", "rules whose fixes may be applied (default: ALL)"),
+    "extend-fixable": ("codes", "rules whose fixes may be applied, on top of `fixable`"),
+    "unfixable": ("codes", "rules whose fixes are never offered nor applied"),
+    "extend-safe-fixes": ("codes", "rules whose unsafe fixes count as safe"),
+    "extend-unsafe-fixes": ("codes", "rules whose safe fixes count as unsafe"),
+    # Living next to Ruff (docs/ruff.md).
+    "ruff-compat": ("bool", "a `# noqa` for the equivalent Ruff/flake8 code (C419, B006...) silences memlint too"),
 }
 
 # `target-version = "py310"`, as in Ruff.
@@ -99,10 +111,21 @@ class Config:
     cache_dir: Optional[str] = None  # absolute; None: `.memlint_cache` in `root`
     profiles: Tuple[str, ...] = ()  # absolute paths of memory profiles (--profile, `profile`)
     target_version: Optional[str] = None  # "py39": `target-version`, else from `requires-python`
+    fix_selectors: FixSelectors = FixSelectors()
+    ruff_compat: bool = False  # `# noqa: C419` silences MEM101 too (suppression.RUFF_EQUIVALENTS)
 
     @cached_property
     def selection(self) -> Selection:
-        return Selection(enabled_codes(self.layers, self.preview), self.per_file_ignores, self.root)
+        return Selection(
+            enabled_codes(self.layers, self.preview),
+            self.per_file_ignores,
+            self.root,
+            parse_errors=parse_errors_enabled(self.layers),
+        )
+
+    @cached_property
+    def fix_policy(self) -> FixPolicy:
+        return FixPolicy(self.fix_selectors)
 
     @property
     def all_excludes(self) -> Tuple[str, ...]:
@@ -173,12 +196,12 @@ def build_config(
 
     layers = []
     for values in (file_values, cli_values):
-        if any(key in values for key in ("select", "extend-select", "ignore")):
+        if any(key in values for key in ("select", "extend-select", "ignore", "extend-ignore")):
             layers.append(
                 SelectionLayer(
                     select=values.get("select"),
                     extend_select=values.get("extend-select", ()),
-                    ignore=values.get("ignore", ()),
+                    ignore=tuple(values.get("ignore", ())) + tuple(values.get("extend-ignore", ())),
                 )
             )
     cache_dir = pick("cache-dir", None)
@@ -210,6 +233,14 @@ def build_config(
         cache_dir=cache_dir,
         profiles=tuple(profiles),
         target_version=target_version,
+        fix_selectors=FixSelectors(
+            fixable=pick("fixable", ("ALL",)),
+            extend_fixable=tuple(file_values.get("extend-fixable", ())) + tuple(cli_values.get("extend-fixable", ())),
+            unfixable=tuple(file_values.get("unfixable", ())) + tuple(cli_values.get("unfixable", ())),
+            extend_safe_fixes=tuple(file_values.get("extend-safe-fixes", ())),
+            extend_unsafe_fixes=tuple(file_values.get("extend-unsafe-fixes", ())),
+        ),
+        ruff_compat=pick("ruff-compat", False),
     )
 
 

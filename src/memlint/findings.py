@@ -117,3 +117,4 @@ class FileResult:
     errors: Tuple[InternalError, ...] = ()
     fixed_source: Optional[str] = None  # the new text when fixes changed it
     fixes_applied: int = 0
+    fixed_codes: Tuple[str, ...] = ()  # the code of each fix applied (`--show-fixes`)

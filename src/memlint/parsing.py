@@ -53,19 +53,42 @@ def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Source:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        if not _undeclared_bad_byte(data, exc):
-            raise SourceError(f"bad encoding declaration: {exc}", getattr(exc, "lineno", None) or 1)
-        encoding = "utf-8"  # no declaration at all: the bad byte is the problem, reported below
+        if not _declares_encoding(data):
+            # detect_encoding says "invalid or missing encoding declaration" for a first or second
+            # line that is not UTF-8 even when nothing is declared: that is a bad byte.
+            _raise_undecodable(data, "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8")
+        raise SourceError(f"bad encoding declaration: {exc}", getattr(exc, "lineno", None) or 1)
     try:
         text = codecs.decode(data, encoding)
+    except UnicodeDecodeError:
+        _raise_undecodable(data, encoding)
+    return Source(text, encoding)
+
+
+# PEP 263: a comment on line 1 or 2 matching this declares the encoding.
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
+def _declares_encoding(data: bytes) -> bool:
+    first_two = b"\n".join(data.split(b"\n", 2)[:2])
+    return _COOKIE.search(first_two) is not None
+
+
+def _raise_undecodable(data: bytes, encoding: str) -> None:
+    # utf-8-sig reports offsets past the BOM it strips: decode the rest as UTF-8 and add it back.
+    skip = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        codecs.decode(data[skip:], "utf-8" if skip else encoding)
     except UnicodeDecodeError as exc:
-        line, column = _line_col(data, exc.start)
+        start = exc.start + skip
+        line, column = _line_col(data, start)
+        column -= skip if line == 1 else 0  # the BOM is not a character of the text
         raise SourceError(
-            f"file is not valid {_encoding_label(encoding)}: cannot decode byte 0x{data[exc.start]:02x}",
+            f"file is not valid {_encoding_label(encoding)}: cannot decode byte 0x{data[start]:02x}",
             line,
             column,
-        )
-    return Source(text, encoding)
+        ) from None
+    raise SourceError("bad encoding declaration")  # pragma: no cover - decodes after all
 
 
 _WIDE_BOMS = (
@@ -74,10 +97,6 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16 encoded (it starts with a UTF-16 byte order mark)"),
     (codecs.BOM_UTF16_BE, "UTF-16 encoded (it starts with a UTF-16 byte order mark)"),
 )
-# PEP 263: a comment on line 1 or 2 matching this declares the encoding.
-_CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+", re.MULTILINE)
-
-
 def _wide_encoding(data: bytes) -> Optional[str]:
     """"UTF-16 encoded (...)" when the bytes are UTF-16 or UTF-32 (by their byte order mark, or
     ASCII text with every other byte NUL), which Python never reads as source; else None."""
@@ -90,15 +109,6 @@ def _wide_encoding(data: bytes) -> Optional[str]:
     if len(head) >= 4 and b"\x00" not in head[1::2] and head[0::2].count(0) == len(head) // 2:
         return "UTF-16 encoded (big-endian, without a byte order mark: every other byte is NUL)"
     return None
-
-
-def _undeclared_bad_byte(data: bytes, error: SyntaxError) -> bool:
-    """`tokenize.detect_encoding` blames "the encoding declaration" for a non-UTF-8 byte on line
-    1 or 2 even when there is no declaration: then the byte is the problem, not a declaration."""
-    if "invalid or missing encoding declaration" not in str(error):
-        return False
-    first_two = b"\n".join(data.split(b"\n", 2)[:2])
-    return _CODING_COOKIE.search(first_two) is None
 
 
 # LibCST's tree takes about 2.2 KB per token (180,000 tokens: 400 MB, 5 s), CPython's AST (which
@@ -249,7 +259,7 @@ def bracket_depth(text: str) -> int:
             depth -= 1
     if deepest <= MAX_BRACKET_DEPTH:
         return deepest
-    depth = deepest = 0
+    quick, depth, deepest = deepest, 0, 0
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.OP and token.string in "([{":
@@ -257,8 +267,11 @@ def bracket_depth(text: str) -> int:
                 deepest = max(deepest, depth)
             elif token.type == tokenize.OP and token.string in ")]}":
                 depth = max(0, depth - 1)
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        pass  # keep what was counted up to the error
+    except (tokenize.TokenError, SyntaxError) as error:
+        # Keep what was counted up to the error. Python 3.12+ tokenizes in C, which stops at
+        # CPython's own limit ("too many nested parentheses"): then the quick count is the figure.
+        if "too many nested" in str(error):
+            return max(deepest, quick)
     return deepest
 
 

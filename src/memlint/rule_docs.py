@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional, Sequence, Type
 from memlint.evidence import load as load_evidence
 from memlint.evidence import measured_section
 from memlint.findings import Tier
+from memlint.parse_error import PAGE as PARSE_ERROR_PAGE
 from memlint.registry import all_rules
 from memlint.rule import FixAvailability, Rule
 
@@ -201,6 +202,7 @@ def _pages() -> Dict[str, str]:
     evidence = load_evidence()
     pages = {f"{code}.md": render_rule(rule, evidence) for code, rule in all_rules().items()}
     pages["index.md"] = render_index()
+    pages["MEM000.md"] = PARSE_ERROR_PAGE
     return pages
 
 

@@ -37,6 +37,7 @@ RULES: Mapping[str, RuleInfo] = {
     "MEM303": RuleInfo("quadratic-concat-in-loop", Tier.STABLE, {}),
     "MEM304": RuleInfo("list-as-queue", Tier.STABLE, {}),
     "MEM305": RuleInfo("append-then-array", Tier.PREVIEW, {}),
+    "MEM306": RuleInfo("quadratic-list-sum", Tier.STABLE, {}),
     "MEM401": RuleInfo("reassign-without-del", Tier.STABLE, {}),
     "MEM402": RuleInfo("out-of-place-array-update", Tier.PREVIEW, {}),
     "MEM403": RuleInfo("dead-large-temporary", Tier.PREVIEW, {}),

@@ -54,7 +54,7 @@ def lint_one(path: str, config: Config, options: RunOptions) -> RunResult:
             return RunResult(cached)
     result = lint_source(data, path, config, fix=fix, with_edits=options.with_edits)
     if options.cache is not None:
-        options.cache.store(path, config.selection.codes_for(path), data, result)
+        options.cache.store(path, config.selection.cache_key_for(path), data, result)
     if result.fixed_source is None:
         return RunResult(result)
     slim = replace(result, fixed_source=None)
@@ -78,7 +78,7 @@ def _read(path: str) -> Optional[bytes]:
 def _cached(path: str, data: bytes, config: Config, options: RunOptions) -> Optional[FileResult]:
     """The cached result when it is what this run would produce (with --fix/--diff: nothing to fix)."""
     assert options.cache is not None
-    result = options.cache.lookup(path, config.selection.codes_for(path), data)
+    result = options.cache.lookup(path, config.selection.cache_key_for(path), data)
     if result is None:
         return None
     if (options.fix or options.diff) and not trusted_for_fixes(result, config.unsafe_fixes):

@@ -5,6 +5,9 @@ Each layer (the config file, then the command line) is applied in turn; within a
 specific matching selector decides, and `ignore` beats `select` at equal specificity. A layer
 with its own `select` starts from nothing; a layer without one adjusts the previous result.
 Preview rules are enabled by their exact code, or by any selector when preview is on.
+
+MEM000 (a file that cannot be parsed) is not a rule: no prefix selects or ignores it, and only an
+`ignore` (or per-file-ignores entry) naming exactly `MEM000` hides it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
-from memlint.findings import Tier
+from memlint.findings import PARSE_ERROR_CODE, Applicability, Tier
 from memlint.rule_index import RULES, RuleInfo
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,7 +56,7 @@ def known_rules() -> Mapping[str, RuleInfo]:
 
 def normalize_selector(selector: str, known_codes: Iterable[str]) -> str:
     value = selector.strip().upper()
-    if value == "ALL" or (value.startswith("MEM") and any(code.startswith(value) for code in known_codes)):
+    if value == "ALL" or value == PARSE_ERROR_CODE or (value.startswith("MEM") and any(code.startswith(value) for code in known_codes)):
         return value
     raise SelectorError(f"unknown rule selector {selector!r}")
 
@@ -95,6 +98,17 @@ def enabled_codes(layers: Sequence[SelectionLayer], preview: bool) -> FrozenSet[
     return frozenset(enabled)
 
 
+def parse_errors_enabled(layers: Sequence[SelectionLayer]) -> bool:
+    """False when the last layer to name MEM000 exactly ignores it."""
+    enabled = True
+    for layer in layers:
+        if PARSE_ERROR_CODE in layer.ignore:
+            enabled = False
+        elif PARSE_ERROR_CODE in tuple(layer.select or ()) + tuple(layer.extend_select):
+            enabled = True
+    return enabled
+
+
 class Selection:
     """The enabled rules of one configuration, with per-file-ignores applied per path.
 
@@ -107,8 +121,10 @@ class Selection:
         enabled: FrozenSet[str],
         per_file_ignores: Sequence[Tuple[str, Tuple[str, ...]]],
         root: str,
+        parse_errors: bool = True,
     ) -> None:
         self._codes: Tuple[str, ...] = tuple(sorted(enabled))
+        self._parse_errors = parse_errors
         self._per_file_ignores = tuple(per_file_ignores)
         self._root = root
         self._by_ignored: Dict[FrozenSet[str], Tuple[str, ...]] = {}
@@ -132,6 +148,18 @@ class Selection:
             cached = tuple(code for code in self._codes if not any(_matches(sel, code) for sel in ignored))
             self._by_ignored[ignored] = cached
         return cached
+
+    def reports_parse_errors(self, path: str) -> bool:
+        """Whether MEM000 is reported for this file (only an exact `MEM000` ignore hides it)."""
+        if not self._parse_errors:
+            return False
+        return not self._per_file_ignores or PARSE_ERROR_CODE not in self._ignored_selectors(path)
+
+    def cache_key_for(self, path: str) -> Tuple[str, ...]:
+        """What decides a file's findings, for the cache: its rules, and `-MEM000` when MEM000
+        is ignored (so the usual key is just the codes)."""
+        codes = self.codes_for(path)
+        return codes if self.reports_parse_errors(path) else codes + ("-" + PARSE_ERROR_CODE,)
 
     def rules_for(self, path: str) -> Tuple[Type[Rule], ...]:
         return self._load(self.codes_for(path))
@@ -160,3 +188,60 @@ def relative_posix(path: str, root: str) -> str:
     except ValueError:  # another drive on Windows
         relative = path
     return relative.replace(os.sep, "/")
+
+
+@dataclass(frozen=True)
+class FixSelectors:
+    """Ruff's `fixable` / `extend-fixable` / `unfixable` and `extend-safe-fixes` /
+    `extend-unsafe-fixes`, as selectors."""
+
+    fixable: Tuple[str, ...] = ("ALL",)
+    extend_fixable: Tuple[str, ...] = ()
+    unfixable: Tuple[str, ...] = ()
+    extend_safe_fixes: Tuple[str, ...] = ()
+    extend_unsafe_fixes: Tuple[str, ...] = ()
+
+
+def _most_specific(code: str, wins_ties: Sequence[str], loses_ties: Sequence[str]) -> Optional[bool]:
+    """True when the most specific selector matching `code` is in `wins_ties` (which wins at equal
+    specificity), False when it is in `loses_ties`, None when none matches."""
+    best: Optional[Tuple[int, bool]] = None
+    for selectors, verdict in ((loses_ties, False), (wins_ties, True)):
+        for selector in selectors:
+            if _matches(selector, code):
+                candidate = (_specificity(selector), verdict)
+                best = candidate if best is None else max(best, candidate)
+    return None if best is None else best[1]
+
+
+class FixPolicy:
+    """A fix's applicability after the fix settings: None when the rule is not fixable.
+
+    As in Ruff: the most specific selector decides; at equal specificity `unfixable` beats
+    `fixable` and `extend-unsafe-fixes` beats `extend-safe-fixes`. Display-only fixes stay so.
+    """
+
+    def __init__(self, selectors: FixSelectors) -> None:
+        self._selectors = selectors
+        self._cache: Dict[Tuple[str, Applicability], Optional[Applicability]] = {}
+
+    @property
+    def is_default(self) -> bool:
+        return self._selectors == FixSelectors()
+
+    def applicability(self, code: str, base: Applicability) -> Optional[Applicability]:
+        key = (code, base)
+        if key not in self._cache:
+            self._cache[key] = self._decide(code, base)
+        return self._cache[key]
+
+    def _decide(self, code: str, base: Applicability) -> Optional[Applicability]:
+        s = self._selectors
+        if _most_specific(code, s.unfixable, tuple(s.fixable) + tuple(s.extend_fixable)) is not False:
+            return None
+        if base is Applicability.DISPLAY:
+            return base
+        unsafe = _most_specific(code, s.extend_unsafe_fixes, s.extend_safe_fixes)
+        if unsafe is None:
+            return base
+        return Applicability.UNSAFE if unsafe else Applicability.SAFE

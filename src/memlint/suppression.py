@@ -1,5 +1,9 @@
 """`# noqa` comments with flake8's semantics, and the file-level `# memlint: noqa`.
 
+As in Ruff, `# flake8: noqa` counts as `# memlint: noqa` (the whole file) and
+`# flake8: noqa: MEM101` as `# memlint: noqa: MEM101` (that code in the whole file). Nothing here
+ever silences MEM000: a file that cannot be parsed is always reported.
+
 flake8 looks for a noqa comment anywhere in the *logical line* a finding starts on: a comment on
 the last line of a multi-line string or bracketed expression covers every physical line of it.
 The mapping is built from tokens, and only for files that have findings.
@@ -18,9 +22,9 @@ NOQA_INLINE = re.compile(
     r"(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?",
     re.IGNORECASE,
 )
-# File level: a line holding only `# memlint: noqa` (optionally `: MEM101,MEM102`).
+# File level: a line holding only `# memlint: noqa` or `# flake8: noqa` (optionally `: MEM101,MEM102`).
 NOQA_FILE = re.compile(
-    r"^[ \t\f]*#[ \t]*memlint[ \t]*:[ \t]*noqa"
+    r"^[ \t\f]*#[ \t]*(?:memlint|flake8)[ \t]*:[ \t]*noqa"
     r"(?:[ \t]*:[ \t]*(?P<codes>[A-Z]+[0-9]+(?:[, \t]+[A-Z]+[0-9]+)*))?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -37,7 +41,7 @@ def _codes(text: Optional[str]) -> FrozenSet[str]:
 
 def file_suppression(text: str) -> Optional[FrozenSet[str]]:
     """Codes suppressed for the whole file (`ALL` for a bare `# memlint: noqa`), or None."""
-    if "memlint" not in text:
+    if "memlint" not in text and "flake8" not in text:
         return None
     found: Optional[FrozenSet[str]] = None
     for match in NOQA_FILE.finditer(text):
@@ -48,11 +52,27 @@ def file_suppression(text: str) -> Optional[FrozenSet[str]]:
     return found
 
 
-def is_suppressed(code: str, codes: Optional[FrozenSet[str]]) -> bool:
+# `ruff-compat = true`: a `# noqa` for the Ruff (or flake8 plugin) code that reports the same
+# pattern silences the memlint rule too (docs/ruff.md has the table and the reasons).
+RUFF_EQUIVALENTS: Dict[str, Tuple[str, ...]] = {
+    "MEM101": ("C419",),
+    "MEM103": ("FURB129",),
+    "MEM106": ("RUF015",),
+    "MEM107": ("C413", "C414"),
+    "MEM306": ("RUF017",),
+    "MEM601": ("B019",),
+    "MEM603": ("B006",),
+}
+
+
+def is_suppressed(code: str, codes: Optional[FrozenSet[str]], *, ruff_compat: bool = False) -> bool:
     if codes is None:
         return False
+    if codes is ALL:
+        return True
     # flake8 matches by prefix: `# noqa: MEM1` silences every MEM1xx.
-    return codes is ALL or any(code.startswith(prefix) for prefix in codes)
+    names = (code, *RUFF_EQUIVALENTS.get(code, ())) if ruff_compat else (code,)
+    return any(name.startswith(prefix) for name in names for prefix in codes)
 
 
 class NoqaMap:
@@ -61,7 +81,7 @@ class NoqaMap:
     def __init__(self, text: str) -> None:
         self._lines = text.splitlines()
         self._by_line: Dict[int, Optional[FrozenSet[str]]] = {}
-        self._ranges = _logical_line_ranges(text)
+        self._ranges = logical_line_ranges(text)
 
     def codes_for(self, line: int) -> Optional[FrozenSet[str]]:
         if line not in self._by_line:
@@ -80,7 +100,7 @@ class NoqaMap:
         return line, line
 
 
-def _logical_line_ranges(text: str) -> List[Tuple[int, int]]:
+def logical_line_ranges(text: str) -> List[Tuple[int, int]]:
     """(first, last) physical lines of each multi-line logical line; single lines are implied."""
     ranges: List[Tuple[int, int]] = []
     start: Optional[int] = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, Dict, Sequence
 
 from memlint.findings import Finding
-from memlint.reporting import github, json_format, sarif, text
+from memlint.reporting import github, gitlab, json_format, json_lines, junit, pylint, sarif, text
 
 Renderer = Callable[[Sequence[Finding], "text.Context"], str]
 
@@ -13,8 +13,12 @@ RENDERERS: Dict[str, Renderer] = {
     "full": text.render_full,
     "concise": text.render_concise,
     "json": json_format.render,
+    "json-lines": json_lines.render,
     "sarif": sarif.render,
     "github": github.render,
+    "gitlab": gitlab.render,
+    "junit": junit.render,
+    "pylint": pylint.render,
 }
 
 Context = text.Context

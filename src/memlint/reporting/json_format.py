@@ -1,14 +1,17 @@
 """`json`: a list of finding objects (Ruff's shape: code, message, location, fix with edits, url).
 
 In a notebook, `cell` is the cell's number and `location`/`end_location`/edits count lines within
-that cell (as Ruff does); elsewhere `cell` is null."""
+that cell (as Ruff does); elsewhere `cell` is null.
+
+`url` is null while the project has no public repository (see `memlint.REPOSITORY_URL`).
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Dict, Optional, Sequence
 
-from memlint import DOCS_URL
+from memlint import rule_url
 from memlint.findings import Finding, FixInfo, Location
 from memlint.reporting.text import Context
 
@@ -43,7 +46,7 @@ def finding_object(finding: Finding) -> Dict[str, Any]:
         "estimated_bytes": finding.estimated_bytes,
         "measured_bytes": finding.measured_bytes,
         "measured_by": finding.measured_by,
-        "url": DOCS_URL.format(code=finding.code),
+        "url": rule_url(finding.code),  # null while there is no public repository
     }
 
 

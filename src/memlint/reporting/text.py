@@ -18,16 +18,25 @@ class Context:
     fixes_applied: int = 0
     fix_mode: bool = False  # --fix or --diff was given
     show_summary: bool = True
+    color: bool = False  # ANSI colours (the CLI decides: a terminal, NO_COLOR, FORCE_COLOR)
+
+
+# ANSI styles of `full` and `concise` on a terminal, as Ruff colours them.
+BOLD, RED, CYAN, BLUE, RESET = "\033[1m", "\033[31m", "\033[36m", "\033[34m", "\033[0m"
+
+
+def paint(text: str, style: str, on: bool) -> str:
+    return f"{style}{text}{RESET}" if on else text
 
 
 def is_fixable(finding: Finding, unsafe_fixes: bool) -> bool:
     return finding.fix is not None and finding.fix.applicability.allowed(unsafe_fixes)
 
 
-def headline(finding: Finding, unsafe_fixes: bool) -> str:
-    marker = "[*] " if is_fixable(finding, unsafe_fixes) else ""
-    where = f"{finding.where}:{finding.location.line}:{finding.location.column}:"
-    return f"{where} {finding.code} {marker}{finding.message}{measured_note(finding)}"
+def headline(finding: Finding, unsafe_fixes: bool, color: bool = False) -> str:
+    marker = paint("[*]", CYAN, color) + " " if is_fixable(finding, unsafe_fixes) else ""
+    where = f"{paint(finding.where, BOLD, color)}:{finding.location.line}:{finding.location.column}:"
+    return f"{where} {paint(finding.code, BOLD + RED, color)} {marker}{finding.message}{measured_note(finding)}"
 
 
 def measured_note(finding: Finding) -> str:
@@ -40,20 +49,20 @@ def measured_note(finding: Finding) -> str:
 
 
 def render_concise(findings: Sequence[Finding], context: Context) -> str:
-    lines = [headline(finding, context.unsafe_fixes) for finding in findings]
+    lines = [headline(finding, context.unsafe_fixes, context.color) for finding in findings]
     return _with_summary(lines, findings, context)
 
 
 def render_full(findings: Sequence[Finding], context: Context) -> str:
     lines: List[str] = []
     for finding in findings:
-        lines.append(headline(finding, context.unsafe_fixes))
-        lines.extend(_frame(finding))
+        lines.append(headline(finding, context.unsafe_fixes, context.color))
+        lines.extend(_frame(finding, context.color))
         lines.append("")
     return _with_summary(lines, findings, context)
 
 
-def _frame(finding: Finding) -> List[str]:
+def _frame(finding: Finding, color: bool = False) -> List[str]:
     if not finding.source_line:
         return []
     number = str(finding.location.line)
@@ -64,10 +73,11 @@ def _frame(finding: Finding) -> List[str]:
         width = max(1, finding.end_location.column - finding.location.column)
     else:
         width = max(1, len(source) - start)
+    bar = paint("|", BLUE, color)
     frame = [
-        f"{gutter} |",
-        f"{number} | {source}",
-        f"{gutter} | {' ' * start}{'^' * width} {finding.code}",
+        f"{gutter} {bar}",
+        f"{paint(number, BLUE, color)} {bar} {source}",
+        f"{gutter} {bar} {' ' * start}{paint('^' * width + ' ' + finding.code, RED, color)}",
     ]
     if finding.fix is not None and finding.fix.title:
         frame.append(f"{gutter} = help: {finding.fix.title}")
@@ -124,3 +134,17 @@ def statistics(findings: Sequence[Finding], unsafe_fixes: bool) -> str:
             row += f"\t{human_bytes(measured[code])} measured"
         rows.append(row)
     return "".join(row + "\n" for row in rows)
+
+
+def statistics_json(findings: Sequence[Finding], unsafe_fixes: bool) -> str:
+    """`--statistics --output-format json`: Ruff's objects, most frequent first."""
+    import json
+
+    counts = Counter(f.code for f in findings)
+    names = {f.code: f.name for f in findings}
+    fixable = {f.code for f in findings if is_fixable(f, unsafe_fixes)}
+    rows = [
+        {"code": code, "name": names[code], "count": count, "fixable": code in fixable}
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return json.dumps(rows, indent=2) + "\n"
