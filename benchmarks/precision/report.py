@@ -83,11 +83,21 @@ def pct(value: Optional[float]) -> str:
     return "–" if value is None else f"{100 * value:.0f} %"
 
 
-def rule_rows(findings: List[dict], judged: List[Tuple[dict, dict]]) -> Dict[str, dict]:
+def rule_rows(findings: List[dict], judged: List[Tuple[dict, dict]], verdicts=None) -> Dict[str, dict]:
     rows: Dict[str, dict] = defaultdict(lambda: {"findings": 0, "tests": 0, "sampled": 0, "TP-mem": 0,
-                                                  "TP-free": 0, "FP": 0, "DEB": 0, "classes": Counter()})
+                                                  "TP-free": 0, "FP": 0, "DEB": 0, "classes": Counter(),
+                                                  "pop_judged": 0, "pop_TP": 0, "pop_FP": 0})
     for finding in findings:
-        rows[finding["code"]]["tests" if finding["test"] else "findings"] += 1
+        row = rows[finding["code"]]
+        row["tests" if finding["test"] else "findings"] += 1
+        if verdicts is not None and not finding["test"]:
+            verdict = verdicts.get(key_of(finding), {}).get(finding["message"])
+            if verdict is not None:
+                row["pop_judged"] += 1
+                if verdict["verdict"].startswith("TP"):
+                    row["pop_TP"] += 1
+                elif verdict["verdict"] == "FP":
+                    row["pop_FP"] += 1
     for finding, verdict in judged:
         row = rows[finding["code"]]
         row["sampled"] += 1
@@ -97,6 +107,7 @@ def rule_rows(findings: List[dict], judged: List[Tuple[dict, dict]]) -> Dict[str
     for row in rows.values():
         row["TP"] = row["TP-mem"] + row["TP-free"]
         row["precision"] = precision(row["TP"], row["FP"])
+        row["pop_precision"] = precision(row["pop_TP"], row["pop_FP"])
     return rows
 
 
@@ -116,6 +127,10 @@ def totals(rows: Dict[str, dict]) -> dict:
         "DEB": sum(r["DEB"] for r in rows.values()),
         "precision": precision(tp, fp),
         "weighted": weighted_num / weighted_den if weighted_den else None,
+        "pop_judged": sum(r["pop_judged"] for r in rows.values()),
+        "pop_TP": sum(r["pop_TP"] for r in rows.values()),
+        "pop_FP": sum(r["pop_FP"] for r in rows.values()),
+        "pop_precision": precision(sum(r["pop_TP"] for r in rows.values()), sum(r["pop_FP"] for r in rows.values())),
     }
 
 
@@ -125,34 +140,42 @@ def classes_text(counter: Counter) -> str:
 
 def table_markdown(rows: Dict[str, dict]) -> str:
     lines = [
-        "| rule | findings | in tests | sampled | TP | of which free | FP | FP classes | DEB | precision |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+        "| rule | findings | in tests | sampled | TP | of which free | FP | FP classes | DEB | precision | every finding judged: TP/FP (precision) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |",
     ]
     for code in sorted(rows):
         r = rows[code]
         lines.append(
             f"| {code} | {r['findings']} | {r['tests']} | {r['sampled']} | {r['TP']} | {r['TP-free']} | "
-            f"{r['FP']} | {classes_text(r['classes'])} | {r['DEB']} | {pct(r['precision'])} |"
+            f"{r['FP']} | {classes_text(r['classes'])} | {r['DEB']} | {pct(r['precision'])} | {population(r)} |"
         )
     t = totals(rows)
     lines.append(
         f"| **all** | {t['findings']} | {t['tests']} | {t['sampled']} | {t['TP']} | {t['TP-free']} | "
         f"{t['FP']} | {classes_text(sum((r['classes'] for r in rows.values()), Counter()))} | {t['DEB']} | "
-        f"**{pct(t['precision'])}** (weighted by findings: {pct(t['weighted'])}) |"
+        f"**{pct(t['precision'])}** (weighted by findings: {pct(t['weighted'])}) | {population(t)} |"
     )
     return "\n".join(lines)
 
 
+def population(r: dict) -> str:
+    if not r["pop_judged"]:
+        return "–"
+    missing = r["findings"] - r["pop_judged"]
+    text = f"{r['pop_TP']}/{r['pop_FP']} ({pct(r['pop_precision'])})"
+    return text + (f", {missing} not judged" if missing else "")
+
+
 def table_text(rows: Dict[str, dict]) -> str:
     out = [f"{'rule':8} {'found':>5} {'tests':>5} {'drawn':>5} {'TP':>3} {'free':>4} {'FP':>3} {'DEB':>3} "
-           f"{'prec':>6}  FP classes"]
+           f"{'prec':>6} {'every finding':>18}  FP classes"]
     for code in sorted(rows):
         r = rows[code]
         out.append(f"{code:8} {r['findings']:5} {r['tests']:5} {r['sampled']:5} {r['TP']:3} {r['TP-free']:4} "
-                   f"{r['FP']:3} {r['DEB']:3} {pct(r['precision']):>6}  {classes_text(r['classes'])}")
+                   f"{r['FP']:3} {r['DEB']:3} {pct(r['precision']):>6} {population(r):>18}  {classes_text(r['classes'])}")
     t = totals(rows)
     out.append(f"{'all':8} {t['findings']:5} {t['tests']:5} {t['sampled']:5} {t['TP']:3} {t['TP-free']:4} "
-               f"{t['FP']:3} {t['DEB']:3} {pct(t['precision']):>6}  (weighted by findings {pct(t['weighted'])})")
+               f"{t['FP']:3} {t['DEB']:3} {pct(t['precision']):>6} {population(t):>18}  (weighted by findings {pct(t['weighted'])})")
     return "\n".join(out)
 
 
@@ -178,6 +201,36 @@ def compare_markdown(before: Dict[str, dict], after: Dict[str, dict]) -> str:
     whole = "yes" if ta["precision"] is not None and ta["precision"] >= WHOLE_TARGET else f"**no** (< {WHOLE_TARGET:.0%})"
     lines.append(f"| **all** | {tb['findings']} | {ta['findings']} | {pct(tb['precision'])} | "
                  f"{pct(ta['precision'])} | {whole} |")
+    return "\n".join(lines)
+
+
+def retained_markdown(before: List[dict], after: List[dict], verdicts) -> str:
+    """The baseline's non-test findings judged TP: how many the after code still reports (same key)."""
+    after_keys = {key_of(f) for f in after}
+    per_rule: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
+    lost = []
+    for finding in before:
+        if finding["test"]:
+            continue
+        verdict = verdicts.get(key_of(finding), {}).get(finding["message"])
+        if verdict is None or not verdict["verdict"].startswith("TP"):
+            continue
+        per_rule[finding["code"]][0] += 1
+        if key_of(finding) in after_keys:
+            per_rule[finding["code"]][1] += 1
+        else:
+            lost.append((finding, verdict))
+    total = sum(v[0] for v in per_rule.values())
+    kept = sum(v[1] for v in per_rule.values())
+    lines = ["| rule | TPs before (every finding judged) | still reported after |", "| --- | ---: | ---: |"]
+    for code in sorted(per_rule):
+        lines.append(f"| {code} | {per_rule[code][0]} | {per_rule[code][1]} |")
+    lines.append(f"| **all** | {total} | {kept} ({pct(kept / total if total else None)}) |")
+    if lost:
+        lines.append("\nTrue findings the after code no longer reports:\n")
+        for finding, verdict in lost:
+            lines.append(f"- {finding['code']} `{finding['project']}/{finding['path']}:{finding['line']}` "
+                         f"({verdict['verdict']}): {verdict['reason']}")
     return "\n".join(lines)
 
 
@@ -249,7 +302,7 @@ def main(argv=None) -> int:
             continue
         findings, sample = loaded
         judged, changed, missing = match(sample, verdicts)
-        rows = rule_rows(findings, judged)
+        rows = rule_rows(findings, judged, verdicts)
         results[label] = (rows, judged)
         print(f"== {label}: {len(findings)} findings, {len(sample)} drawn, {len(judged)} judged"
               + (f", {len(changed) + len(missing)} NOT JUDGED (see --unjudged {label})" if changed or missing else ""))
@@ -274,7 +327,8 @@ def main(argv=None) -> int:
             for label, (rows, _judged) in results.items():
                 text = replace_block(text, f"table-{label}", table_markdown(rows))
             if "baseline" in results and "after" in results:
-                text = replace_block(text, "compare", compare_markdown(results["baseline"][0], results["after"][0]))
+                text = replace_block(text, "compare", compare_markdown(results["baseline"][0], results["after"][0])
+                                     + "\n\n" + retained_markdown(load_label("baseline")[0], load_label("after")[0], verdicts))
             DOC.write_text(text)
     return 0
 
