@@ -152,6 +152,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args(argv)
     corpus = args.corpus.resolve()
+    args.out.mkdir(parents=True, exist_ok=True)
     findings = run_memlint(corpus, projects(corpus), memlint_command(args.memlint))
     sample = draw(findings)
     for finding in sample:
