@@ -310,10 +310,28 @@ def main(argv=None) -> int:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--unjudged", metavar="LABEL")
     parser.add_argument("--all", action="store_true", help="with --unjudged: every non-test finding")
+    parser.add_argument("--carry", nargs="+", metavar=("LABEL", "CODE"),
+                        help="LABEL CODE...: for these rules' findings whose key has a verdict under another "
+                             "message, append that verdict under the new message (after reading --unjudged: "
+                             "the wording changed, the meaning did not)")
     parser.add_argument("--dir", type=Path, default=HERE, help="where findings-LABEL.json and sample-LABEL.jsonl are")
     parser.add_argument("--corpus", type=Path, default=Path("/work/corpus"))
     args = parser.parse_args(argv)
     verdicts = load_verdicts()
+    if args.carry:
+        label, codes = args.carry[0], set(args.carry[1:])
+        loaded = load_label(label, args.dir)
+        if loaded is None:
+            raise SystemExit(f"no findings for {label}")
+        pool = [f for f in loaded[0] if not f["test"] and f["code"] in codes]
+        _judged, changed, _missing = match(pool, verdicts)
+        with open(VERDICTS, "a") as handle:
+            for finding in changed:
+                old = list(verdicts[key_of(finding)].values())[-1]
+                new = dict(old, message=finding["message"], judged_on=f"{label}-carried")
+                handle.write(json.dumps(new) + "\n")
+                print(f"carried {old['verdict']:7} {finding['code']} {finding['project']}/{finding['path']}:{finding['line']}")
+        return 0
     if args.unjudged:
         loaded = load_label(args.unjudged, args.dir)
         if loaded is None:
@@ -321,7 +339,10 @@ def main(argv=None) -> int:
         pool = [f for f in loaded[0] if not f["test"]] if args.all else loaded[1]
         _judged, changed, missing = match(pool, verdicts)
         for finding in changed:
-            print(f"CHANGED {finding['code']} {finding['project']}/{finding['path']}:{finding['line']}  {finding['message']}")
+            old = list(verdicts[key_of(finding)].values())[-1]
+            print(f"CHANGED {finding['code']} {finding['project']}/{finding['path']}:{finding['line']}\n"
+                  f"    was ({old['verdict']}{' ' + old['class'] if old.get('class') else ''}): {old['message']}\n"
+                  f"    now: {finding['message']}\n    reason: {old['reason']}")
         for finding in missing:
             print(f"NEW     {finding['code']} {finding['project']}/{finding['path']}:{finding['line']}  {finding['message']}")
         return 0
