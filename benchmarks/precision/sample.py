@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -56,7 +57,7 @@ def projects(corpus: Path) -> List[str]:
 
 def memlint_command(given: str) -> List[str]:
     if given:
-        return [given]
+        return shlex.split(given)
     beside = Path(sys.executable).parent / "memlint"
     if beside.is_file():
         return [str(beside)]
@@ -148,7 +149,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path("/work/corpus"))
     parser.add_argument("--label", default="baseline")
-    parser.add_argument("--memlint", default="", help="the memlint command (default: beside this python)")
+    parser.add_argument("--memlint", default="", help="the memlint command, split like a shell line (default: the one beside this python)")
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args(argv)
     corpus = args.corpus.resolve()
