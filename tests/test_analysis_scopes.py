@@ -11,7 +11,8 @@ import libcst.matchers as m
 import pytest
 from libcst.metadata import BuiltinScope, MetadataWrapper, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
-from memlint.analysis.scopes import ScopeIndex, dotted_name, full_name
+from memlint.analysis.scopes import ScopeIndex
+from memlint.analysis.tree import dotted_name, full_name
 
 
 def resolve_calls(source: str):

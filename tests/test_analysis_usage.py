@@ -144,3 +144,73 @@ def test_only_reference_is():
         binding = single_binding(rule, use)
         assert binding is not None, name
         assert only_reference_is(rule, binding, use) is expected, name
+
+
+# -- unseen code and aliases (issue 17 item 1) ---------------------------------------------------
+def _loop_case(code: str):
+    """The rule, the first `for` loop's body and its iterable."""
+    rule = _probe(code)
+    loop = list(m.findall(rule.context.module, m.For()))[0]
+    assert isinstance(loop, cst.For)
+    return rule, [loop.body], loop.iter
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # a module global, changed by a function the loop calls
+        "REGISTRY = {}\nfor name in list(REGISTRY):\n    register(name)\n",
+        # a parameter, changed by a call
+        "def f(items):\n    for x in list(reversed(items)):\n        drop(x)\n",
+        # an attribute chain
+        "def f(self):\n    for x in list(reversed(self.items)):\n        self.other.prune()\n",
+        # a local aliased by `ys = xs`, changed through the alias
+        "def f(data):\n    xs = list(data)\n    ys = xs\n    for x in list(reversed(xs)):\n        ys.pop(0)\n",
+        # a local captured by a nested function
+        "def f(data):\n    xs = list(data)\n    def g():\n        xs.pop()\n    for x in list(reversed(xs)):\n        g()\n",
+        # a local bound to a value made elsewhere
+        "def f():\n    xs = load()\n    for x in list(reversed(xs)):\n        work()\n",
+        # a local handed to unknown code before the loop
+        "def f(data):\n    xs = list(data)\n    keep(xs)\n    for x in list(reversed(xs)):\n        work()\n",
+        # the elements' attributes, read lazily
+        "def f(data):\n    xs = list(data)\n    for s in [p.score for p in xs]:\n        work()\n",
+        # `with` runs __enter__/__exit__
+        "def f(items):\n    for x in list(reversed(items)):\n        with lock:\n            pass\n",
+    ],
+)
+def test_unseen_code_may_change_exposed_roots(code):
+    from memlint.analysis.usage import unseen_code_may_change
+
+    rule, body, source = _loop_case(code)
+    assert unseen_code_may_change(rule, body, names_read(source), source)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # a private local: fresh, only queried and mutated in place elsewhere
+        "def f(data):\n    xs = sorted(data)\n    xs.append(1)\n    n = len(xs)\n    for x in list(reversed(xs)):\n        work(x)\n",
+        # an exposed root, but only pure builtins and known methods on private names run
+        "def f(items):\n    out = []\n    for x in list(reversed(items)):\n        out.append(len(str(x)))\n",
+        # `total += ...` cannot grow a container in place
+        "def f(items):\n    total = 0\n    for x in list(reversed(items)):\n        total += x\n",
+        # builtins are not reachable state
+        "def f(data):\n    xs = [1, 2]\n    for x in list(zip(xs, xs)):\n        work(x)\n",
+    ],
+)
+def test_unseen_code_cannot_reach_private_roots(code):
+    from memlint.analysis.usage import unseen_code_may_change
+
+    rule, body, source = _loop_case(code)
+    assert not unseen_code_may_change(rule, body, names_read(source), source)
+
+
+def test_unseen_code_is_judged_by_the_vocabulary():
+    from memlint.analysis.usage import calls_unseen_code, runs_unseen_code
+
+    rule = _probe("def len(x):\n    return 0\nlen(a)\nsorted(a)\na.strip()\na.frobnicate()\nkey = lambda s: s.lower()\n")
+    calls = [c for c in m.findall(rule.context.module, m.Call())]
+    assert [runs_unseen_code(rule, c) for c in calls] == [True, False, False, True, False]  # a shadowed `len` is unseen
+    lam = list(m.findall(rule.context.module, m.Lambda()))[0]
+    assert not calls_unseen_code(rule, lam)
+    assert calls_unseen_code(rule, cst.parse_expression("rank"))

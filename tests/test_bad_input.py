@@ -191,17 +191,17 @@ def test_unreadable_file(project, capsys):
 
 def test_failed_read(project, capsys, monkeypatch):
     """The same, simulated so that it also runs as root."""
-    import builtins
+    import memlint.filesystem
 
-    import memlint.api
+    real_open = os.open
 
     def refuse(path, *args, **kwargs):
         if str(path).endswith("secret.py"):
             raise PermissionError(13, "Permission denied", path)
-        return builtins.open(path, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(memlint.api, "open", refuse, raising=False)
-    monkeypatch.setattr(memlint.runner, "open", refuse, raising=False)  # the cache reads files too
+    # filesystem.read_source is where every file to lint is read (the cache's lookups too).
+    monkeypatch.setattr(memlint.filesystem.os, "open", refuse)
     (project / "secret.py").write_text(SUM)
     code, out, _ = run(capsys, ".")
     assert code == 1
@@ -283,9 +283,17 @@ def test_fix_keeps_file_mode(project, capsys):
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
-def test_fix_through_a_symlink_writes_the_target(project, capsys):
+def test_fix_never_writes_through_a_symlink(project, capsys):
+    """A link named on the command line is linted, but --fix says it does not write through it
+    (its target may be anywhere: issue 17); the link and its target are left alone."""
     (project / "real.py").write_text(SUM)
     os.symlink("real.py", project / "link.py")
-    assert run(capsys, "--fix", "link.py")[0] == 0
+    code, out, err = run(capsys, "--fix", "link.py")
+    assert code == 2
+    assert out.splitlines()[0] == f"link.py:1:13: MEM101 [*] {MESSAGE}"
+    assert err == (
+        "memlint: error: link.py: cannot write fixes: it is a symbolic link (to real.py) and memlint "
+        "does not write through links; fix real.py itself (file left unchanged)\n"
+    )
     assert os.path.islink(project / "link.py")
-    assert (project / "real.py").read_text() == FIXED
+    assert (project / "real.py").read_text() == SUM

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -176,15 +177,30 @@ def test_version_or_source_change_is_a_miss(project, monkeypatch):
     monkeypatch.setattr(memlint.cache, "__version__", version)
     memlint.cache.code_fingerprint.cache_clear()
     assert open_cache(".memlint_cache", {}, with_edits=False).lookup("a.py", ("MEM101",), data) == result
-    # An edited memlint source file (a development install) changes the key too.
-    source = Path(memlint.cache.__file__).parent / "rule_index.py"
-    status = source.stat()
+
+
+
+def test_fresh_install_of_the_same_code_hits_and_an_edited_rule_misses(project, monkeypatch, tmp_path):
+    """The key holds the content of memlint's files, not their paths or modification times: a
+    copy elsewhere with new mtimes (a fresh install, every CI run) hits; an edited rule misses."""
+    data = b"x = 1\n"
+    result = FileResult("a.py", findings=(_finding(),))
+    memlint.cache.code_fingerprint.cache_clear()
+    assert open_cache(".memlint_cache", {}, with_edits=False).store("a.py", ("MEM101",), data, result)
+    package = Path(memlint.cache.__file__).parent
+    copy = tmp_path / "install" / "memlint"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in copy.rglob("*.py"):
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    monkeypatch.setattr(memlint.cache, "__file__", str(copy / "cache.py"))
+    memlint.cache.code_fingerprint.cache_clear()
     try:
-        os.utime(source, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+        assert open_cache(".memlint_cache", {}, with_edits=False).lookup("a.py", ("MEM101",), data) == result
+        rule = copy / "rules" / "comprehension_in_reducer.py"
+        rule.write_text(rule.read_text() + "\n# edited\n")
         memlint.cache.code_fingerprint.cache_clear()
         assert open_cache(".memlint_cache", {}, with_edits=False).lookup("a.py", ("MEM101",), data) is None
     finally:
-        os.utime(source, ns=(status.st_atime_ns, status.st_mtime_ns))
         memlint.cache.code_fingerprint.cache_clear()
 
 
@@ -223,8 +239,10 @@ def test_entry_round_trips_every_field(project):
         "dir/a.py", findings=(finding, with_edits, _finding(code="MEM000", filename="dir/a.py"), estimated)
     )
     cache = open_cache(".memlint_cache", {}, with_edits=True)
-    assert cache.store("dir/a.py", ("MEM101",), b"data", result)
-    assert cache.lookup("dir/a.py", ("MEM101",), b"data") == result
+    codes = ("MEM101", "MEM102", "MEM105")
+    data = b"x = 1\ny = 2\nz = 3\n"
+    assert cache.store("dir/a.py", codes, data, result)
+    assert cache.lookup("dir/a.py", codes, data) == result
 
 
 def test_only_plain_results_are_stored(project):
@@ -309,7 +327,7 @@ def _store_many(root: str, worker: int, rounds: int) -> int:
         for index in range(20):
             path = f"f{index}.py"
             data = f"x = {index}\n".encode()
-            result = FileResult(path, findings=(_finding(message=f"m{index}", filename=path, line=index + 1),))
+            result = FileResult(path, findings=(_finding(message=f"m{index}", filename=path, source_line=f"x = {index}"),))
             cache.store(path, ("MEM101",), data, result)
             found = cache.lookup(path, ("MEM101",), data)
             if found != result:
@@ -466,9 +484,13 @@ def test_warm_run_starts_no_pool_and_imports_no_rules_or_libcst(project):
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _finding(code="MEM101", message="planted", filename="a.py", line=1, fix=None, estimated_bytes=None):
+def _finding(code="MEM101", message="planted", filename="a.py", line=1, fix=None, estimated_bytes=None, source_line="x = 1"):
+    """A finding an entry may hold for a file whose line `line` is `source_line`."""
+    from memlint.rule_index import RULES
+
+    name = "unparsable-file" if code == "MEM000" else RULES[code].name
     return Finding(
-        code, "name", message, filename, Location(line, 1), Location(line, 5), fix, "x = 1", estimated_bytes
+        code, name, message, filename, Location(line, 1), Location(line, 5), fix, source_line, estimated_bytes
     )
 
 

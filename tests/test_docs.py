@@ -41,3 +41,13 @@ def test_every_setting_is_documented():
     configuration = (DOCS / "configuration.md").read_text(encoding="utf-8")
     for key in SETTINGS:
         assert f"`{key}`" in configuration, f"{key} is not documented in docs/configuration.md"
+
+
+def test_readme_rule_table_is_generated_from_the_rules():
+    from memlint.rule_docs import README_BEGIN, README_END, render_readme
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert render_readme(readme) == readme, "regenerate with `python -m memlint.rule_docs docs/rules`"
+    table = readme[readme.index(README_BEGIN):readme.index(README_END)]
+    for code, rule in all_rules().items():
+        assert f"| [{code}](docs/rules/{code}.md) | `{rule.name}` |" in table

@@ -91,7 +91,7 @@ CASES = [
         import math
 
         # distance between points
-        def distance(a, b):
+        def distance(a, b):  # memlint: hot
             def square(x):
                 return x * x
             return math.sqrt(square(a[0] - b[0]) + square(a[1] - b[1]))
@@ -109,7 +109,7 @@ CASES = [
             def parse(self, items):
                 return [self.parse_one(item) for item in items]
 
-            def parse_one(self, item):
+            def parse_one(self, item):  # memlint: hot
                 def clean(s):
                     return s.strip().lower()
                 return clean(item)

@@ -27,30 +27,32 @@ CASES = [
         "MEM401",
         """
         import numpy as np
-        def main(n, steps):
-            a = np.zeros(n)
+        def main(path, steps):
+            np.save(path + ".npy", np.arange(6.0))
+            a = np.zeros(3)
             total = 0.0
             for i in range(steps):
-                a = np.full(n, float(i))
+                a = np.load(path + ".npy") * (i + 1)
                 total += float(a.sum())
             return total, a.tolist()
         """,
-        [(5, 3), (1, 0), (4, 1)],
+        [(None, 3), (None, 0), (None, 1)],
     ),
     (
         "MEM401",
         """
         import numpy as np
-        def main(base, steps):
-            data = np.array(base, dtype=float)
-            out = np.empty(len(data))
+        def main(path, steps):
+            np.save(path + ".npy", np.array([1.0, 2.0]))
+            data = np.load(path + ".npy")
+            out = np.zeros(len(data))
             seen = []
             while len(seen) < steps:
                 out = data * 2.0 + len(seen)
                 seen.append(out.tolist())
-            return seen
+            return seen, out.tolist()
         """,
-        [([1.0, 2.0], 3), ([0.5], 0)],
+        [(None, 3), (None, 0)],
     ),
     (
         "MEM402",

@@ -141,8 +141,8 @@ def test_file_above_the_size_limit_is_one_mem000(project, capsys):
 def test_ten_megabyte_generated_file_lints(project, capsys):
     """A generated 10 MB module (long string constants and a function every 500 lines) is linted
     to the end: a finding on its last line proves it. Measured with --select MEM101: 7 s of CPU,
-    0.5 GB. (A 10 MB table of small tuples takes LibCST alone about 700 bytes of memory per source
-    byte, 7 GB: the size limit in parsing.py does not bound memory for such files.)"""
+    0.5 GB. It stays under the token limit (parsing.MAX_TOKENS): its tokens are few and long. (A
+    10 MB table of small tuples would take LibCST alone 7 GB: test_trust.py has those.)"""
     chunks = []
     size = 0
     index = 0

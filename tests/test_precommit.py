@@ -45,7 +45,7 @@ def test_manifest_hook() -> None:
         "description": hook["description"],
         "entry": "memlint --force-exclude",
         "language": "python",
-        "types_or": ["python", "pyi"],
+        "types_or": ["python", "pyi", "jupyter"],
         "require_serial": True,
         "minimum_pre_commit_version": "2.9.0",  # the first with types_or
     }
@@ -123,8 +123,17 @@ def user_repo(git: None, tmp_path: Path) -> Path:
     (repo / "generated").mkdir()
     (repo / "generated" / "table.py").write_text("rows = max([r for r in data])\n", encoding="utf-8")
     (repo / "notes.txt").write_text("sum([x for x in data])\n", encoding="utf-8")
+    (repo / "analysis.ipynb").write_text(NOTEBOOK, encoding="utf-8")  # types_or: jupyter
     _git(repo, "add", "-A")
     return repo
+
+
+NOTEBOOK = (
+    '{\n "cells": [\n  {\n   "cell_type": "markdown",\n   "metadata": {},\n   "source": ["# Totals"]\n  },\n'
+    '  {\n   "cell_type": "code",\n   "execution_count": 1,\n   "metadata": {},\n   "outputs": [],\n'
+    '   "source": [\n    "data = [1, 2]\\n",\n    "total = sum([x * x for x in data])"\n   ]\n  }\n ],\n'
+    ' "metadata": {},\n "nbformat": 4,\n "nbformat_minor": 5\n}\n'
+)
 
 
 def try_repo(hook_repo: Path, pre_commit_home: Path, cwd: Path, *selection: str) -> subprocess.CompletedProcess[str]:
@@ -160,12 +169,14 @@ def test_try_repo_fails_on_a_finding(hook_repo: Path, pre_commit_home: Path, use
     # makes the user's extend-exclude skip generated/table.py (it has a finding).
     assert "generated" not in output
     assert "notes.txt" not in output
-    assert "Found 1 error." in output
+    assert f"analysis.ipynb:cell 2:2:13: MEM101 [*] {SUM}" in output
+    assert "Found 2 errors." in output
 
 
 @pytest.mark.slow
 def test_try_repo_passes_on_clean_files(hook_repo: Path, pre_commit_home: Path, user_repo: Path) -> None:
     (user_repo / "bad.py").unlink()
+    (user_repo / "analysis.ipynb").unlink()
     _git(user_repo, "add", "-A")
     proc = try_repo(hook_repo, pre_commit_home, user_repo, "--all-files")
     output = hook_output(proc)
@@ -201,3 +212,5 @@ def test_try_repo_with_fix_rewrites_the_file(hook_repo: Path, pre_commit_home: P
     assert proc.returncode == 1, output
     assert "files were modified by this hook" in output
     assert (user_repo / "bad.py").read_text(encoding="utf-8") == "def total(data):\n    return sum(x * x for x in data)\n"
+    fixed_notebook = NOTEBOOK.replace("sum([x * x for x in data])", "sum(x * x for x in data)")
+    assert (user_repo / "analysis.ipynb").read_text(encoding="utf-8") == fixed_notebook

@@ -205,6 +205,7 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
             "name": "comprehension-in-reducer",
             "message": SUM,
             "filename": "app.py",
+            "cell": None,
             "location": {"row": 2, "column": 17},
             "end_location": {"row": 2, "column": 38},
             "fix": {
@@ -219,6 +220,8 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
                 ],
             },
             "estimated_bytes": None,
+            "measured_bytes": None,
+            "measured_by": None,
             "url": DOCS_URL.format(code="MEM101"),
         },
         {
@@ -226,6 +229,7 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
             "name": "comprehension-in-reducer",
             "message": MAX,
             "filename": "app.py",
+            "cell": None,
             "location": {"row": 3, "column": 20},
             "end_location": {"row": 3, "column": 44},
             "fix": {
@@ -240,6 +244,8 @@ def test_json_objects(project: Path, capsys: pytest.CaptureFixture[str]) -> None
                 ],
             },
             "estimated_bytes": None,
+            "measured_bytes": None,
+            "measured_by": None,
             "url": DOCS_URL.format(code="MEM101"),
         },
     ]
@@ -532,10 +538,13 @@ def test_mem000_json(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "name": "unparsable-file",
             "message": BROKEN_MESSAGE,
             "filename": "bad.py",
+            "cell": None,
             "location": {"row": 1, "column": 5},
             "end_location": {"row": 1, "column": 5},
             "fix": None,
             "estimated_bytes": None,
+            "measured_bytes": None,
+            "measured_by": None,
             "url": DOCS_URL.format(code="MEM000"),
         }
     ]

@@ -97,3 +97,82 @@ def test_example_checker_fails_on_wrong_expectations(monkeypatch):
         check_invalid(mem101, Invalid("t = sum([x for x in d])", "t = sum(x for x in d)", Applicability.UNSAFE))
     with pytest.raises(AssertionError, match="offers a fix where the example says none"):
         check_invalid(mem101, Invalid("t = sum([x for x in d])"))
+
+
+RULE_MODULE = '''
+from memlint.rule import Invalid, Rule, Valid
+
+
+class {cls}(Rule):
+    """
+## What it does
+Flags `flagme()` calls.
+
+## Why is this bad?
+It is a test.
+
+## Example
+```python
+flagme()
+```
+"""
+
+    code = "{code}"
+    name = "{name}"
+    message = "`flagme()` called"
+    VALID = [Valid("other()")]
+    INVALID = [Invalid("flagme()")]
+'''
+
+
+def _package(tmp_path, monkeypatch, name, modules):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    for module, text in modules.items():
+        (folder / f"{module}.py").write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return str(folder)
+
+
+def test_the_rules_package_is_the_registry(tmp_path, monkeypatch):
+    """A rule is found by its module alone; helper modules (`_x.py`) are skipped."""
+    from memlint.rules import discover_rules
+
+    folder = _package(tmp_path, monkeypatch, "fakerules_ok", {
+        "flag_me": RULE_MODULE.format(cls="FlagMe", code="MEM997", name="flag-me"),
+        "_helpers": "from memlint.rule import Rule\n\nclass Base(Rule):\n    pass\n",
+    })
+    rules = discover_rules("fakerules_ok", [folder])
+    assert [rule.code for rule in rules] == ["MEM997"]
+
+
+@pytest.mark.parametrize(
+    ("modules", "problem"),
+    [
+        ({"other_name": RULE_MODULE.format(cls="FlagMe", code="MEM996", name="flag-me")},
+         "holds the rule 'flag-me': a rule's module is named after it (flag_me.py)"),
+        ({"flag_me": "X = 1\n"}, "must define exactly one rule, found none"),
+        ({"flag_me": RULE_MODULE.format(cls="FlagMe", code="MEM995", name="flag-me")
+          + RULE_MODULE.format(cls="FlagToo", code="MEM994", name="flag-too").split("\n", 2)[2]},
+         "must define exactly one rule, found FlagMe, FlagToo"),
+    ],
+)
+def test_a_rules_module_must_hold_one_rule_named_after_it(tmp_path, monkeypatch, modules, problem):
+    from memlint.rules import discover_rules
+
+    package = f"fakerules_{abs(hash(problem))}"
+    folder = _package(tmp_path, monkeypatch, package, modules)
+    with pytest.raises(RuleDefinitionError) as info:
+        discover_rules(package, [folder])
+    assert problem in str(info.value)
+
+
+def test_every_rule_module_is_registered():
+    from pathlib import Path
+
+    import memlint.rules
+
+    folder = Path(memlint.rules.__file__).parent
+    modules = {path.stem for path in folder.glob("*.py") if not path.stem.startswith("_")}
+    assert modules == {rule.name.replace("-", "_") for rule in all_rules().values()}

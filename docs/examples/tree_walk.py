@@ -1,17 +1,22 @@
-"""Recursive directory walk: a nested function rebuilt on every call (seed 000)."""
+"""Recursive walks: a nested function rebuilt at every level of a recursion (seed 000)."""
 import os
 
 
-def disk_usage(path):
-    def size_of(entry):
-        return entry.stat(follow_symlinks=False).st_size
+def chain_labels(node):
+    def label(n):
+        return n.name.upper()
 
+    # one level of recursion per node of the chain: one `label` function object per level
+    return [] if node is None else [label(node)] + chain_labels(node.next)
+
+
+def disk_usage(path):
     total = 0
     for entry in os.scandir(path):
         if entry.is_dir(follow_symlinks=False):
             total += disk_usage(entry.path)
         else:
-            total += size_of(entry)
+            total += entry.stat(follow_symlinks=False).st_size
     return total
 
 

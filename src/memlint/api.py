@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -11,6 +12,7 @@ from libcst.metadata import CodeRange, PositionProvider
 from memlint.config import Config
 from memlint.deep import call_with_deep_stack
 from memlint.engine import run_rules
+from memlint.filesystem import UnreadableFile, read_source
 from memlint.findings import (
     PARSE_ERROR_CODE,
     PARSE_ERROR_NAME,
@@ -21,13 +23,27 @@ from memlint.findings import (
     Location,
 )
 from memlint.fixing import apply_fixes, edits_between, non_overlapping
-from memlint.parsing import SourceError, decode, parse, vet
+from memlint.notebook import NOTEBOOK_SUFFIX
+from memlint.parsing import (
+    SourceError,
+    decode,
+    drops_only_form_feed_indentation,
+    parse,
+    restore_form_feeds,
+    too_many_tokens,
+    vet,
+)
 from memlint.prefilter import applicable
-from memlint.rule import LintContext, Report, Rule
+from memlint.rule import Fix, LintContext, Report, Rule
 from memlint.suppression import ALL, NoqaMap, file_suppression, is_suppressed
 
 MAX_FIX_PASSES = 10
 DEFAULT_CONFIG = Config()
+
+# Given the text being linted (it changes from one fix pass to the next) and the ranges of the
+# nodes a fix changes (LibCST's: 1-based lines, 0-based columns), says whether the fix may be
+# offered and applied; a refused fix is dropped from its finding.
+FixGuard = Callable[[str, Sequence[CodeRange]], bool]
 
 
 def lint_source(
@@ -40,8 +56,14 @@ def lint_source(
     with_edits: bool = False,
     inline_noqa: bool = True,
     prefilter: bool = True,
+    fix_guard: Optional[FixGuard] = None,
+    notebook: Optional[bool] = None,
 ) -> FileResult:
     """Lint one module's source; with ``fix`` also return the fixed text (never unparsable).
+
+    A path ending in `.ipynb` (or ``notebook=True``) is a Jupyter notebook's JSON text: it is
+    linted by `memlint.notebook.lint_notebook`, and ``fixed_source`` is then the new JSON text.
+    ``fix_guard`` (used by the notebook adapter) vetoes fixes by the ranges they change.
 
     ``inline_noqa=False`` leaves `# noqa` comments to the caller (the flake8 plugin: flake8
     applies them itself); the file-level `# memlint: noqa` is always honoured.
@@ -53,6 +75,13 @@ def lint_source(
     cannot parse this file, which Python accepts" is not, since nothing was lost.
     """
     config = config or DEFAULT_CONFIG
+    if notebook or (notebook is None and path.endswith(NOTEBOOK_SUFFIX)):
+        from memlint.notebook import lint_notebook
+
+        return lint_notebook(
+            source, path, config, fix=fix, unsafe_fixes=unsafe_fixes, with_edits=with_edits,
+            inline_noqa=inline_noqa, prefilter=prefilter,
+        )
     rules = config.selection.rules_for(path)
     if isinstance(source, bytes):
         try:
@@ -68,6 +97,11 @@ def lint_source(
         rules = tuple(rule for rule in rules if not is_suppressed(rule.code, file_codes))
     if not rules:
         return FileResult(path)
+    try:
+        if too_many_tokens(text):  # pure data too large to parse: no rule can fire in it
+            return FileResult(path)
+    except SourceError as exc:
+        return _source_error(path, exc)
     allow_unsafe = config.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
 
     current = text
@@ -89,14 +123,17 @@ def lint_source(
                     lambda: lint_source(
                         source, path, config, fix=fix, unsafe_fixes=unsafe_fixes,
                         with_edits=with_edits, inline_noqa=inline_noqa, prefilter=prefilter,
+                        fix_guard=fix_guard, notebook=False,
                     )
                 )
             if fix_pass == 0:
                 return _source_error(path, exc, current)
             failure = f"fixed code could not be analysed again ({exc}); file left unchanged"
-            return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter)
+            return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter, fix_guard)
         errors.extend(crashed)
         visible = _visible(context, current, inline_noqa, config.min_bytes)
+        if fix_guard is not None:
+            visible = [(_guarded(context, report, fix_guard, current), where) for report, where in visible]
         if not fix or fix_pass == MAX_FIX_PASSES:
             break
         candidates = [
@@ -106,19 +143,20 @@ def lint_source(
         ]
         if not candidates:
             break
-        if fix_pass == 0 and module.code != current:
+        if module.code != current and not drops_only_form_feed_indentation(current, module.code):
             # LibCST does not give back every file byte for byte (it drops the last line ending
             # of a file with bare carriage returns): fixing would change more than the fixes.
-            errors.append(InternalError(path, "LibCST does not reproduce this file exactly; fixes not applied"))
+            if fix_pass == 0:
+                errors.append(InternalError(path, "LibCST does not reproduce this file exactly; fixes not applied"))
             break
         chosen = non_overlapping(candidates)
         try:
-            fixed = apply_fixes(module, chosen)
+            fixed = _apply(module, chosen, current)
             parse(fixed)
         except Exception as exc:  # a fix that breaks the file is a memlint bug: keep the file
             codes = ", ".join(sorted({_code_of(visible, f) for f in chosen}))
             failure = f"fix for {codes} produced invalid code ({type(exc).__name__}); file left unchanged"
-            return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter)
+            return _unfixed(text, path, config, failure, with_edits, inline_noqa, prefilter, fix_guard)
         if fixed == current:
             break
         current = fixed
@@ -137,20 +175,29 @@ def lint_source(
 
 
 def _unfixed(
-    text: str, path: str, config: Config, failure: str, with_edits: bool, inline_noqa: bool, prefilter: bool
+    text: str,
+    path: str,
+    config: Config,
+    failure: str,
+    with_edits: bool,
+    inline_noqa: bool,
+    prefilter: bool,
+    fix_guard: Optional[FixGuard] = None,
 ) -> FileResult:
     """The original file's findings, unfixed, with the fix failure reported as a memlint bug."""
-    result = lint_source(text, path, config, with_edits=with_edits, inline_noqa=inline_noqa, prefilter=prefilter)
+    result = lint_source(
+        text, path, config, with_edits=with_edits, inline_noqa=inline_noqa, prefilter=prefilter,
+        fix_guard=fix_guard, notebook=False,
+    )
     return FileResult(path, result.findings, result.errors + (InternalError(path, failure),))
 
 
 def lint_file(path: str, config: Optional[Config] = None, **options: bool) -> FileResult:
     """Read a file (the one place the core touches the disk) and lint it."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return _source_error(path, SourceError(f"cannot read file: {exc.strerror or exc}"))
+        data = read_source(path)
+    except UnreadableFile as exc:
+        return _source_error(path, SourceError(exc.reason))
     return lint_source(data, path, config, **options)
 
 
@@ -177,6 +224,13 @@ def _visible(
     return visible
 
 
+def _guarded(context: LintContext, report: Report, guard: FixGuard, text: str) -> Report:
+    """The report, without its fix when the guard refuses the ranges the fix changes."""
+    if report.fix is None or guard(text, _ranges(context, report)):
+        return report
+    return dataclasses.replace(report, fix=None)
+
+
 def _ranges(context: LintContext, report: Report) -> Sequence[CodeRange]:
     positions = context.metadata_table(PositionProvider)
     assert report.fix is not None
@@ -193,7 +247,7 @@ def _finding(
     rule: Rule = report.rule
     fix_info = None
     if report.fix is not None:
-        edits = edits_between(module.code, apply_fixes(module, [report.fix])) if with_edits else ()
+        edits = edits_between(text, _apply(module, [report.fix], text)) if with_edits else ()
         fix_info = FixInfo(report.fix.applicability, report.fix.title, edits)
     return Finding(
         code=rule.code,
@@ -206,6 +260,13 @@ def _finding(
         source_line=_line(text, where.start.line),
         estimated_bytes=report.estimated_bytes,
     )
+
+
+def _apply(module: cst.Module, fixes: Sequence[Fix], text: str) -> str:
+    """The fixed text; where LibCST dropped form feeds from `text`, the lines the fixes did not
+    touch are taken back from `text` (parsing.restore_form_feeds)."""
+    fixed = apply_fixes(module, fixes)
+    return fixed if module.code == text else restore_form_feeds(text, module.code, fixed)
 
 
 def _line(text: str, number: int) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any, Dict, List, Optional, Sequence, TextIO
 
 from memlint import __version__
 from memlint.cache import open_cache
 from memlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, parse_cli_codes
 from memlint.discovery import DiscoveryError, find_files, is_excluded
+from memlint.filesystem import read_stream
 from memlint.findings import FileResult, Finding, InternalError
 from memlint.reporting import RENDERERS, Context
 from memlint.reporting.text import statistics
@@ -25,7 +26,7 @@ from memlint.runner import RunOptions, lint_paths, unified_diff_text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 CACHE_DIR_ENV = "MEMLINT_CACHE_DIR"
-SUBCOMMANDS = ("check", "rule", "rules")
+SUBCOMMANDS = ("check", "rule", "rules", "profile")
 
 
 class UsageError(Exception):
@@ -48,7 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     sel.add_argument("--no-preview", dest="preview", action="store_false")
     sel.add_argument(
         "--min-bytes", metavar="SIZE",
-        help="hide findings whose estimated bytes at stake are known and below SIZE (1000000, 500kB, 1MB, 1MiB)",
+        help="hide findings whose estimated (or, with --profile, measured) bytes are known and below SIZE (1000000, 500kB, 1MB, 1MiB)",
+    )
+    sel.add_argument(
+        "--profile", action="append", metavar="FILE",
+        help="a memory profile (tracemalloc snapshot, memray capture, Scalene JSON) whose measured bytes rank the findings; repeatable",
     )
     fix = parser.add_argument_group("fixes")
     fix.add_argument("--fix", action="store_true", help="apply safe fixes")
@@ -98,6 +103,8 @@ def _cli_settings(args: argparse.Namespace) -> Dict[str, Any]:
         value = getattr(args, key)
         if value is not None:
             settings[key.replace("_", "-")] = value
+    if getattr(args, "profile", None):
+        settings["profile"] = [os.path.abspath(os.path.expanduser(path)) for path in args.profile]
     cache_dir = args.cache_dir if args.cache_dir is not None else os.environ.get(CACHE_DIR_ENV) or None
     if cache_dir is not None:  # relative to the working directory, unlike the file's `cache-dir`
         settings["cache-dir"] = os.path.abspath(os.path.expanduser(cache_dir)) if cache_dir.strip() else cache_dir
@@ -106,11 +113,18 @@ def _cli_settings(args: argparse.Namespace) -> Dict[str, Any]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "server":  # the language server (the `server` extra); its own parser
+        from memlint.server import main as server_main
+
+        return server_main(argv[1:])
+    _print_any_file_name()
     try:
         if argv and argv[0] == "rules":
             return _list_rules(argv[1:], sys.stdout)
         if argv and argv[0] == "rule":
             return _show_rule(argv[1:], sys.stdout)
+        if argv and argv[0] == "profile":
+            return _profile_run(argv[1:])
         if argv and argv[0] == "check":
             argv = argv[1:]
         return _check(_parser().parse_args(argv))
@@ -122,6 +136,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("memlint: interrupted", file=sys.stderr)
         return 130
+
+
+def _print_any_file_name() -> None:
+    """A file name that is not valid in the file system's encoding reaches Python with
+    surrogate escapes; print its original bytes rather than crash on it (issue 17)."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="surrogateescape")
+            except (ValueError, OSError, AttributeError):  # pragma: no cover - an unusual stream
+                pass
 
 
 def _list_rules(argv: List[str], out: TextIO) -> int:
@@ -175,15 +200,24 @@ def _check(args: argparse.Namespace) -> int:
         respect_gitignore=config.respect_gitignore,
         force_exclude=args.force_exclude,
     )
+    return _lint_files(files, args, config)
+
+
+def _lint_files(files: Sequence[str], args: argparse.Namespace, config: Config) -> int:
+    measuring = bool(config.profiles)
+    if measuring:  # min-bytes then applies to measured bytes, after the profile is joined
+        lint_config, config = replace(config, min_bytes=0), config
+    else:
+        lint_config = config
     with_edits = config.output_format == "json"
     cache = None if args.no_cache else open_cache(
-        config.cache_directory, config.rule_options, with_edits=with_edits, min_bytes=config.min_bytes
+        config.cache_directory, config.rule_options, with_edits=with_edits, min_bytes=lint_config.min_bytes
     )
     options = RunOptions(fix=args.fix, diff=args.diff, with_edits=with_edits, cache=cache)
     findings: List[Finding] = []
     errors: List[InternalError] = []
     fixed = 0
-    for run in lint_paths(files, config, options, args.jobs):
+    for run in lint_paths(files, lint_config, options, args.jobs):
         findings.extend(run.result.findings)
         errors.extend(run.result.errors)
         fixed += run.result.fixes_applied
@@ -192,7 +226,89 @@ def _check(args: argparse.Namespace) -> int:
     if args.diff:
         return _finish_diff(fixed, errors)
     context = Context(unsafe_fixes=config.unsafe_fixes, fixes_applied=fixed, fix_mode=args.fix)
-    return _finish(findings, errors, args, config, context, sys.stdout)
+    if not measuring:
+        return _finish(findings, errors, args, config, context, sys.stdout)
+    measured = _measure(findings, files, config)
+    status = _finish(measured.findings, errors, args, config, context, sys.stdout, ranked=True)
+    if config.output_format in ("full", "concise") and not args.statistics:
+        print(_measured_summary(measured))
+    return status
+
+
+def _measure(findings: List[Finding], files: Sequence[str], config: Config) -> Any:
+    """The findings joined to the profiles' bytes (memlint.profiles), ranked by measured bytes."""
+    from memlint.profiles import PathMatcher, ProfileError, measure, read_profile
+
+    matcher = PathMatcher(files)
+    try:
+        profiles = [read_profile(path, matcher) for path in config.profiles]
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    return measure(findings, profiles, _read_text, config.min_bytes)
+
+
+def _read_text(path: str) -> Optional[str]:
+    from memlint.parsing import SourceError, decode
+
+    try:
+        with open(path, "rb") as handle:
+            return decode(handle.read()).text
+    except (OSError, SourceError):
+        return None
+
+
+def _measured_summary(measured: Any) -> str:
+    from memlint.units import human_bytes
+
+    if not measured.peak_bytes:
+        return f"Measured ({measured.kind}): the profile recorded no memory."
+    share = 100 * measured.accounted_bytes / measured.peak_bytes
+    return (
+        f"Measured ({measured.kind}): the reported findings account for {human_bytes(measured.accounted_bytes)} "
+        f"of the profile's {human_bytes(measured.peak_bytes)} peak ({share:.0f}%)."
+    )
+
+
+def _profile_run(argv: List[str]) -> int:
+    """`memlint profile [OPTIONS] -- python script.py ARGS`: run it under tracemalloc, rank the findings."""
+    import subprocess
+
+    from memlint.profiles import run
+    from memlint.units import human_bytes
+
+    if "--" not in argv:
+        raise UsageError("usage: memlint profile [OPTIONS] -- python script.py [ARGS] (the program comes after `--`)")
+    split = argv.index("--")
+    args = _parser().parse_args(argv[:split])
+    if args.paths or args.fix or args.diff or args.profile:
+        raise UsageError("memlint profile lints the files the program allocated in: give only options before `--`")
+    config = load_config([os.getcwd()], args.config, _cli_settings(args))
+    snapshot = run.snapshot_path(os.path.join(config.cache_directory, "profiles"))
+    try:
+        command = run.profiling_command(argv[split + 1:], snapshot)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"memlint: running `{' '.join(argv[split + 1:])}` under tracemalloc", file=sys.stderr, flush=True)
+    try:
+        status = subprocess.call(command, stdout=sys.stderr)  # standard output is for the findings
+    except OSError as exc:
+        raise UsageError(f"cannot run {argv[split + 1]!r}: {exc.strerror or exc}") from None
+    if not os.path.isfile(snapshot):
+        raise UsageError(f"the program exited with status {status} before a snapshot was written")
+    if status:
+        print(f"memlint: the program exited with status {status}; ranking what it allocated", file=sys.stderr)
+    peak = run.recorded_peak(snapshot)
+    held = f"; the run peaked at {human_bytes(peak)}" if peak else ""
+    print(f"memlint: snapshot written to {snapshot} (read it again with --profile{held})", file=sys.stderr)
+    files = [  # like files named on the command line: excludes apply with --force-exclude
+        path for path in run.allocating_files(snapshot, config.root)
+        if not (args.force_exclude and is_excluded(path, config.all_excludes, config.root))
+    ]
+    if not files:
+        print("memlint: no file of this project allocated memory in the run", file=sys.stderr)
+        return EXIT_ERROR if status else EXIT_CLEAN
+    outcome = _lint_files(files, args, replace(config, profiles=(snapshot,)))
+    return EXIT_ERROR if status else outcome  # a failed program is not a clean run
 
 
 def _check_stdin(args: argparse.Namespace, config: Config) -> int:
@@ -201,7 +317,7 @@ def _check_stdin(args: argparse.Namespace, config: Config) -> int:
     from memlint.parsing import decode, decode_lenient, encode
 
     filename = args.stdin_filename or "-"
-    data = sys.stdin.buffer.read()
+    data = read_stream(sys.stdin.buffer)  # bounded: `memlint - < /dev/zero` ends
     if args.force_exclude and args.stdin_filename and is_excluded(filename, config.all_excludes, config.root):
         if args.fix:
             sys.stdout.buffer.write(data)
@@ -234,8 +350,10 @@ def _finish(
     config: Config,
     context: Context,
     out: TextIO,
+    ranked: bool = False,
 ) -> int:
-    findings.sort(key=lambda f: f.sort_key)
+    if not ranked:  # ranked: already in order of measured bytes
+        findings.sort(key=lambda f: f.sort_key)
     if args.statistics:
         out.write(statistics(findings, config.unsafe_fixes))
     else:

@@ -41,7 +41,7 @@ DEFAULT_EXCLUDE: Tuple[str, ...] = (
     "node_modules", "site-packages", "venv",
 )
 
-# key -> (kind, description); kinds: "codes", "globs", "bool", "format", "per-file", "dir"
+# key -> (kind, description); kinds: "codes", "globs", "bool", "format", "per-file", "dir", "bytes", "version"
 SETTINGS: Mapping[str, Tuple[str, str]] = {
     "select": ("codes", "rule codes or prefixes to enable (replaces the default, `MEM`)"),
     "extend-select": ("codes", "rule codes or prefixes to enable on top of `select`"),
@@ -55,7 +55,15 @@ SETTINGS: Mapping[str, Tuple[str, str]] = {
     "respect-gitignore": ("bool", "skip files ignored by .gitignore when walking directories"),
     "min-bytes": ("bytes", "hide findings whose estimated bytes at stake are known and below this"),
     "cache-dir": ("dir", f"where results of unchanged files are kept (default: {CACHE_DIR_NAME} beside pyproject.toml)"),
+    "profile": ("paths", "memory profiles (tracemalloc, memray, Scalene) whose measured bytes rank the findings"),
+    "target-version": ("version", "the oldest Python the code supports, as \"py39\" (default: from `[project] requires-python`)"),
 }
+
+# `target-version = "py310"`, as in Ruff.
+TARGET_VERSION_RE = re.compile(r"^py3(?P<minor>[0-9]{1,2})$")
+# One clause of a `requires-python` specifier (PEP 440), or of Poetry's `python = "^3.9"`.
+PYTHON_CLAUSE_RE = re.compile(r"^(?P<op>>=|>|==|~=|\^|~|===)?\s*(?P<major>[23])\.(?P<minor>[0-9]{1,2})(?:\.[0-9*]+)*$")
+OLDEST_MINOR = 7  # a floor below 3.7 (Python 2 included) reads as "py37", as in Ruff
 
 # `--min-bytes 1MB`: decimal units are powers of 1000, binary ones (KiB, MiB...) of 1024.
 SIZE_RE = re.compile(r"^\s*(?P<number>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(?P<unit>[a-z]*)\s*$", re.IGNORECASE)
@@ -89,6 +97,8 @@ class Config:
     root: str = "."
     path: Optional[str] = None  # the pyproject.toml read, if any
     cache_dir: Optional[str] = None  # absolute; None: `.memlint_cache` in `root`
+    profiles: Tuple[str, ...] = ()  # absolute paths of memory profiles (--profile, `profile`)
+    target_version: Optional[str] = None  # "py39": `target-version`, else from `requires-python`
 
     @cached_property
     def selection(self) -> Selection:
@@ -105,7 +115,7 @@ class Config:
 
 def find_pyproject(start: Path) -> Optional[Path]:
     """The nearest pyproject.toml with a [tool.memlint] table, from `start` upward."""
-    directory = start.resolve()
+    directory = Path(os.path.realpath(start))  # not Path.resolve(): it raises on a symlink loop
     if not directory.is_dir():
         directory = directory.parent
     for candidate_dir in (directory, *directory.parents):
@@ -148,8 +158,10 @@ def build_config(
     *,
     root: str,
     path: Optional[str] = None,
+    requires_python: Optional[str] = None,
 ) -> Config:
-    """Validate both sources and combine them; the command line wins."""
+    """Validate both sources and combine them; the command line wins. `requires_python` (the
+    project's `[project] requires-python`) gives `target-version` when neither source sets it."""
     where = f"{path}: [tool.memlint]" if path else "[tool.memlint]"
     file_values, rule_options = _validate(file_settings, where, allow_rule_tables=True)
     cli_values, _ = _validate(cli_settings, CLI, allow_rule_tables=False)
@@ -172,15 +184,23 @@ def build_config(
     cache_dir = pick("cache-dir", None)
     if cache_dir is not None:  # relative to the pyproject.toml (the command line passes it absolute)
         cache_dir = os.path.abspath(os.path.join(root, os.path.expanduser(cache_dir)))
+        if "cache-dir" not in cli_values:
+            check_project_cache_dir(cache_dir, file_values["cache-dir"], root, where)
+    profiles = cli_values.get("profile") or tuple(  # relative to the pyproject.toml, like cache-dir
+        os.path.abspath(os.path.join(root, os.path.expanduser(item))) for item in file_values.get("profile", ())
+    )
     per_file = dict(file_values.get("per-file-ignores", ()))
     per_file.update(dict(cli_values.get("per-file-ignores", ())))
+    target_version = pick("target-version", None)
+    if target_version is None and requires_python is not None:
+        target_version = target_version_of(requires_python)
     return Config(
         layers=tuple(layers),
         preview=pick("preview", False),
         exclude=pick("exclude", DEFAULT_EXCLUDE),
         extend_exclude=tuple(file_values.get("extend-exclude", ())) + tuple(cli_values.get("extend-exclude", ())),
         per_file_ignores=tuple(per_file.items()),
-        rule_options=rule_options,
+        rule_options=_with_target_version(rule_options, target_version),
         unsafe_fixes=pick("unsafe-fixes", False),
         output_format=pick("output-format", "full"),
         respect_gitignore=pick("respect-gitignore", True),
@@ -188,7 +208,36 @@ def build_config(
         root=root,
         path=path,
         cache_dir=cache_dir,
+        profiles=tuple(profiles),
+        target_version=target_version,
     )
+
+
+def user_cache_home() -> str:
+    """`$XDG_CACHE_HOME`, or `~/.cache` (the XDG default)."""
+    return os.path.abspath(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"))
+
+
+def check_project_cache_dir(cache_dir: str, written: str, root: str, where: str) -> None:
+    """A linted repository's own `cache-dir` stays inside that repository or the user's cache
+    directory (symbolic links resolved): a repository must not make memlint write elsewhere
+    (`"~"`, `".."`, `"/etc"`). The user's `--cache-dir` and MEMLINT_CACHE_DIR are not limited."""
+    real = os.path.realpath(cache_dir)
+    project, user_cache = os.path.realpath(root), os.path.realpath(user_cache_home())
+    if _inside(real, project) or (real != user_cache and _inside(real, user_cache)):
+        return
+    raise ConfigError(
+        f"{where}: 'cache-dir' {written!r} is outside the project ({root}) and the user's cache "
+        f"directory ({user_cache_home()}); a project's settings cannot move the cache there "
+        "(--cache-dir or MEMLINT_CACHE_DIR can)"
+    )
+
+
+def _inside(path: str, directory: str) -> bool:
+    try:
+        return os.path.commonpath([path, directory]) == directory
+    except ValueError:  # different drives (Windows)
+        return False
 
 
 def load_config(targets: Sequence[str], config_path: Optional[str], cli_settings: Mapping[str, Any]) -> Config:
@@ -200,10 +249,95 @@ def load_config(targets: Sequence[str], config_path: Optional[str], cli_settings
     else:
         path = find_pyproject(_common_start(targets))
     if path is None:
-        return build_config({}, cli_settings, root=os.getcwd())
+        return build_config({}, cli_settings, root=os.getcwd(), requires_python=nearest_requires_python(_common_start(targets)))
     return build_config(
-        read_settings(path), cli_settings, root=str(path.resolve().parent), path=str(path)
+        read_settings(path), cli_settings, root=str(path.resolve().parent), path=str(path),
+        requires_python=project_requires_python(path),
     )
+
+
+# -- target-version ---------------------------------------------------------------------------
+def nearest_requires_python(start: Path) -> Optional[str]:
+    """The `requires-python` of the nearest project around `start`, when no pyproject.toml has a
+    [tool.memlint] table (as in Ruff): the nearest directory holding a pyproject.toml, or the
+    metadata of a package as shipped (an sdist's `PKG-INFO`, a wheel's `*.dist-info/METADATA`)."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for candidate_dir in (directory, *directory.parents):
+        pyproject = candidate_dir / "pyproject.toml"
+        metadata = [path for path in (candidate_dir / "PKG-INFO", *sorted(candidate_dir.glob("*.dist-info/METADATA"))) if path.is_file()]
+        if not pyproject.is_file() and not metadata:
+            continue
+        found = project_requires_python(pyproject) if pyproject.is_file() else None
+        for path in metadata:
+            found = found or metadata_requires_python(path)
+        return found  # the project's root: its metadata, or nothing stated
+    return None
+
+
+def metadata_requires_python(path: Path) -> Optional[str]:
+    """The `Requires-Python:` header of core metadata (PKG-INFO, METADATA); None when absent."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if not line.strip():
+                    break  # the headers end at the first blank line
+                key, _, value = line.partition(":")
+                if key.strip().lower() == "requires-python":
+                    return value.strip()
+    except OSError:
+        return None
+    return None
+
+
+def project_requires_python(path: Path) -> Optional[str]:
+    """`[project] requires-python`, else Poetry's `[tool.poetry.dependencies] python`; None when
+    absent or when the file cannot be read (a file without [tool.memlint] is not ours to judge)."""
+    try:
+        data = _read_toml(path)
+    except ConfigError:
+        return None
+    project = data.get("project")
+    if isinstance(project, dict) and isinstance(project.get("requires-python"), str):
+        return str(project["requires-python"])
+    tool = data.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    dependencies = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    python = dependencies.get("python") if isinstance(dependencies, dict) else None
+    return python if isinstance(python, str) else None
+
+
+def target_version_of(requires_python: str) -> Optional[str]:
+    """The oldest Python version a specifier allows, as "py39": `>=3.9`, `~=3.9`, `>=3.9,<4`,
+    `==3.11.*`, `^3.9` (Poetry) -> the highest lower bound, "py37" at the least; None when it
+    states none (`<4`, `*`) or cannot be read."""
+    if "|" in requires_python:
+        return None  # Poetry's alternatives (`^3.8 || ^3.10`): no single lower bound
+    lowest: Optional[int] = None
+    for clause in (part.strip() for part in requires_python.split(",")):
+        if not clause or clause.startswith(("<", "!=")):
+            continue  # upper bounds and exclusions do not raise the floor
+        match = PYTHON_CLAUSE_RE.match(clause)
+        if match is None:
+            return None
+        minor = int(match.group("minor")) if match.group("major") == "3" else 0
+        minor = max(minor, OLDEST_MINOR)
+        lowest = minor if lowest is None else max(lowest, minor)
+    return None if lowest is None else f"py3{lowest}"
+
+
+def _with_target_version(rule_options: Dict[str, Dict[str, Any]], target_version: Optional[str]) -> Dict[str, Dict[str, Any]]:
+    """Give every rule with a `target-version` option the project's (as "3.9"), unless the rule's
+    own table sets it: `[tool.memlint.MEM606] target-version` stays an override."""
+    if target_version is None:
+        return rule_options
+    dotted = f"3.{target_version[len('py3'):]}"
+    combined = {code: dict(options) for code, options in rule_options.items()}
+    for code, info in known_rules().items():
+        if "target-version" in info.options and "target-version" not in combined.get(code, {}):
+            combined.setdefault(code, {})["target-version"] = dotted
+    return combined
 
 
 def _common_start(targets: Sequence[str]) -> Path:
@@ -249,13 +383,17 @@ def _check(kind: str, label: str, value: Any, rules: Mapping[str, RuleInfo]) -> 
         if size is None:
             raise ConfigError(f"{label} must be a size {SIZE_EXAMPLES}, not {_show(value)}")
         return size
+    if kind == "version":
+        if not isinstance(value, str) or TARGET_VERSION_RE.match(value) is None:
+            raise ConfigError(f"{label} must be a Python version such as \"py39\" or \"py312\", not {_show(value)}")
+        return value
     if kind == "format":
         if value not in OUTPUT_FORMATS:
             raise ConfigError(f"{label} must be one of {', '.join(OUTPUT_FORMATS)}, not {_show(value)}")
         return value
-    if kind in ("codes", "globs"):
+    if kind in ("codes", "globs", "paths"):
         items = _string_list(label, value)
-        if kind == "globs":
+        if kind in ("globs", "paths"):
             return items
         return tuple(_selector(item, label, rules) for item in items)
     if kind == "per-file":

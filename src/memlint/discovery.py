@@ -1,7 +1,8 @@
-"""Paths to files: walk directories for *.py / *.pyi, honouring exclude and .gitignore.
+"""Paths to files: walk directories for *.py / *.pyi / *.ipynb, honouring exclude and .gitignore.
 
-Symlinked directories are not followed (no loops); explicitly named files are always linted
-unless `force_exclude` is on (pre-commit names every staged file explicitly).
+Symlinked directories are not followed (no loops), nor symlinked files whose target is outside
+the walked directory; explicitly named files are always linted unless `force_exclude` is on
+(pre-commit names every staged file explicitly).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from memlint.selection import relative_posix
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # notebooks too, as Ruff (`extend-exclude = ["*.ipynb"]` drops them)
 
 
 class DiscoveryError(Exception):
@@ -219,7 +220,21 @@ def _special(path: str) -> bool:
         return False
 
 
+def _escapes(path: str, tree: str) -> bool:
+    """A symbolic link whose target lies outside `tree` (the real path of the walked directory):
+    walking does not follow it (`repo/creds.py -> ~/.git-credentials` would be read and echoed
+    in a syntax error). A link inside the tree is linted like the file it points to."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    try:
+        return os.path.commonpath([target, tree]) != tree
+    except ValueError:  # another drive (Windows)
+        return True
+
+
 def _walk(top: str, excludes: Sequence[str], root: str, gitignore: Optional[GitIgnore]) -> Iterator[str]:
+    tree = os.path.realpath(top)
     for directory, dirnames, filenames in os.walk(top):
         absolute_dir = os.path.abspath(directory)
         kept = []
@@ -235,7 +250,7 @@ def _walk(top: str, excludes: Sequence[str], root: str, gitignore: Optional[GitI
             if not name.endswith(PYTHON_SUFFIXES):
                 continue
             full = os.path.join(absolute_dir, name)
-            if is_excluded(full, excludes, root) or _special(full):
+            if is_excluded(full, excludes, root) or _special(full) or _escapes(full, tree):
                 continue
             if gitignore is not None and gitignore.ignored(full, False):
                 continue

@@ -57,6 +57,18 @@ class FixInfo:
 
 
 @dataclass(frozen=True)
+class CellLocation:
+    """Where a finding in a notebook is: the finding's own `location` counts lines within the
+    cell; ``number`` is the cell's 1-based position among all the notebook's cells (markdown
+    ones included, as Jupyter and Ruff count). ``file_start``/``file_end`` place the finding in
+    the .ipynb file's own JSON text (for SARIF and GitHub annotations); None when unknown."""
+
+    number: int
+    file_start: Optional[Location] = None
+    file_end: Optional[Location] = None
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     name: str
@@ -67,10 +79,27 @@ class Finding:
     fix: Optional[FixInfo] = None
     source_line: str = ""  # the text of the first line, for the code frame in `full` output
     estimated_bytes: Optional[int] = None  # the bytes at stake, when the code states the size
+    cell: Optional[CellLocation] = None  # set for a finding in a notebook
+    measured_bytes: Optional[int] = None  # bytes its lines held at the peak of a profile (--profile)
+    measured_by: Optional[str] = None  # that profile's kind: tracemalloc, memray or scalene
 
     @property
-    def sort_key(self) -> Tuple[str, int, int, str]:
-        return (self.filename, self.location.line, self.location.column, self.code)
+    def where(self) -> str:
+        """The file, or in a notebook the file and cell (`analysis.ipynb:cell 3`, Ruff's label)."""
+        return self.filename if self.cell is None else f"{self.filename}:cell {self.cell.number}"
+
+    @property
+    def file_span(self) -> Tuple[Location, Location]:
+        """Start and end in the file's own text: for a notebook, in its JSON (when known)."""
+        cell = self.cell
+        if cell is not None and cell.file_start is not None and cell.file_end is not None:
+            return cell.file_start, cell.file_end
+        return self.location, self.end_location
+
+    @property
+    def sort_key(self) -> Tuple[str, int, int, int, str]:
+        cell = 0 if self.cell is None else self.cell.number
+        return (self.filename, cell, self.location.line, self.location.column, self.code)
 
 
 @dataclass(frozen=True)

@@ -64,8 +64,10 @@ class MemlintChecker:
         result = lint_source("".join(self._lines), self._filename, self.config, inline_noqa=False)
         for finding in result.findings:
             message = f"{finding.code} {finding.message}"  # MEM000 reads as under memlint
-            # flake8 columns are 0-based in plugin results (it adds 1 when printing).
-            yield finding.location.line, finding.location.column - 1, message, type(self)
+            # flake8 columns are 0-based in plugin results (it adds 1 when printing). In a notebook
+            # (`flake8 --filename '*.ipynb'`) the place is in the JSON text flake8 reads.
+            start, _ = finding.file_span
+            yield start.line, start.column - 1, message, type(self)
         for error in result.errors:
             yield 1, 0, f"MEM000 memlint internal error: {error.message}", type(self)
 

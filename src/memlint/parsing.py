@@ -9,17 +9,16 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import itertools
 import re
 import tokenize
 import warnings
 from dataclasses import dataclass
-from typing import Tuple
+from typing import Optional, Tuple
 
 import libcst as cst
 
-# A file above this size is reported, not parsed: LibCST needs roughly 1 KB of memory per source
-# line for the tree, and a generated file this large is not something a person fixes by hand.
-MAX_FILE_BYTES = 16 * 1024 * 1024
+from memlint.filesystem import MAX_FILE_BYTES
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,12 @@ class Source:
 
 def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Source:
     """Decode per PEP 263 (BOM, coding cookie, UTF-8 default)."""
-    if len(data) > max_bytes:
-        raise SourceError(f"file is too large to lint ({len(data):,} bytes; the limit is {max_bytes:,})")
+    if len(data) > max_bytes:  # max_bytes + 1: a bounded read stopped there (filesystem.read_stream)
+        amount = f"more than {max_bytes:,}" if len(data) == max_bytes + 1 else f"{len(data):,}"
+        raise SourceError(f"file is too large to lint ({amount} bytes; the limit is {max_bytes:,})")
+    wide = _wide_encoding(data)
+    if wide is not None:
+        raise SourceError(f"file is {wide}; Python source must be UTF-8 or declare an ASCII-compatible encoding")
     nul = data.find(b"\x00")
     if nul >= 0:
         line, column = _line_col(data, nul)
@@ -50,7 +53,9 @@ def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Source:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise SourceError(f"bad encoding declaration: {exc}", getattr(exc, "lineno", None) or 1)
+        if not _undeclared_bad_byte(data, exc):
+            raise SourceError(f"bad encoding declaration: {exc}", getattr(exc, "lineno", None) or 1)
+        encoding = "utf-8"  # no declaration at all: the bad byte is the problem, reported below
     try:
         text = codecs.decode(data, encoding)
     except UnicodeDecodeError as exc:
@@ -61,6 +66,111 @@ def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Source:
             column,
         )
     return Source(text, encoding)
+
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32 encoded (it starts with a UTF-32 byte order mark)"),
+    (codecs.BOM_UTF32_BE, "UTF-32 encoded (it starts with a UTF-32 byte order mark)"),
+    (codecs.BOM_UTF16_LE, "UTF-16 encoded (it starts with a UTF-16 byte order mark)"),
+    (codecs.BOM_UTF16_BE, "UTF-16 encoded (it starts with a UTF-16 byte order mark)"),
+)
+# PEP 263: a comment on line 1 or 2 matching this declares the encoding.
+_CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+", re.MULTILINE)
+
+
+def _wide_encoding(data: bytes) -> Optional[str]:
+    """"UTF-16 encoded (...)" when the bytes are UTF-16 or UTF-32 (by their byte order mark, or
+    ASCII text with every other byte NUL), which Python never reads as source; else None."""
+    for bom, label in _WIDE_BOMS:
+        if data.startswith(bom):
+            return label
+    head = data[:64] if len(data) % 2 == 0 else data[:63]
+    if len(head) >= 4 and b"\x00" not in head[0::2] and head[1::2].count(0) == len(head) // 2:
+        return "UTF-16 encoded (little-endian, without a byte order mark: every other byte is NUL)"
+    if len(head) >= 4 and b"\x00" not in head[1::2] and head[0::2].count(0) == len(head) // 2:
+        return "UTF-16 encoded (big-endian, without a byte order mark: every other byte is NUL)"
+    return None
+
+
+def _undeclared_bad_byte(data: bytes, error: SyntaxError) -> bool:
+    """`tokenize.detect_encoding` blames "the encoding declaration" for a non-UTF-8 byte on line
+    1 or 2 even when there is no declaration: then the byte is the problem, not a declaration."""
+    if "invalid or missing encoding declaration" not in str(error):
+        return False
+    first_two = b"\n".join(data.split(b"\n", 2)[:2])
+    return _CODING_COOKIE.search(first_two) is None
+
+
+# LibCST's tree takes about 2.2 KB per token (180,000 tokens: 400 MB, 5 s), CPython's AST (which
+# `vet` builds first) about 0.5 KB: a 10 MB table of small tuples, 5 million tokens, would take
+# 11 GB. memlint with every rule peaks at 400 MB on 140,000 tokens of such a table. Above this
+# many tokens (about 30,000 lines of ordinary code, five times memlint's largest module) a file
+# is not parsed: that bounds memory near 1 GB whatever the input.
+MAX_TOKENS = 300_000
+# A file this short cannot hold MAX_TOKENS tokens (each token takes a character, and a line
+# adds at most a NEWLINE and an INDENT): no need to count.
+_SHORT = MAX_TOKENS // 3
+_STRING = "[rRbBuUfF]{0,2}(?:%s)" % "|".join(
+    (  # each: a run of plain characters, then escapes or lone quotes each followed by a run
+        r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''",
+        r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""',
+        r"'[^'\\\n]*(?:\\.[^'\\\n]*)*'",
+        r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"',
+    )
+)
+# Roughly Python's tokens, a string or a comment counted as one: a cheap estimate, in C.
+_TOKENISH = re.compile(_STRING + r"|#[^\n]*|\w+|[^\s\w]")
+# What a module of pure data may not contain, found by a search that skips digits, brackets,
+# commas, colons, `=`, signs and whitespace in C: strings and comments are matched (to skip
+# their contents), names (not the letters inside a number: `1e5`, `0xff`) must be True, False,
+# None or an assignment target, and any other symbol is not data.
+_NOT_DATA = re.compile(_STRING + r"|#[^\n]*|(?P<name>(?<![\w.])[^\W\d]\w*)|(?P<other>[^\s\w()\[\]{},:;=+\-.\\])")
+_DATA_WORDS = frozenset(("True", "False", "None"))
+
+
+def estimate_tokens(text: str, limit: int = MAX_TOKENS) -> int:
+    """About how many tokens LibCST would make of `text`, counted up to `limit + 1` (0 for a
+    text too short to reach the limit): a search in C that builds no token. Each line counts one
+    more (NEWLINE, INDENT/DEDENT)."""
+    if len(text) < _SHORT:
+        return 0
+    lines = text.count("\n")
+    if lines > limit:
+        return limit + 1
+    return lines + sum(1 for _ in itertools.islice(_TOKENISH.finditer(text), limit + 1 - lines))
+
+
+def too_many_tokens(text: str) -> bool:
+    """True for a module of pure data (assignments of literals) above MAX_TOKENS: no rule can
+    fire in it, so it needs no parse (and is not checked for syntax errors). Raises a
+    SourceError for any other file above MAX_TOKENS; False when the file is small enough."""
+    if estimate_tokens(text) <= MAX_TOKENS:
+        return False
+    if is_pure_data(text):
+        return True
+    raise SourceError(
+        f"too large to analyse: more than {MAX_TOKENS:,} tokens (a limit that bounds memlint's "
+        "memory); exclude generated files"
+    )
+
+
+def is_pure_data(text: str) -> bool:
+    """A module made only of `NAME = <literal>` statements: strings, numbers, True/False/None,
+    brackets, commas, colons and signs; no call, no operator, no other name. Linear time, and
+    constant memory: nothing is built per token."""
+    for match in _NOT_DATA.finditer(text):
+        if match.lastgroup == "other":
+            return False
+        if match.lastgroup == "name" and match.group() not in _DATA_WORDS and not _is_target(text, match):
+            return False
+    return True
+
+
+def _is_target(text: str, match: "re.Match[str]") -> bool:
+    """The name begins its line and is followed by `=` (not `==`)."""
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    rest = text[match.end() : match.end() + 80].lstrip(" \t")
+    return not text[line_start : match.start()].strip(" \t") and rest.startswith("=") and not rest.startswith("==")
 
 
 # CPython refuses more than 200 nested brackets ("too many nested parentheses"); LibCST's native
@@ -110,10 +220,21 @@ def _refuse_what_python_finds_too_deep(text: str) -> bool:
     except SyntaxError as error:
         if "too many nested" in error.msg or "too complex" in error.msg:
             raise SourceError(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1) from None
+        digits = _INT_DIGITS_LIMIT.search(error.msg)
+        if digits is not None:
+            # A decimal literal above Python's int-string limit (4,300 digits): Python refuses
+            # the file, and LibCST (which accepts it) would make every rule that evaluates the
+            # literal crash. One finding instead (Python's wording varies between versions).
+            limit, length = int(digits.group(1)), int(digits.group(2))
+            reason = f"syntax error: a decimal integer literal of {length:,} digits (Python's limit is {limit:,})"
+            raise SourceError(reason, error.lineno or 1, error.offset or 1) from None
         return False
     except (ValueError, OverflowError):
         return False  # e.g. a NUL byte: decode() reports those
     return True
+
+
+_INT_DIGITS_LIMIT = re.compile(r"limit \((\d+)(?: digits)?\) for integer string conversion: value has (\d+) digits")
 
 
 def bracket_depth(text: str) -> int:
@@ -190,3 +311,55 @@ def decode_lenient(data: bytes) -> str:
         return decode(data).text
     except SourceError:
         return data.decode("utf-8", "surrogateescape")
+
+
+def drops_only_form_feed_indentation(original: str, reproduced: str) -> bool:
+    """True when LibCST's `Module.code` differs from the text it parsed only by what it drops
+    before a statement: leading whitespace that holds a form feed (`\\x0c`, which resets Python's
+    indentation count, so dropping it with what precedes it changes nothing)."""
+    before, after = _physical_lines(original), _physical_lines(reproduced)
+    if len(before) != len(after):
+        return False
+    for line, kept in zip(before, after):
+        if line != kept:
+            dropped = line[: len(line) - len(kept)]
+            if not line.endswith(kept) or "\f" not in dropped or dropped.strip(" \t\f"):
+                return False
+    return True
+
+
+def restore_form_feeds(original: str, reproduced: str, fixed: str) -> str:
+    """`fixed` (LibCST's output, made from a module whose code is `reproduced`) with every line
+    the fixes left alone taken back from `original`, and a changed line given back the form
+    feeds that began it: all the form feeds LibCST dropped come back. (What LibCST drops ends
+    with a form feed, which resets the indentation count, so the line means the same with it.)"""
+    import difflib
+
+    before, after = _physical_lines(original), _physical_lines(reproduced)
+    result = _physical_lines(fixed)
+    out = []
+    matcher = difflib.SequenceMatcher(None, after, result, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(before[i1:i2])
+        elif tag == "replace" and i2 - i1 == j2 - j1:  # the same lines, changed in place
+            for old, kept, new in zip(before[i1:i2], after[i1:i2], result[j1:j2]):
+                dropped = old[: len(old) - len(kept)] if old != kept else ""
+                same_indent = _indent(kept) == _indent(new)
+                out.append(dropped + new if dropped and same_indent else new)
+        else:
+            out.extend(result[j1:j2])
+    return "".join(out)
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+
+
+def _physical_lines(text: str) -> "list[str]":
+    """Lines with their endings, split at \n, \r\n and \r only (`str.splitlines` also
+    splits at form feeds)."""
+    return [line for line in _LINE_END.split(text) if line]

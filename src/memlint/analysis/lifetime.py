@@ -18,6 +18,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.loops import parent
+from memlint.analysis.tree import SameScopeVisitor, TargetVisitor, parameters, visit_body
 from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.traversal import findall, visit_read_only
@@ -45,7 +46,7 @@ def definitely_bound(rule: Rule, name: str, statement: cst.CSTNode) -> bool:
                 break
         elif matches(current, FRAME):
             scope = current
-            if any(p.name.value == name for p in _params(getattr(current, "params"))):
+            if any(p.name.value == name for p in parameters(getattr(current, "params"))):
                 bound = True
             break
         elif m.matches(current, m.ClassDef()):
@@ -58,12 +59,7 @@ def definitely_bound(rule: Rule, name: str, statement: cst.CSTNode) -> bool:
 def deletes(scope: cst.CSTNode, name: str) -> bool:
     """Does any code in `scope` (nested scopes excluded) `del name` or declare it global/nonlocal?"""
     finder = _DelFinder(name)
-    body = getattr(scope, "body")
-    if isinstance(body, (list, tuple)):
-        for statement in body:
-            visit_read_only(statement, finder)
-    else:
-        visit_read_only(body, finder)
+    visit_body(scope, finder)
     return finder.found
 
 
@@ -100,16 +96,7 @@ def _binds_unconditionally(statement: cst.CSTNode, name: str) -> bool:
     return False
 
 
-def _params(params: cst.Parameters) -> List[cst.Param]:
-    found = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
-    if isinstance(params.star_arg, cst.Param):
-        found.append(params.star_arg)
-    if params.star_kwarg is not None:
-        found.append(params.star_kwarg)
-    return found
-
-
-class _DelFinder(cst.CSTVisitor):
+class _DelFinder(SameScopeVisitor):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
@@ -125,17 +112,8 @@ class _DelFinder(cst.CSTVisitor):
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
         self.found = self.found or any(item.name.value == self.name for item in node.names)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-
-class _Reads(cst.CSTVisitor):
+class _Reads(TargetVisitor):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
@@ -158,23 +136,9 @@ class _Reads(cst.CSTVisitor):
             for inner in findall(target, m.Name()):
                 self._skip.add(id(inner))
 
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._store(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._store(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._store(node.target)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._store(node.target)
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        self._store(node.name)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._store(node.target)
+    def on_target(self, target: cst.CSTNode, kind: str, owner: cst.CSTNode) -> None:
+        if kind not in ("augmented", "walrus"):  # `x += 1` and `(x := f(x))` read x too
+            self._store(target)
 
     def visit_Param(self, node: cst.Param) -> None:
         self._skip.add(id(node.name))

@@ -25,8 +25,10 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.effects import MUTATING_METHODS
 from memlint.analysis.sizes import known_length
+from memlint.analysis.values import is_tiny
 from memlint.matching import matches
 from memlint.rule import Rule
+from memlint.analysis.tree import SameScopeVisitor, TargetVisitor, base_name, dotted_name, flatten_targets, target_names
 from memlint.traversal import visit_read_only
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -181,84 +183,25 @@ def loop_bindings(loop_node: cst.CSTNode) -> LoopBindings:
     return LoopBindings(frozenset(collector.names), frozenset(collector.attributes), frozenset(collector.mutated))
 
 
-def target_names(target: cst.CSTNode) -> List[str]:
-    """Plain names bound by an assignment target (unpacking and starred targets included)."""
-    if m.matches(target, m.Name()):
-        return [cst.ensure_type(target, cst.Name).value]
-    if m.matches(target, m.Tuple() | m.List()):
-        names: List[str] = []
-        for element in getattr(target, "elements"):
-            names.extend(target_names(element.value))
-        return names
-    if m.matches(target, m.StarredElement()):
-        return target_names(cst.ensure_type(target, cst.StarredElement).value)
-    return []
-
-
-def dotted_name(node: cst.CSTNode) -> Optional[str]:
-    """`a`, `a.b`, `a.b.c` for names and attribute chains on a name; None otherwise."""
-    if m.matches(node, m.Name()):
-        return cst.ensure_type(node, cst.Name).value
-    if m.matches(node, m.Attribute()):
-        attribute = cst.ensure_type(node, cst.Attribute)
-        base = dotted_name(attribute.value)
-        return None if base is None else f"{base}.{attribute.attr.value}"
-    return None
-
-
-def _base_name(node: cst.CSTNode) -> Optional[str]:
-    while m.matches(node, m.Attribute() | m.Subscript()):
-        node = getattr(node, "value")
-    return cst.ensure_type(node, cst.Name).value if m.matches(node, m.Name()) else None
-
-
-class _BindingCollector(cst.CSTVisitor):
+class _BindingCollector(TargetVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.names: Set[str] = set()
         self.attributes: Set[str] = set()
         self.mutated: Set[str] = set()
 
-    def _target(self, target: cst.CSTNode) -> None:
+    def on_target(self, target: cst.CSTNode, kind: str, owner: cst.CSTNode) -> None:
+        if kind == "annotated" and getattr(owner, "value") is None:
+            return  # `x: int` binds nothing
         self.names.update(target_names(target))
-        for element in _flatten_targets(target):
-            if m.matches(element, m.Attribute() | m.Subscript()):
+        for element in flatten_targets(target):
+            if isinstance(element, (cst.Attribute, cst.Subscript)):
                 dotted = dotted_name(element)
                 if dotted is not None:
                     self.attributes.add(dotted)
-                base = _base_name(element)
+                base = base_name(element)
                 if base is not None:
                     self.mutated.add(base)
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._target(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._target(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._target(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._target(node.target)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._target(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._target(node.asname.name)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self._target(node.name.name)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._target(node.target)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._target(node.target)
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -276,8 +219,8 @@ class _BindingCollector(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if m.matches(func, m.Attribute()) and cst.ensure_type(func, cst.Attribute).attr.value in MUTATING_METHODS:
-            base = _base_name(cst.ensure_type(func, cst.Attribute).value)
+        if isinstance(func, cst.Attribute) and func.attr.value in MUTATING_METHODS:
+            base = base_name(func.value)
             if base is not None:
                 self.mutated.add(base)
 
@@ -301,17 +244,6 @@ class _BindingCollector(cst.CSTVisitor):
         return False
 
 
-def _flatten_targets(target: cst.CSTNode) -> List[cst.CSTNode]:
-    if m.matches(target, m.Tuple() | m.List()):
-        flat: List[cst.CSTNode] = []
-        for element in getattr(target, "elements"):
-            flat.extend(_flatten_targets(element.value))
-        return flat
-    if m.matches(target, m.StarredElement()):
-        return _flatten_targets(cst.ensure_type(target, cst.StarredElement).value)
-    return [target]
-
-
 def _continues(loop_node: cst.CSTNode) -> bool:
     """Does the loop's own body contain `continue` (not one belonging to a nested loop)?"""
     finder = _ContinueFinder()
@@ -319,7 +251,7 @@ def _continues(loop_node: cst.CSTNode) -> bool:
     return finder.found
 
 
-class _ContinueFinder(cst.CSTVisitor):
+class _ContinueFinder(SameScopeVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.found = False
@@ -331,12 +263,6 @@ class _ContinueFinder(cst.CSTVisitor):
         return False
 
     def visit_While(self, node: cst.While) -> bool:
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
 
 
@@ -426,12 +352,27 @@ SMALL_LOOP = 100
 
 def repeats_often(rule: Rule, loop: Loop) -> bool:
     """Can a per-iteration cost add up here: the body can run more than once, and the code
-    does not state fewer than SMALL_LOOP items for it (an unknown count counts as many)."""
+    does not state fewer than SMALL_LOOP items for it, nor prove its iterable tiny (a shape,
+    `range(a.ndim)`, a slice `xs[:20]`: analysis/values.py). An unknown count counts as many."""
     length = lambda expr: known_length(rule, expr)  # noqa: E731
     if runs_at_most_once(loop, length):
         return False
     count = known_trip_count(loop, length)
-    return count is None or count >= SMALL_LOOP
+    if count is not None:
+        return count >= SMALL_LOOP
+    iterable = loop_iterable(loop)
+    if iterable is None:
+        return True
+    return not is_tiny(rule, iterable, below=SMALL_LOOP)
+
+
+def loop_iterable(loop: Loop) -> Optional[cst.BaseExpression]:
+    """What a `for` loop or comprehension iterates (None for `while`)."""
+    if m.matches(loop.node, m.For()):
+        return cst.ensure_type(loop.node, cst.For).iter
+    if matches(loop.node, COMPREHENSION):
+        return getattr(loop.node, "for_in").iter
+    return None
 
 
 def known_trip_count(loop: Loop, length: Callable[[cst.BaseExpression], Optional[int]]) -> Optional[int]:

@@ -11,31 +11,47 @@ kept beyond the function call, or None:
 - "returned" / "yielded" (with `returns=True`).
 Tuples, lists and dict displays around the value are looked through (`self.info = (e, tb)`).
 
+`stored_at(rule, node)` answers the same with the place: the `Stored` record names the
+expression that holds the value (`self.error`, the container `self.errors` or `ERRORS`, the
+global's name) and the storing method, if any (`append`, `put`), so that a rule can ask what the
+module does with that place afterwards (`raise self.error`: kept in order to be re-raised).
+
 Needs `ParentNodeProvider`.
 """
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional
+from typing import FrozenSet, NamedTuple, Optional
 
 import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.accumulators import binding_sites, scope_of
+from memlint.analysis import effects
 from memlint.analysis.loops import parent
 from memlint.analysis.usage import root_name
 from memlint.matching import matches
 from memlint.rule import Rule
 from memlint.traversal import findall
 
-STORING_METHODS: FrozenSet[str] = frozenset(
-    {"append", "appendleft", "extend", "extendleft", "insert", "add", "put", "put_nowait", "setdefault", "update", "__setitem__"}
-)
+STORING_METHODS: FrozenSet[str] = effects.STORING_METHODS  # the one vocabulary: analysis/effects.py
 THROUGH = m.Tuple() | m.List() | m.Element() | m.DictElement() | m.Dict() | m.Set()
+
+
+class Stored(NamedTuple):
+    where: str  # "on an attribute", "in a global", "returned" ... (module doc)
+    place: Optional[cst.BaseExpression]  # what holds the value: `self.error`, `ERRORS`, a Name
+    method: Optional[str] = None  # the storing method (`append`, `put`), if one stored it
 
 
 def storage(rule: Rule, node: cst.BaseExpression, returns: bool = True) -> Optional[str]:
     """How the object `node` evaluates to is kept beyond the call (module doc), or None."""
+    found = stored_at(rule, node, returns)
+    return found.where if found is not None else None
+
+
+def stored_at(rule: Rule, node: cst.BaseExpression, returns: bool = True) -> Optional[Stored]:
+    """How and where the object `node` evaluates to is kept beyond the call, or None."""
     child: cst.CSTNode = node
     current = parent(rule, node)
     while matches(current, THROUGH):
@@ -43,9 +59,9 @@ def storage(rule: Rule, node: cst.BaseExpression, returns: bool = True) -> Optio
     if current is None:
         return None
     if m.matches(current, m.Return()) and returns:
-        return "returned"
+        return Stored("returned", None)
     if m.matches(current, m.Yield()) and returns:
-        return "yielded"
+        return Stored("yielded", None)
     if m.matches(current, m.Assign() | m.AnnAssign()) and getattr(current, "value") is child:
         targets = [t.target for t in current.targets] if isinstance(current, cst.Assign) else [current.target]
         for target in targets:
@@ -61,17 +77,18 @@ def storage(rule: Rule, node: cst.BaseExpression, returns: bool = True) -> Optio
         if m.matches(func, m.Attribute()):
             attribute = cst.ensure_type(func, cst.Attribute)
             if attribute.attr.value in STORING_METHODS and _outlives(rule, attribute.value):
-                return "in a container that outlives the call"
+                return Stored("in a container that outlives the call", attribute.value, attribute.attr.value)
         if m.matches(func, m.Name("setattr")):
-            return "on an attribute"
+            return Stored("on an attribute", None, "setattr")
     return None
 
 
-def _target_storage(rule: Rule, target: cst.BaseExpression) -> Optional[str]:
+def _target_storage(rule: Rule, target: cst.BaseExpression) -> Optional[Stored]:
     if m.matches(target, m.Attribute()):
-        return "on an attribute"
+        return Stored("on an attribute", target)
     if m.matches(target, m.Subscript()):
-        return "in a container that outlives the call" if _outlives(rule, cst.ensure_type(target, cst.Subscript).value) else None
+        container = cst.ensure_type(target, cst.Subscript).value
+        return Stored("in a container that outlives the call", container) if _outlives(rule, container) else None
     if m.matches(target, m.Name()):
         name = cst.ensure_type(target, cst.Name).value
         scope = scope_of(rule, target)
@@ -79,7 +96,7 @@ def _target_storage(rule: Rule, target: cst.BaseExpression) -> Optional[str]:
             return None  # module or class level code runs once: one value, not a growing set
         declared = _declaration(scope, name)
         if declared is not None:
-            return f"in a {declared}"
+            return Stored(f"in a {declared}", target)
     if m.matches(target, m.Tuple() | m.List()):
         for element in getattr(target, "elements"):
             found = _target_storage(rule, element.value)

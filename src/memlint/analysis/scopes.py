@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Mapping, Optio
 
 import libcst as cst
 
+from memlint.analysis.tree import dotted_name, parameters, target_name_nodes
 from memlint.traversal import Parents, is_node, node_fields
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -161,7 +162,7 @@ class ScopeIndex:
             return out
         if isinstance(scope, FUNCTIONS):
             params = getattr(scope, "params")
-            for param in _all_params(params):
+            for param in parameters(params):
                 out.bind(param.name.value, None, param)
         if isinstance(scope, cst.Lambda):
             return out
@@ -309,19 +310,6 @@ class ScopeIndex:
         return "".join(reversed(parts))
 
 
-def dotted_name(node: cst.CSTNode) -> Optional[str]:
-    """`a.b.c` for a Name or a chain of plain attributes, else None."""
-    parts: List[str] = []
-    current = node
-    while isinstance(current, cst.Attribute):
-        parts.append(current.attr.value)
-        current = current.value
-    if not isinstance(current, cst.Name):
-        return None
-    parts.append(current.value)
-    return ".".join(reversed(parts))
-
-
 @dataclasses.dataclass
 class _Region:
     """What is read directly in one scope, and the scopes nested right inside it."""
@@ -368,7 +356,7 @@ def _collect_region(scope: cst.CSTNode) -> _Region:
                 stack.extend(node.decorators)
                 if node.returns is not None:
                     stack.append(node.returns)
-            for param in _all_params(node.params):
+            for param in parameters(node.params):
                 if param.default is not None:
                     stack.append(param.default)
                 if param.annotation is not None:
@@ -437,26 +425,6 @@ def _nonlocal_rebinds(function: cst.CSTNode) -> Iterable[Tuple[str, cst.CSTNode]
             stack.extend(iter_children(node))
 
 
-def full_name(node: cst.CSTNode) -> Optional[str]:
-    """LibCST's `get_full_name_for_node` for expressions: `a.b.c` for `a.b.c`, `a.b(x).c`, `a[i].c`;
-    None when the chain does not start at a name."""
-    parts: List[str] = []
-    current = node
-    while True:
-        if isinstance(current, cst.Attribute):
-            parts.append(current.attr.value)
-            current = current.value
-        elif isinstance(current, cst.Call):
-            current = current.func
-        elif isinstance(current, cst.Subscript):
-            current = current.value
-        elif isinstance(current, cst.Name):
-            parts.append(current.value)
-            return ".".join(reversed(parts))
-        else:
-            return None
-
-
 def _evaluated_inside(scope: cst.CSTNode, child: cst.CSTNode, grandchild: Optional[cst.CSTNode]) -> bool:
     """Is the path scope -> child -> grandchild inside the scope's own namespace?"""
     if isinstance(scope, cst.Module):
@@ -468,24 +436,9 @@ def _evaluated_inside(scope: cst.CSTNode, child: cst.CSTNode, grandchild: Option
     return not (child is for_in and grandchild is for_in.iter)
 
 
-def _all_params(params: cst.Parameters) -> Iterable[cst.Param]:
-    yield from params.posonly_params
-    yield from params.params
-    yield from params.kwonly_params
-    if isinstance(params.star_arg, cst.Param):
-        yield params.star_arg
-    if params.star_kwarg is not None:
-        yield params.star_kwarg
-
-
 def _bind_target(target: cst.CSTNode, out: Bindings, is_site: bool = True) -> None:
-    if isinstance(target, cst.Name):
-        out.bind(target.value, None, target if is_site else None)
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            _bind_target(element.value, out, is_site)
-    elif isinstance(target, cst.StarredElement):
-        _bind_target(target.value, out, is_site)
+    for name in target_name_nodes(target):
+        out.bind(name.value, None, name if is_site else None)
 
 
 def _block(body: Union[cst.BaseSuite, Sequence[cst.CSTNode]]) -> Sequence[cst.CSTNode]:

@@ -5,6 +5,16 @@ These answer the "is the copy needed?" questions of the materialization rules: a
 to be looped over is waste, unless the loop body changes the thing the list was copied from, or
 the list is used again.
 
+Two levels of proof:
+- `may_mutate(nodes, roots)`: the code *visibly* changes what `roots` hold (a method call on
+  one, passing one to a function, an item or attribute assignment): the copy is needed, and the
+  rules stay silent;
+- `unseen_code_may_change(rule, nodes, roots, source)`: the code runs something memlint cannot
+  see (a call of a function or method outside the vocabulary of `analysis/effects.py`, `yield`,
+  `await`, a `with` block) or mutates a name that may alias a root, while a root is *exposed*:
+  reachable from module globals, attributes, parameters, closures or other names. Then a fix
+  that makes the iteration lazy is not proven: it is offered as unsafe.
+
 Functions taking a `rule` use the cheap per-file scope index (analysis/scopes.py) and need no
 LibCST metadata declared; the purely syntactic ones need nothing either.
 """
@@ -12,12 +22,14 @@ LibCST metadata declared; the purely syntactic ones need nothing either.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, Iterable, List, Optional, Set
+from typing import FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 import libcst.matchers as m
 
-from memlint.analysis.scopes import FUNCTIONS, ScopeIndex, scope_index
+from memlint.analysis.effects import MUTATING_METHODS, PURE_METHODS
+from memlint.analysis.scopes import COMPREHENSIONS, FUNCTIONS, ScopeIndex, scope_index
+from memlint.analysis.tree import TargetVisitor, root_name, root_node
 from memlint.rule import Rule
 from memlint.traversal import findall, visit_read_only
 
@@ -32,33 +44,6 @@ PURE_FUNCTIONS: FrozenSet[str] = frozenset(
         "type", "zip",
     }
 )
-# Methods that never mutate their receiver (str, bytes, dict and set queries).
-PURE_METHODS: FrozenSet[str] = frozenset(
-    {
-        "count", "decode", "difference", "encode", "endswith", "find", "format", "get", "index",
-        "intersection", "isalnum", "isalpha", "isdigit", "isdisjoint", "isidentifier", "islower",
-        "isspace", "issubset", "issuperset", "isupper", "items", "join", "keys", "lower", "lstrip",
-        "partition", "replace", "rfind", "rindex", "rpartition", "rsplit", "rstrip", "split",
-        "splitlines", "startswith", "strip", "symmetric_difference", "title", "union", "upper",
-        "values",
-    }
-)
-
-
-def root_name(expr: cst.CSTNode) -> Optional[str]:
-    """`a` for `a`, `a.b`, `a[i]`, `a.b(c).d`; None when the chain does not start at a name."""
-    node = expr
-    while True:
-        if isinstance(node, cst.Name):
-            return node.value
-        if isinstance(node, (cst.Attribute, cst.Subscript)):
-            node = node.value
-        elif isinstance(node, cst.Call):
-            node = node.func
-        else:
-            return None
-
-
 def names_read(expr: cst.CSTNode) -> Set[str]:
     """Every variable name `expr` reads (attribute names and keyword names excluded)."""
     not_variables = {id(a.attr) for a in findall(expr, m.Attribute())}
@@ -88,11 +73,24 @@ def may_mutate(nodes: Iterable[cst.CSTNode], roots: Set[str]) -> bool:
     return False
 
 
-class _MutationFinder(cst.CSTVisitor):
-    def __init__(self, roots: Set[str]) -> None:
+class _MutationFinder(TargetVisitor):
+    """Finds a visible mutation of one of `roots`; with `roots=None`, records every mutated
+    root name (and its Name node) in `mutated`."""
+
+    def __init__(self, roots: Optional[Set[str]]) -> None:
         super().__init__()
         self.roots = roots
         self.found = False
+        self.mutated: List[Tuple[str, cst.CSTNode]] = []
+
+    def _hit(self, expr: cst.CSTNode) -> None:
+        node = root_node(expr)
+        if node is None:
+            return
+        if self.roots is None:
+            self.mutated.append((node.value, node))
+        else:
+            self.found |= node.value in self.roots
 
     def _target(self, target: cst.CSTNode, augmented: bool = False) -> None:
         if isinstance(target, (cst.Tuple, cst.List)):
@@ -103,42 +101,29 @@ class _MutationFinder(cst.CSTVisitor):
             self._target(target.value)
             return
         if isinstance(target, cst.Name):
-            self.found |= augmented and target.value in self.roots
+            if augmented:
+                self._hit(target)
             return
-        self.found |= root_name(target) in self.roots
+        self._hit(target)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value not in PURE_METHODS:
-            self.found |= root_name(func.value) in self.roots
-        if isinstance(func, cst.Name) and func.value in PURE_FUNCTIONS:
+            self._hit(func.value)
+        if self.roots is None or (isinstance(func, cst.Name) and func.value in PURE_FUNCTIONS):
             return
         for arg in node.args:
             value = arg.value
             if m.matches(value, m.Name() | m.Attribute()) and root_name(value) in self.roots:
                 self.found = True
 
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._target(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._target(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._target(node.target, augmented=True)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._target(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._target(node.target)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._target(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._target(node.asname.name)
+    def on_target(self, target: cst.CSTNode, kind: str, owner: cst.CSTNode) -> None:
+        if kind == "augmented":
+            # Looking for aliases (roots=None), `total += x` cannot grow a container in place;
+            # only a display on the right can (`ys += [x]`, `ys |= {x}`).
+            self._target(target, augmented=self.roots is not None or m.matches(getattr(owner, "value"), CONTAINER_DISPLAY))
+        else:
+            self._target(target)
 
 
 @dataclass(frozen=True)
@@ -228,3 +213,170 @@ def _uses_dynamic_scope(rule: Rule, scope: cst.CSTNode) -> bool:
     """`locals()`, `vars()`, `eval` or `exec` in the function (or a scope nested in it) can read
     any local."""
     return scope_index(rule).reads_anywhere(scope, ("locals", "vars", "eval", "exec"))
+
+
+CONTAINER_DISPLAY = m.List() | m.Tuple() | m.Set() | m.Dict() | m.ListComp() | m.SetComp() | m.DictComp()
+
+
+# -- what code memlint cannot see may reach -----------------------------------------------------
+# Values that are a new object nobody else holds: a local bound only to one of these is private.
+FRESH = (
+    m.List() | m.Tuple() | m.Set() | m.Dict() | m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp()
+    | m.Integer() | m.Float() | m.Imaginary() | m.SimpleString() | m.ConcatenatedString() | m.FormattedString()
+)
+FRESH_CONSTRUCTORS: FrozenSet[str] = frozenset(
+    {
+        "builtins.list", "builtins.dict", "builtins.set", "builtins.tuple", "builtins.sorted",
+        "builtins.bytearray", "builtins.frozenset", "builtins.bytes", "builtins.str", "builtins.open",
+        "collections.deque", "collections.OrderedDict", "collections.defaultdict", "collections.Counter",
+    }
+)
+UNSEEN_STATEMENTS = m.Yield() | m.Await() | m.With() | m.Import() | m.ImportFrom() | m.Global() | m.Nonlocal()
+IDENTITY_ELEMENT = m.Name() | m.Tuple(elements=[m.ZeroOrMore(m.Element(value=m.Name()))])
+
+
+def unseen_code_may_change(rule: Rule, nodes: Iterable[cst.CSTNode], roots: Set[str], source: cst.CSTNode) -> bool:
+    """May running `nodes` change what `source` reads through the names in `roots`, by code
+    memlint cannot see or through an alias? (See the module doc.)
+
+    A root is *private* when it is a local of the function running `source`, not a parameter,
+    bound only to fresh values (displays, comprehensions, `list()`, `open()`, ...), and every
+    other read of it only queries or mutates it in place (a method of the vocabulary, an item,
+    `len()` and the pure builtins, iteration, comparison). Builtins are private too. Everything
+    else is *exposed*: module and class level names, parameters, closures, names bound to
+    values made elsewhere, names passed to other code or aliased (`ys = xs`), and the elements a
+    comprehension reads state from. Exposed roots are changed when `nodes` run unseen code, or
+    mutate any name that is not itself private (it may be an alias).
+    """
+    roots = set(roots)
+    if not roots:
+        return False
+    index = scope_index(rule)
+    nodes = list(nodes)
+    if not exposed_roots(rule, roots, source):
+        return False
+    for node in nodes:
+        if runs_unseen_code(rule, node):
+            return True
+    finder = _MutationFinder(None)
+    for node in nodes:
+        visit_read_only(node, finder)
+    return any(_exposed(rule, index, name, node) for name, node in finder.mutated)
+
+
+def exposed_roots(rule: Rule, roots: Iterable[str], source: cst.CSTNode) -> Set[str]:
+    """The names among `roots` (read by `source`) whose objects code elsewhere may reach."""
+    index = scope_index(rule)
+    return {name for name in roots if _exposed(rule, index, name, source)}
+
+
+def runs_unseen_code(rule: Rule, node: cst.CSTNode) -> bool:
+    """Does `node` call code memlint cannot see: a call outside the pure builtins and the method
+    vocabulary, `yield`, `await`, `with`, an import, or a `global`/`nonlocal` rebinding?"""
+    if findall(node, UNSEEN_STATEMENTS):
+        return True
+    return any(not _seen_call(rule, cst.ensure_type(call, cst.Call)) for call in findall(node, m.Call()))
+
+
+def calls_unseen_code(rule: Rule, function: cst.BaseExpression) -> bool:
+    """Would calling the callable `function` (a `key=` argument) run code memlint cannot see?"""
+    if isinstance(function, cst.Lambda):
+        return runs_unseen_code(rule, function.body)
+    if isinstance(function, cst.Name):
+        return not _pure_builtin(rule, function)
+    if isinstance(function, cst.Attribute):
+        return function.attr.value not in PURE_METHODS or function.attr.value in MUTATING_METHODS
+    return True
+
+
+def _seen_call(rule: Rule, call: cst.Call) -> bool:
+    func = call.func
+    if isinstance(func, cst.Name):
+        return _pure_builtin(rule, func)
+    if isinstance(func, cst.Attribute):
+        return func.attr.value in PURE_METHODS or func.attr.value in MUTATING_METHODS
+    return False
+
+
+def _pure_builtin(rule: Rule, name: cst.Name) -> bool:
+    return name.value in PURE_FUNCTIONS and scope_index(rule).binding_scope(name, name.value) == "builtin"
+
+
+def _exposed(rule: Rule, index: ScopeIndex, name: str, where: cst.CSTNode) -> bool:
+    """Can code other than the visible mutations reach the object `name` holds at `where`?"""
+    if isinstance(where, cst.Name) and where.value == name:
+        reads = [where]
+    else:
+        reads = [cst.ensure_type(n, cst.Name) for n in findall(where, m.Name(name)) if index.is_access(cst.ensure_type(n, cst.Name))]
+    if not reads:
+        return True
+    scope = index.binding_scope(reads[0], name)
+    if scope == "builtin":
+        return False
+    if isinstance(scope, str) or not isinstance(scope, FUNCTIONS + COMPREHENSIONS):
+        return True  # module or class level, unbound, or a star import
+    if isinstance(scope, COMPREHENSIONS):
+        return _reads_element_state(scope, name)
+    sites = index.assignments(scope, name)
+    if not sites or not all(_fresh_binding(rule, index, site, scope) for site in sites):
+        return True
+    return any(_escapes(rule, index, read, scope, where) for read in index.references(scope, name))
+
+
+def _reads_element_state(comp: cst.CSTNode, name: str) -> bool:
+    """Does the comprehension read more of its element `name` than its identity (attributes,
+    items, arithmetic, calls), which other code may change between lazy steps?"""
+    parts: List[cst.CSTNode] = [getattr(comp, "key"), getattr(comp, "value")] if isinstance(comp, cst.DictComp) else [getattr(comp, "elt")]
+    clause: Optional[cst.CompFor] = getattr(comp, "for_in")
+    while clause is not None:
+        parts.extend(clause.ifs)
+        if clause is not getattr(comp, "for_in"):
+            parts.append(clause.iter)
+        clause = clause.inner_for_in
+    for part in parts:
+        if findall(part, m.Name(name)) and not m.matches(part, IDENTITY_ELEMENT):
+            return True
+    return False
+
+
+def _fresh_binding(rule: Rule, index: ScopeIndex, site: cst.CSTNode, scope: cst.CSTNode) -> bool:
+    """Is `site` a plain `name = <fresh value>` (or `with open(...) as name`) directly in `scope`?"""
+    if not isinstance(site, cst.Name) or index.scopes(site)[0] is not scope:
+        return False
+    holder = index.parent(site)
+    value: Optional[cst.BaseExpression] = None
+    if isinstance(holder, cst.AssignTarget):
+        statement = index.parent(holder)
+        if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+            value = statement.value
+    elif isinstance(holder, cst.AnnAssign) and holder.target is site:
+        value = holder.value
+    elif isinstance(holder, cst.AsName):
+        item = index.parent(holder)
+        value = item.item if isinstance(item, cst.WithItem) else None
+    if value is None:
+        return False
+    if m.matches(value, FRESH):
+        return True
+    return isinstance(value, cst.Call) and index.qualified_name(value.func) in FRESH_CONSTRUCTORS
+
+
+def _escapes(rule: Rule, index: ScopeIndex, read: cst.Name, scope: cst.CSTNode, where: cst.CSTNode) -> bool:
+    """May this read hand the object to code that keeps it (an alias, a store, an unknown call)?"""
+    if read is where or any(ancestor is where for ancestor in index.ancestors(read)):
+        return False
+    own_scope = index.scopes(read)[0]
+    if own_scope is not scope and not isinstance(own_scope, COMPREHENSIONS):
+        return True  # captured by a nested function: callable from anywhere
+    holder = index.parent(read)
+    if isinstance(holder, cst.Attribute):
+        call = index.parent(holder)
+        return not (isinstance(call, cst.Call) and call.func is holder and _seen_call(rule, call))
+    if isinstance(holder, (cst.Subscript, cst.Del, cst.Comparison, cst.ComparisonTarget, cst.CompFor, cst.For)):
+        return isinstance(holder, (cst.CompFor, cst.For)) and getattr(holder, "iter") is not read
+    if isinstance(holder, cst.AugAssign):
+        return holder.target is not read
+    if isinstance(holder, cst.Arg):
+        call = index.parent(holder)
+        return not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and _pure_builtin(rule, call.func))
+    return True

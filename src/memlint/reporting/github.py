@@ -1,4 +1,7 @@
-"""`github`: GitHub Actions workflow commands, one annotation per finding."""
+"""`github`: GitHub Actions workflow commands, one annotation per finding.
+
+An annotation points into the file as stored, so a finding in a notebook is placed on the line of
+the .ipynb JSON that holds its code; the message names the cell and the line within it."""
 
 from __future__ import annotations
 
@@ -19,16 +22,17 @@ def _property(text: str) -> str:
 def render(findings: Sequence[Finding], context: Context) -> str:
     lines = []
     for f in findings:
+        start, end = f.file_span
         props = ",".join(
             (
                 f"title={_property(f'memlint ({f.code})')}",
                 f"file={_property(f.filename)}",
-                f"line={f.location.line}",
-                f"col={f.location.column}",
-                f"endLine={f.end_location.line}",
-                f"endColumn={f.end_location.column}",
+                f"line={start.line}",
+                f"col={start.column}",
+                f"endLine={end.line}",
+                f"endColumn={end.column}",
             )
         )
-        text = f"{f.filename}:{f.location.line}:{f.location.column}: {f.code} {f.message}"
+        text = f"{f.where}:{f.location.line}:{f.location.column}: {f.code} {f.message}"
         lines.append(f"::error {props}::{_data(text)}\n")
     return "".join(lines)

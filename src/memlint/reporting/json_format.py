@@ -1,4 +1,7 @@
-"""`json`: a list of finding objects (Ruff's shape: code, message, location, fix with edits, url)."""
+"""`json`: a list of finding objects (Ruff's shape: code, message, location, fix with edits, url).
+
+In a notebook, `cell` is the cell's number and `location`/`end_location`/edits count lines within
+that cell (as Ruff does); elsewhere `cell` is null."""
 
 from __future__ import annotations
 
@@ -33,10 +36,13 @@ def finding_object(finding: Finding) -> Dict[str, Any]:
         "name": finding.name,
         "message": finding.message,
         "filename": finding.filename,
+        "cell": None if finding.cell is None else finding.cell.number,  # notebooks: 1-based, every cell counted
         "location": location(finding.location),
         "end_location": location(finding.end_location),
         "fix": fix_object(finding.fix),
         "estimated_bytes": finding.estimated_bytes,
+        "measured_bytes": finding.measured_bytes,
+        "measured_by": finding.measured_by,
         "url": DOCS_URL.format(code=finding.code),
     }
 

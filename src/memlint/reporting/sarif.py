@@ -50,10 +50,11 @@ def _dedent(doc: str) -> str:
 
 
 def _uri(path: str) -> str:
-    """A `file:` URI for an absolute path (any platform); a relative reference otherwise."""
+    """A `file:` URI for an absolute path (any platform); a relative reference otherwise. The
+    name's bytes are percent-encoded, so a name that is not UTF-8 (`caf\\xe9.py`) survives."""
     if os.path.isabs(path):
         return Path(path).as_uri()
-    return quote(path.replace(os.sep, "/"))
+    return quote(os.fsencode(path.replace(os.sep, "/")))
 
 
 def render(findings: Sequence[Finding], context: Context) -> str:
@@ -61,6 +62,7 @@ def render(findings: Sequence[Finding], context: Context) -> str:
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = []
     for f in findings:
+        start, end = f.file_span
         result: Dict[str, Any] = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
@@ -71,17 +73,36 @@ def render(findings: Sequence[Finding], context: Context) -> str:
                     "physicalLocation": {
                         "artifactLocation": {"uri": _uri(f.filename)},
                         "region": {
-                            "startLine": f.location.line,
-                            "startColumn": f.location.column,
-                            "endLine": f.end_location.line,
-                            "endColumn": f.end_location.column,
+                            "startLine": start.line,
+                            "startColumn": start.column,
+                            "endLine": end.line,
+                            "endColumn": end.column,
                         },
                     }
                 }
             ],
         }
-        if f.estimated_bytes is not None:
-            result["properties"] = {"estimated_bytes": f.estimated_bytes}
+        properties: Dict[str, Any] = {
+            key: value
+            for key, value in (
+                ("estimated_bytes", f.estimated_bytes),
+                ("measured_bytes", f.measured_bytes),
+                ("measured_by", f.measured_by),
+            )
+            if value is not None
+        }
+        if f.cell is not None:
+            # The region is in the .ipynb file's JSON text (what a viewer opens); the cell and the
+            # position within it are properties, as memlint's other formats print them.
+            properties["cell"] = f.cell.number
+            properties["cellRegion"] = {
+                "startLine": f.location.line,
+                "startColumn": f.location.column,
+                "endLine": f.end_location.line,
+                "endColumn": f.end_location.column,
+            }
+        if properties:
+            result["properties"] = properties
         results.append(result)
     log = {
         "$schema": SCHEMA,

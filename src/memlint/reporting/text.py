@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import List, Sequence
 
 from memlint.findings import Applicability, Finding
+from memlint.units import human_bytes
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,17 @@ def is_fixable(finding: Finding, unsafe_fixes: bool) -> bool:
 
 def headline(finding: Finding, unsafe_fixes: bool) -> str:
     marker = "[*] " if is_fixable(finding, unsafe_fixes) else ""
-    where = f"{finding.filename}:{finding.location.line}:{finding.location.column}:"
-    return f"{where} {finding.code} {marker}{finding.message}"
+    where = f"{finding.where}:{finding.location.line}:{finding.location.column}:"
+    return f"{where} {finding.code} {marker}{finding.message}{measured_note(finding)}"
+
+
+def measured_note(finding: Finding) -> str:
+    """" [measured: 312 MB at peak (memray)]" when a profile (--profile) saw the finding's lines."""
+    if finding.measured_bytes is None:
+        return ""
+    if finding.measured_bytes == 0:
+        return f" [not significant in this profile ({finding.measured_by})]"
+    return f" [measured: {human_bytes(finding.measured_bytes)} at peak ({finding.measured_by})]"
 
 
 def render_concise(findings: Sequence[Finding], context: Context) -> str:
@@ -97,12 +107,20 @@ def summary(findings: Sequence[Finding], context: Context) -> List[str]:
 
 
 def statistics(findings: Sequence[Finding], unsafe_fixes: bool) -> str:
+    """Findings per rule, most first; with a profile, the bytes measured per rule, most first."""
     counts = Counter(f.code for f in findings)
     names = {f.code: f.name for f in findings}
     fixable = {f.code for f in findings if is_fixable(f, unsafe_fixes)}
+    measured: Counter = Counter()
+    for f in findings:
+        measured[f.code] += f.measured_bytes or 0
+    profiled = any(f.measured_bytes is not None for f in findings)
     width = len(str(max(counts.values()))) if counts else 1
-    rows = [
-        f"{count:>{width}}\t{code}\t{'[*]' if code in fixable else '   '} {names[code]}"
-        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
+    order = sorted(counts.items(), key=lambda item: (-measured[item[0]], -item[1], item[0]))
+    rows = []
+    for code, count in order:
+        row = f"{count:>{width}}\t{code}\t{'[*]' if code in fixable else '   '} {names[code]}"
+        if profiled:
+            row += f"\t{human_bytes(measured[code])} measured"
+        rows.append(row)
     return "".join(row + "\n" for row in rows)

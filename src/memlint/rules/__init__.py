@@ -1,65 +1,47 @@
-"""Every memlint rule, one per module, named after the pattern it finds."""
+"""Every memlint rule, one per module named after the pattern it finds.
 
-from memlint.rules.append_then_array import AppendThenArray
-from memlint.rules.array_append_in_loop import ArrayAppendInLoop
-from memlint.rules.array_from_list import ArrayFromList
-from memlint.rules.cached_instance_method import CachedInstanceMethod
-from memlint.rules.comprehension_in_reducer import ComprehensionInReducer
-from memlint.rules.dataframe_append_in_loop import DataframeAppendInLoop
-from memlint.rules.dead_large_temporary import DeadLargeTemporary
-from memlint.rules.deepcopy_in_loop import DeepcopyInLoop
-from memlint.rules.definition_in_loop import DefinitionInLoop
-from memlint.rules.dumps_then_write import DumpsThenWrite
-from memlint.rules.list_as_queue import ListAsQueue
-from memlint.rules.loads_of_read import LoadsOfRead
-from memlint.rules.loop_invariant_allocation import LoopInvariantAllocation
-from memlint.rules.materialized_count import MaterializedCount
-from memlint.rules.materialized_first_element import MaterializedFirstElement
-from memlint.rules.materialized_loop_iterable import MaterializedLoopIterable
-from memlint.rules.mutated_default_argument import MutatedDefaultArgument
-from memlint.rules.nested_def_in_hot_function import NestedDefInHotFunction
-from memlint.rules.out_of_place_array_update import OutOfPlaceArrayUpdate
-from memlint.rules.pickle_large_container import PickleLargeContainer
-from memlint.rules.quadratic_concat_in_loop import QuadraticConcatInLoop
-from memlint.rules.readlines_iteration import ReadlinesIteration
-from memlint.rules.reassign_without_del import ReassignWithoutDel
-from memlint.rules.redundant_copy import RedundantCopy
-from memlint.rules.slice_copy_iteration import SliceCopyIteration
-from memlint.rules.slotless_data_class import SlotlessDataClass
-from memlint.rules.stored_exception import StoredException
-from memlint.rules.stored_frame import StoredFrame
-from memlint.rules.unbounded_module_cache import UnboundedModuleCache
-from memlint.rules.whole_file_split import WholeFileSplit
+This package is the registry: each public module `rules/<pattern>.py` defines exactly one `Rule`
+subclass with a code, and the module is named after the rule (`comprehension-in-reducer` lives in
+`comprehension_in_reducer.py`). Adding a rule means adding its file (and its fixture and evidence
+case); nothing else lists it. Modules whose name starts with `_` hold shared helpers, not rules.
+"""
 
-ALL_RULES = (
-    ComprehensionInReducer,
-    MaterializedLoopIterable,
-    ReadlinesIteration,
-    WholeFileSplit,
-    MaterializedCount,
-    MaterializedFirstElement,
-    RedundantCopy,
-    ArrayFromList,
-    SliceCopyIteration,
-    DefinitionInLoop,
-    NestedDefInHotFunction,
-    LoopInvariantAllocation,
-    DeepcopyInLoop,
-    ArrayAppendInLoop,
-    DataframeAppendInLoop,
-    QuadraticConcatInLoop,
-    ListAsQueue,
-    AppendThenArray,
-    ReassignWithoutDel,
-    OutOfPlaceArrayUpdate,
-    DeadLargeTemporary,
-    DumpsThenWrite,
-    LoadsOfRead,
-    PickleLargeContainer,
-    CachedInstanceMethod,
-    UnboundedModuleCache,
-    MutatedDefaultArgument,
-    StoredException,
-    StoredFrame,
-    SlotlessDataClass,
-)
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Iterable, List, Tuple, Type
+
+from memlint.rule import Rule, RuleDefinitionError
+
+
+def discover_rules(package: str, paths: Iterable[str]) -> Tuple[Type[Rule], ...]:
+    """The rule of every public module of `package` (whose folders are `paths`), by module name."""
+    found: List[Type[Rule]] = []
+    for info in sorted(pkgutil.iter_modules(list(paths)), key=lambda module: module.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        rules = [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, Rule)
+            and value.__module__ == module.__name__
+            and "code" in vars(value)
+            and value.code
+        ]
+        if len(rules) != 1:
+            names = ", ".join(rule.__qualname__ for rule in rules) or "none"
+            raise RuleDefinitionError(f"{module.__name__} must define exactly one rule, found {names}")
+        rule = rules[0]
+        if rule.name.replace("-", "_") != info.name:
+            raise RuleDefinitionError(
+                f"{module.__name__} holds the rule {rule.name!r}: a rule's module is named after it "
+                f"({rule.name.replace('-', '_')}.py)"
+            )
+        found.append(rule)
+    return tuple(found)
+
+
+ALL_RULES = discover_rules(__name__, __path__)

@@ -11,6 +11,7 @@ from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_be
 from memlint.analysis.loops import SMALL_LOOP, Loop, enclosing_loop, parent
 from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import known_length
+from memlint.analysis.values import is_tiny
 from memlint.findings import Tier
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
@@ -41,6 +42,10 @@ class AppendThenArray(Rule):
     loop (`while`, generators, files), when the loop iterates over fewer than 100 items stated in
     the code, when the `append` is conditional or the loop can `break`/`continue`, when the list
     is used for anything else, or when `dtype=object` is asked.
+
+    ## Precision policy
+    The cost grows with the data: reported when the loop's iterable is *not proven tiny*
+    (analysis/values.py).
 
     ## Example
     ```python
@@ -74,6 +79,7 @@ class AppendThenArray(Rule):
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
+        Valid("import numpy as np\ndef f(a):\n    dims = []\n    for n in a.shape:\n        dims.append(n * 2)\n    return np.array(dims)", "one item per dimension: tiny"),
         Valid(
             "import numpy as np\nvs = []\nfor j in range(8):\n    vs.append(interp(j))\nv2 = np.array(vs)",
             "eight iterations stated in the code (scipy's test_rgi)",
@@ -144,6 +150,8 @@ class AppendThenArray(Rule):
         stated = known_length(self, iterable)
         if stated is not None and stated < SMALL_LOOP:
             return False  # a few items stated in the code: nothing worth saving
+        if stated is None and is_tiny(self, iterable, below=SMALL_LOOP):
+            return False  # one item per dimension, `range(a.ndim)`: nothing worth saving
         if m.matches(iterable, m.Call(func=m.Name("range"))):
             return qualified_name(self, cst.ensure_type(iterable, cst.Call).func) == "builtins.range"
         if m.matches(iterable, m.Call()):

@@ -43,6 +43,11 @@ class ArrayAppendInLoop(LoopDepthRule):
     runs at most once or iterates over fewer than 100 items stated in the code, or when the name
     is not numpy's function.
 
+    ## Precision policy
+    The cost grows with the number of iterations: reported when the loop is *not proven tiny*
+    (analysis/values.py: one step per dimension, `range(a.ndim)`, a literal of a few items are
+    tiny). Wrap padding (`np.concatenate((h[-6:], h, h[:6]))`) adds nothing new and is not growth.
+
     ## Example
     ```python
     result = np.empty(0)
@@ -73,6 +78,11 @@ class ArrayAppendInLoop(LoopDepthRule):
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
+        Valid(
+            "import numpy as np\nfor step in steps:\n    h = np.concatenate((h[-6:], h, h[:6]))\n    smooth(h)",
+            "wrap padding: only slices of the array itself are added",
+        ),
+        Valid("import numpy as np\ndef pad(a, shape):\n    for n in a.shape:\n        shape = np.append(shape, n)\n    return shape", "one step per dimension: tiny"),
         Valid("import numpy as np\npieces = [f(c) for c in chunks]\nresult = np.concatenate(pieces)", "joined once"),
         Valid("import numpy as np\nresult = np.append(base, extra)", "not in a loop"),
         Valid(
@@ -117,6 +127,7 @@ class ArrayAppendInLoop(LoopDepthRule):
             note="an attribute",
         ),
         Invalid("import numpy as np\nfor i in range(1000):\n    a = np.insert(a, 0, i)"),
+        Invalid("import numpy as np\nfor x in xs:\n    a = np.concatenate((a[-1:], a, [x]))", note="new data beside a copy of its own end"),
         Invalid("import numpy as np\ndef grow(a, xs):\n    for x in xs:\n        a = np.column_stack((a, x))\n    return a"),
     ]
 
@@ -149,6 +160,8 @@ class ArrayAppendInLoop(LoopDepthRule):
         if _is(first, wanted):
             allowed = FIRST_ARG_FUNCTIONS
         elif m.matches(first, m.List() | m.Tuple()) and any(_is(e.value, wanted) for e in getattr(first, "elements")):
+            if all(_is(e.value, wanted) or _part_of(e.value, wanted) for e in getattr(first, "elements")):
+                return None  # `concatenate((h[-6:], h, h[:6]))`: wrap padding, nothing new added
             allowed = SEQUENCE_FUNCTIONS
         else:
             return None
@@ -164,6 +177,11 @@ def _is(node: cst.CSTNode, wanted: Optional[str]) -> bool:
     if m.matches(node, m.Index()):
         node = cst.ensure_type(node, cst.Index).value
     return wanted is not None and dotted_name(node) == wanted
+
+
+def _part_of(node: cst.CSTNode, wanted: Optional[str]) -> bool:
+    """Is `node` a subscript of `wanted` itself (`h[-6:]`, `h[:, :1]`)?"""
+    return isinstance(node, cst.Subscript) and wanted is not None and dotted_name(node.value) == wanted
 
 
 def _repeats(rule: LoopDepthRule, found: Accumulation) -> bool:

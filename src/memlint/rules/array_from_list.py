@@ -11,6 +11,7 @@ from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.sizes import comprehension_length
 from memlint.analysis.usage import single_binding
+from memlint.analysis.values import is_tiny
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
@@ -37,8 +38,12 @@ SEQUENCE_BUILDERS = frozenset({"builtins.list", "builtins.tuple", "builtins.sort
 DEFAULT_DTYPE = cst.Name("float")
 NUMBER = m.Integer() | m.Float() | m.UnaryOperation(expression=m.Integer() | m.Float())
 SCALAR_BUILTINS = frozenset(
-    {"builtins.float", "builtins.int", "builtins.bool", "builtins.len", "builtins.abs", "builtins.round", "builtins.ord", "builtins.complex", "builtins.hash"}
+    {"builtins.float", "builtins.int", "builtins.bool", "builtins.len", "builtins.abs", "builtins.round", "builtins.ord",
+     "builtins.complex", "builtins.hash", "builtins.sum", "math.sqrt", "math.log", "math.exp", "math.floor", "math.ceil",
+     "math.fsum", "math.prod", "math.dist", "math.hypot"}
 )
+# Iterables whose items have methods returning ints: `m.start()` for the matches of `re.finditer`.
+SCALAR_METHODS_OF = {"re.finditer": frozenset({"start", "end"})}
 
 
 class ArrayFromList(Rule):
@@ -60,11 +65,19 @@ class ArrayFromList(Rule):
     - the function is not numpy's (`from mylib import array`, a local `np`, `cupy.array`);
     - each element is itself a sequence (`[[a, b] for ...]`, `(a, b)`, `zip`, `enumerate`): the
       result is 2-D and `fromiter` needs a structured dtype;
-    - no dtype is given and the element does not look like a number (a number, arithmetic with
-      one, `float()`/`int()`/`len()`/`abs()`/`round()`, a comparison, `d.get(k, 0)`):
-      `np.array([pos[n] for n in nodes])` is often a stack of coordinate arrays;
+    - the element does not look like a number (a number, arithmetic with one,
+      `float()`/`int()`/`len()`/`abs()`/`round()`/`sum()`/`math.*`, a comparison, `d.get(k, 0)`,
+      `m.start()` of the matches of `re.finditer`):
+      `np.array([pos[n] for n in nodes])` is often a stack of coordinate arrays. A `dtype=`
+      proves nothing: `np.asarray([a.coord for a in atoms], dtype=np.float32)` makes a 2-D
+      array of vectors, and `np.fromiter` would raise on it;
     - `dtype=object` (object arrays from `fromiter` need numpy 1.23+ and save nothing);
-    - the length is known from the code and small (below `small-iterable-size`).
+    - the length is known from the code and small (below `small-iterable-size`), or the
+      comprehension runs over a proven tiny iterable (`a.shape`, `range(a.ndim)`, `xs[:10]`).
+
+    ## Precision policy
+    The cost grows with the data: reported when the iterated value is *not proven tiny*
+    (analysis/values.py), and only when each element is shown to be a scalar.
 
     Never suggested: `np.array(<generator>)`, which builds a 0-d object array, not an array of
     the elements.
@@ -83,8 +96,8 @@ class ArrayFromList(Rule):
 
     ## Fix safety
     `fromiter` needs a dtype. When the call states one (`dtype=` or the second positional
-    argument), the fix is unsafe: an element that is not a scalar now raises instead of making
-    a 2-D array, `fromiter` does not accept `copy=`/`order=`/`ndmin=`, and the elements are
+    argument), the fix is unsafe: an element that is not a scalar after all (the check is on
+    the element's form, not its run-time type) now raises instead of making a 2-D array, `fromiter` does not accept `copy=`/`order=`/`ndmin=`, and the elements are
     produced while the array is filled. Without a dtype the fix is only displayed, with
     `dtype=float` as a placeholder for you to choose (numpy would have inferred it from the
     values). `count=len(xs)` is added when the comprehension has one `for` over a name that is
@@ -130,8 +143,20 @@ class ArrayFromList(Rule):
         Valid("import numpy as np\nvalues = np.array(list(rows))", "the source may be any sequence of sequences"),
         Valid("import numpy as np\ncoords = np.array([pos[n] for n in nodes])", "elements may be arrays: a 2-D result"),
         Valid("import numpy as np\nvalues = np.array(list(map(f, data)))", "unknown elements and no dtype"),
+        Valid(
+            "import numpy as np\ncoords = np.asarray([a.coord for a in atoms], dtype=np.float32)",
+            "elements may be vectors: `dtype=` proves nothing, and `fromiter` would raise",
+        ),
+        Valid("import numpy as np\ndef f(a):\n    return np.array([n * 2 for n in a.shape])", "one element per dimension: tiny"),
+        Valid("import numpy as np\nvalid = np.array([e.is_valid for e in entities], dtype=bool)", "an attribute may be anything: `dtype=` proves nothing"),
     ]
     INVALID = [
+        Invalid(
+            "import numpy as np\nimport re\nidx = np.array([m.start(0) for m in re.finditer('usemtl ', text)], dtype=int)",
+            "import numpy as np\nimport re\nidx = np.fromiter((m.start(0) for m in re.finditer('usemtl ', text)), dtype=int)",
+            Applicability.UNSAFE,
+            note="`Match.start()` is an int",
+        ),
         Invalid(
             "import numpy as np\nvalues = np.array([x * 2 for x in data])",
             "import numpy as np\nvalues = np.fromiter((x * 2 for x in data), dtype=float)",
@@ -154,8 +179,8 @@ class ArrayFromList(Rule):
             note="the comprehension's source is provably a list: its length is the count",
         ),
         Invalid(
-            "import numpy as np\nvalues = np.array(list(x for x in data if x > 0), dtype=float)",
-            "import numpy as np\nvalues = np.fromiter((x for x in data if x > 0), dtype=float)",
+            "import numpy as np\nvalues = np.array(list(abs(x) for x in data if x > 0), dtype=float)",
+            "import numpy as np\nvalues = np.fromiter((abs(x) for x in data if x > 0), dtype=float)",
             Applicability.UNSAFE,
         ),
         Invalid(
@@ -171,10 +196,10 @@ class ArrayFromList(Rule):
             note="fromiter takes no `copy=`: no fix",
         ),
         Invalid(
-            "import numpy as np\nvalues = np.asarray([\n    v.value  # the reading\n    for v in data\n], dtype=float)",
-            "import numpy as np\nvalues = np.fromiter((\n    v.value  # the reading\n    for v in data\n), dtype=float)",
+            "import numpy as np\nvalues = np.asarray([\n    float(v.value)  # the reading\n    for v in data\n], dtype=float)",
+            "import numpy as np\nvalues = np.fromiter((\n    float(v.value)  # the reading\n    for v in data\n), dtype=float)",
             Applicability.UNSAFE,
-            note="the comprehension's layout and comments are kept; an explicit dtype says the elements are scalars",
+            note="the comprehension's layout and comments are kept",
         ),
         Invalid(
             "import numpy as np\nweights = np.array([scores.get(n, 0) for n in nodes])",
@@ -193,7 +218,7 @@ class ArrayFromList(Rule):
         if dtype is not None and matches(dtype, OBJECT_DTYPE):
             return
         source = node.args[0].value
-        generator = self._generator(source, explicit_dtype=dtype is not None)
+        generator = self._generator(source)
         if generator is None:
             return
         what = "a list comprehension" if m.matches(source, m.ListComp()) else "`list(...)`"
@@ -211,18 +236,18 @@ class ArrayFromList(Rule):
         applicability = Applicability.UNSAFE if dtype is not None else Applicability.DISPLAY
         self.report(node, fix=self.make_fix(applicability, (node, replacement)), estimate=estimate, **fields)
 
-    def _generator(self, source: cst.BaseExpression, explicit_dtype: bool) -> Optional[cst.BaseExpression]:
+    def _generator(self, source: cst.BaseExpression) -> Optional[cst.BaseExpression]:
         """The generator to stream from (parenthesized), or None when this is not the pattern.
 
-        Without a dtype the element must look like a scalar (a number, arithmetic with a
+        With or without a dtype the element must look like a scalar (a number, arithmetic with a
         number, `float()`/`int()`/`len()`..., a comparison, `d.get(k, 0)`): `[pos[n] for n in G]`
         may well be a list of coordinate arrays, a 2-D result that `fromiter` cannot build."""
         if m.matches(source, m.ListComp()):
             comp = cst.ensure_type(source, cst.ListComp)
             if needs_full_evaluation(comp) or matches(comp.elt, NESTED_ELEMENT) or self._small(comp.for_in):
                 return None
-            if not (explicit_dtype or self._scalar(comp.elt)):
-                return None
+            if not self._scalar(comp.elt) and not self._scalar_method(comp.elt, comp.for_in):
+                return None  # `dtype=` proves nothing: `np.asarray([a.coord for a in atoms], dtype=float)` is 2-D
             return _generator_for(comp)
         inner = cst.ensure_type(source, cst.Call).args[0].value
         if qualified_name(self, cst.ensure_type(source, cst.Call).func) != "builtins.list":
@@ -231,7 +256,7 @@ class ArrayFromList(Rule):
             gen = cst.ensure_type(inner, cst.GeneratorExp)
             if needs_full_evaluation(gen) or matches(gen.elt, NESTED_ELEMENT) or self._small(gen.for_in):
                 return None
-            if not (explicit_dtype or self._scalar(gen.elt)):
+            if not self._scalar(gen.elt):
                 return None
             return gen.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if not gen.lpar else gen
         if m.matches(inner, m.Call()) and qualified_name(self, cst.ensure_type(inner, cst.Call).func) in SCALAR_LAZY:
@@ -239,7 +264,7 @@ class ArrayFromList(Rule):
             maps_to_scalar = m.matches(lazy, m.Call(args=[m.Arg(value=m.Name() | m.Attribute()), m.ZeroOrMore()])) and (
                 qualified_name(self, lazy.args[0].value) in SCALAR_BUILTINS
             )
-            return inner if explicit_dtype or maps_to_scalar else None
+            return inner if maps_to_scalar else None
         return None
 
     def _scalar(self, element: cst.BaseExpression) -> bool:
@@ -256,9 +281,29 @@ class ArrayFromList(Rule):
             return True
         return m.matches(element, m.Call()) and qualified_name(self, cst.ensure_type(element, cst.Call).func) in SCALAR_BUILTINS
 
+    def _scalar_method(self, element: cst.BaseExpression, for_in: cst.CompFor) -> bool:
+        """`[m.start(0) for m in re.finditer(...)]`: a method known to return an int, called on
+        the loop variable of an iterable whose items are known (`SCALAR_METHODS_OF`)."""
+        if not (isinstance(element, cst.Call) and isinstance(element.func, cst.Attribute)):
+            return False
+        receiver = element.func.value
+        if not (isinstance(receiver, cst.Name) and isinstance(for_in.target, cst.Name) and receiver.value == for_in.target.value):
+            return False
+        if for_in.inner_for_in is not None or not isinstance(for_in.iter, cst.Call):
+            return False
+        methods = SCALAR_METHODS_OF.get(qualified_name(self, for_in.iter.func) or "", frozenset())
+        return element.func.attr.value in methods
+
     def _small(self, for_in: cst.CompFor) -> bool:
         length = comprehension_length(self, for_in)
-        return length is not None and length < self.settings["small-iterable-size"]
+        if length is not None:
+            return length < self.settings["small-iterable-size"]
+        clause: Optional[cst.CompFor] = for_in
+        while clause is not None:  # a tiny iterable (a shape, `range(a.ndim)`, `xs[:10]`) is enough
+            if is_tiny(self, clause.iter):
+                return True
+            clause = clause.inner_for_in
+        return False
 
     def _count(self, source: cst.BaseExpression) -> Optional[cst.BaseExpression]:
         """`len(xs)` when the comprehension is `[... for x in xs]` and `xs` is a list or tuple."""

@@ -6,6 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.effects import has_side_effects, needs_full_evaluation
+from memlint.analysis.usage import calls_unseen_code, exposed_roots, names_read
 from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.estimates import comprehension_estimate
 from memlint.analysis.sizes import comprehension_length
@@ -83,7 +84,11 @@ class ComprehensionInReducer(Rule):
     `yield` or walrus) and the consumer does not short-circuit. It is unsafe when they call
     code, because that code now runs interleaved with the consumer; for `any` and `all`, which
     stop at the first decisive element, so later elements are no longer evaluated (nor their
-    errors raised); and for set comprehensions, which no longer hash the elements. Parentheses
+    errors raised); for set comprehensions, which no longer hash the elements; and when a
+    `key=` function memlint cannot see (not a pure builtin, a query method or a lambda calling
+    only those) is given while the comprehension reads state other code may reach (a global, a
+    parameter, an attribute, its elements' attributes): `min`, `max` and `heapq` call the key
+    between elements, so it could change the elements not yet produced. Parentheses
     are added when the call has other arguments, and comments inside the brackets are kept.
 
     ## Options
@@ -157,6 +162,18 @@ class ComprehensionInReducer(Rule):
             "total = sum([x * x for x in data])",
             "total = sum(x * x for x in data)",
             Applicability.SAFE,
+        ),
+        Invalid(
+            "def best(players, rank):\n    return max([p.score for p in players], key=rank)",
+            "def best(players, rank):\n    return max((p.score for p in players), key=rank)",
+            Applicability.UNSAFE,
+            note="max calls the unseen `rank` between elements, and it may change a player's score",
+        ),
+        Invalid(
+            "def best(players):\n    return max([p.score for p in players], key=abs)",
+            "def best(players):\n    return max((p.score for p in players), key=abs)",
+            Applicability.SAFE,
+            note="a pure builtin key",
         ),
         Invalid(
             "total = sum([x for x in data], 0)",
@@ -250,7 +267,7 @@ class ComprehensionInReducer(Rule):
         length = comprehension_length(self, comp.for_in)
         if length is not None and length < self.settings["small-iterable-size"]:
             return
-        safe = not (is_set or consumer.short_circuits or _observable(comp))
+        safe = not (is_set or consumer.short_circuits or _observable(comp) or self._key_may_change(node, comp))
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         replacement = _generator_for(comp, needs_parens=len(node.args) > 1 or m.matches(arg.comma, m.Comma()))
         self.report(
@@ -260,6 +277,14 @@ class ComprehensionInReducer(Rule):
             consumer=short_name(callee or ""),
             kind="set" if is_set else "list",
         )
+
+    def _key_may_change(self, call: cst.Call, comp: cst.BaseExpression) -> bool:
+        """Does a `key=` function run unseen code between the lazy steps (min, max and heapq call
+        it on each element as it comes) while the comprehension reads state it may reach?"""
+        for arg in call.args:
+            if m.matches(arg.keyword, m.Name("key")) and calls_unseen_code(self, arg.value):
+                return bool(exposed_roots(self, names_read(comp), comp))
+        return False
 
 
 def _iterable_argument(call: cst.Call, consumer: Consumer) -> Optional[cst.Arg]:

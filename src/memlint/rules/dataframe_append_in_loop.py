@@ -47,6 +47,10 @@ class DataframeAppendInLoop(LoopDepthRule):
     returns None and is not rebound), when the loop runs at most once or over fewer than 100
     items stated in the code, and when `concat` is not pandas'.
 
+    ## Precision policy
+    The cost grows with the number of iterations: reported when the loop is *not proven tiny*
+    (analysis/values.py).
+
     ## Example
     ```python
     df = pd.DataFrame(columns=["a", "b"])
@@ -76,6 +80,7 @@ class DataframeAppendInLoop(LoopDepthRule):
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
+        Valid("import pandas as pd\ndef f(df, parts):\n    for part in parts[:5]:\n        df = pd.concat([df, part])\n    return df", "at most five iterations: tiny"),
         Valid("import pandas as pd\npieces = [load(p) for p in paths]\ndf = pd.concat(pieces)", "concatenated once"),
         Valid("import pandas as pd\nfor p in paths:\n    df = pd.concat([load(p), extra])", "does not read its own value"),
         Valid(

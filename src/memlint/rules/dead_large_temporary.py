@@ -8,7 +8,7 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.accumulators import binding_sites
-from memlint.analysis.arrays import in_test_code, large_kind
+from memlint.analysis.values import in_test_code, large_kind, value_of
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.lifetime import deletes, name_reads
 from memlint.analysis.loops import SMALL_LOOP
@@ -26,8 +26,8 @@ DYNAMIC = frozenset({"locals", "vars", "eval", "exec"})
 class DeadLargeTemporary(Rule):
     """
     ## What it does
-    Flags a local name bound to a large numpy array or pandas frame whose last use comes before a
-    loop in the same function, while the name stays bound through that loop.
+    Flags a local name bound to a data-sized numpy array or pandas frame whose last use comes
+    before a loop in the same function, while the name stays bound through that loop.
 
     ## Why is this bad?
     A local keeps its value alive until the function returns or the name is rebound, even when
@@ -35,11 +35,16 @@ class DeadLargeTemporary(Rule):
     CPython 3.11 with tracemalloc, a function that loads a 32 MB array, reduces it and then runs a
     loop that allocates 32 MB peaks at +64 MB; with `del` after the last use it peaks at +32 MB.
 
-    It does not apply, and memlint stays silent, when the value is not known to be large, when
+    It does not apply, and memlint stays silent, when the value is not proven data-sized, when
     the name is bound more than once, read after the loop, captured by a nested function, or its
     value is kept elsewhere (returned, stored, aliased: `del` would free nothing), when the
     function uses `locals()`/`vars()`/`eval`/`exec`, when the loop has fewer than 100 items
     stated in the code, and in test code (files `test_*.py`, functions `test*`, classes `Test*`).
+
+    ## Precision policy
+    Reported only on *data-sized* evidence, shown in the message (analysis/values.py): the value
+    is read from a file (`np.load`, `pd.read_csv`), has a constant size of 10,000 elements or
+    more, or is computed from such a value. `np.zeros(n)` for an unknown `n` is not reported.
 
     ## Example
     ```python
@@ -71,7 +76,7 @@ class DeadLargeTemporary(Rule):
     code = "MEM403"
     triggers = ("numpy|pandas",)
     name = "dead-large-temporary"
-    message = "`{name}` (a large {kind}) is not used after this point but stays bound while the loop below runs; `del {name}` after its last use"
+    message = "`{name}` (a data-sized {kind}: {evidence}) is not used after this point but stays bound while the loop below runs; `del {name}` after its last use"
     tier = Tier.PREVIEW
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
@@ -84,15 +89,16 @@ class DeadLargeTemporary(Rule):
         Valid("import numpy as np\ndef f(p):\n    a = np.load(p)\n    m = a.mean()\n    for x in range(3):\n        g(x, m)", "a short loop"),
         Valid("import numpy as np\ndef f(p, xs):\n    a = np.load(p)\n    m = a.mean()\n    a = None\n    for x in xs:\n        g(x, m)", "rebound: bound more than once"),
         Valid("import numpy as np\ndef f(p, xs):\n    a = np.load(p)\n    h = lambda: a\n    for x in xs:\n        g(x)", "captured"),
+        Valid("import numpy as np\ndef f(n, xs):\n    buf = np.zeros(n)\n    g(buf)\n    for x in xs:\n        h(x)", "size unknown: not data-sized evidence"),
         Valid("import numpy as np\ndef f(d, xs):\n    m = np.full(20, d)\n    g(m)\n    for x in xs:\n        h(x)", "20 elements (scipy signal tests)"),
         Valid("import numpy as np\nclass TestLdl:\n    def check(self, a, xs):\n        eye = np.eye(*a.shape)\n        g(eye)\n        for x in xs:\n            h(x)", "test code (scipy linalg tests)"),
     ]
     INVALID = [
         Invalid("import numpy as np\ndef summarize(path, chunks):\n    raw = np.load(path)\n    mean = raw.mean()\n    for chunk in chunks:\n        process(chunk, mean)"),
         Invalid("import pandas as pd\ndef run(path, items):\n    df = pd.read_csv(path)\n    total = df['x'].sum()\n    while items:\n        items.pop()\n    return total"),
-        Invalid("import numpy as np\ndef f(n, xs):\n    buf = np.zeros(n)\n    for x in xs:\n        pass", note="never read at all"),
-        Invalid("import numpy as np\ndef f(n, xs):\n    a = np.ones((n, n))\n    b = a.sum(axis=0)\n    c = b * 2\n    for x in xs:\n        c += x\n    return c"),
-        Invalid("import numpy\nclass A:\n    def m(self, n):\n        grid = numpy.random.rand(n, n)\n        self.total = float(grid.sum())\n        for i in range(1000):\n            step(i)"),
+        Invalid("import numpy as np\ndef f(xs):\n    buf = np.zeros(10**6)\n    for x in xs:\n        pass", note="never read at all"),
+        Invalid("import numpy as np\ndef f(p, xs):\n    a = np.load(p)\n    b = a.sum(axis=0)\n    c = b * 2\n    for x in xs:\n        c += x\n    return c"),
+        Invalid("import numpy\nclass A:\n    def m(self):\n        grid = numpy.random.rand(1000, 1000)\n        self.total = float(grid.sum())\n        for i in range(1000):\n            step(i)"),
         Invalid("from numpy import loadtxt\nasync def go(p, q):\n    table = loadtxt(p)\n    print(table.shape)\n    async for row in q:\n        await handle(row)"),
     ]
 
@@ -111,6 +117,7 @@ class DeadLargeTemporary(Rule):
         assign = cst.ensure_type(cst.ensure_type(statements[index], cst.SimpleStatementLine).body[0], cst.Assign)
         target = cst.ensure_type(assign.targets[0].target, cst.Name)
         name = target.value
+        value = value_of(self, assign.value)
         kind = large_kind(self, assign.value)
         if kind is None or in_test_code(self, assign):
             return
@@ -130,7 +137,7 @@ class DeadLargeTemporary(Rule):
         loop = next((i for i in loops if i > last), None)
         if loop is None:
             return
-        self.report(target, estimate=allocation_estimate(self, assign.value), name=name, kind=kind.value)
+        self.report(target, estimate=allocation_estimate(self, assign.value), name=name, kind=kind.value, evidence=value.reason)
 
     def _kept(self, read: cst.Name, function: cst.FunctionDef) -> bool:
         """Does this read keep the value beyond its statement, or sit in a nested scope?"""

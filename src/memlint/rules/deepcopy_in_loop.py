@@ -4,7 +4,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
-from memlint.analysis.escapes import result_escapes
+from memlint.analysis.escapes import result_escapes, value_escapes
 from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
@@ -23,7 +23,7 @@ PICKLE_MODULES = ("pickle", "_pickle", "cPickle")
 class DeepcopyInLoop(LoopDepthRule):
     """
     ## What it does
-    Flags `copy.deepcopy(x)` called on every iteration of a loop when `x` does not change in the
+    Flags `name = copy.deepcopy(x)` on every iteration of a loop when `x` does not change in the
     loop and the copy does not outlive the iteration; and, anywhere, `pickle.loads(pickle.dumps(x))`
     used as a deep copy.
 
@@ -36,8 +36,11 @@ class DeepcopyInLoop(LoopDepthRule):
     payload *and* the copy at once.
 
     It does not apply, and memlint stays silent, when the copied object changes in the loop
-    (a snapshot of evolving state), when each copy is kept (appended, stored, returned, yielded)
-    since then every copy is needed, when the name is not `copy.deepcopy` (a local function of
+    (a snapshot of evolving state), when each copy is kept (appended, stored, returned, yielded,
+    or passed on to a class whose new object is kept, such as `Game(board)`: that object may
+    hold it) since then every copy is needed, when the copy is not bound to a name but passed straight
+    to a call (`run(copy.deepcopy(DEFAULTS))`: it is freed when the call returns, before the next
+    one is built, so only time is spent), when the name is not `copy.deepcopy` (a local function of
     the same name), when the loop body cannot run twice or iterates over fewer than 100 items
     stated in the code; and a pickle round trip in a test module (named `test_*.py` or
     `*_test.py`, or in a directory named `test`) or inside a function whose name starts with
@@ -129,6 +132,12 @@ class DeepcopyInLoop(LoopDepthRule):
             "a test of pickling support (scipy's test_interpnd)",
         ),
         Valid("import json\ncopy = json.loads(json.dumps(data))", "json, not pickle (changes types on purpose)"),
+        Valid("import copy\nwhile pending():\n    run(copy.deepcopy(DEFAULTS))", "a temporary: freed when the call returns, one copy alive at a time"),
+        Valid("import copy\nresults = [score(copy.deepcopy(board), m) for m in moves]", "a temporary in a comprehension"),
+        Valid(
+            "import copy\nfor seat in seats:\n    hand = copy.deepcopy(deck)\n    players.append(Player(seat, hand))",
+            "passed on to an object that is kept: every copy is needed",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -152,8 +161,10 @@ class DeepcopyInLoop(LoopDepthRule):
                 return best
             """
         ),
-        Invalid("import copy\nwhile pending():\n    run(copy.deepcopy(DEFAULTS))", note="passed to a call, not kept"),
-        Invalid("import copy\nresults = [score(copy.deepcopy(board), m) for m in moves]", note="a comprehension"),
+        Invalid(
+            "import copy\ndef tune(net, rates):\n    for rate in rates:\n        trial = copy.deepcopy(net)\n        trial.train(rate)\n        report(trial.loss())",
+            note="passed to calls whose results are not kept",
+        ),
         Invalid("import pickle\nclone = pickle.loads(pickle.dumps(data))", note="anywhere, not only in loops"),
         Invalid(
             "import pickle as pk\nclone = pk.loads(pk.dumps(data, protocol=pk.HIGHEST_PROTOCOL))",
@@ -201,13 +212,36 @@ class DeepcopyInLoop(LoopDepthRule):
         read = {name.value for name in findall(node.args[0].value, m.Name())}
         if any(varying.varies(name) for name in read) or findall(node.args[0].value, m.Call()):
             return
-        if result_escapes(self, node, loop.node) or _deleted_in(node, loop.node, self):
+        if not m.matches(parent(self, node), m.Assign(targets=[m.AssignTarget(target=m.Name())])):
+            return  # a temporary: freed when its statement ends, one copy alive at a time
+        if result_escapes(self, node, loop.node) or _deleted_in(node, loop.node, self) or self._handed_on(node, loop.node):
             return
         self.report(
             node,
             what="`copy.deepcopy()` of an object the loop does not change copies it again on every iteration",
             advice="copy once before the loop and reset it, copy only what changes, or `del` the copy at the end of each iteration",
         )
+
+
+    def _handed_on(self, call: cst.Call, loop_node: cst.CSTNode) -> bool:
+        """Is the copy's name passed to a call whose result is kept (`Player(seat, hand)` appended):
+        the new object may hold the copy."""
+        assign = cst.ensure_type(parent(self, call), cst.Assign)
+        name = cst.ensure_type(assign.targets[0].target, cst.Name).value
+        for read in findall(loop_node, m.Name(name)):
+            argument = parent(self, read)
+            outer = parent(self, argument) if m.matches(argument, m.Arg()) else None
+            if isinstance(outer, cst.Call) and _instantiates(outer) and value_escapes(self, outer):
+                return True
+        return False
+
+
+def _instantiates(call: cst.Call) -> bool:
+    """`Player(...)`, `shapes.Path2D(...)`: a capitalised callee builds an object, which may keep
+    its arguments (a function's result usually does not)."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return name[:1].isupper() and not name.isupper()
 
 
 def _is_test_path(path: str) -> bool:

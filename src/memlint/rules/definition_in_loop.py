@@ -37,7 +37,10 @@ class DefinitionInLoop(LoopDepthRule):
 
     It does not apply, and memlint stays silent, when:
     - the definition reads a name the loop binds, in its body, decorators, defaults or
-      annotations (`def f(x=i)`, a closure over the loop variable, a class body reading it): a
+      annotations (`def f(x=i)`, a closure over the loop variable, a class body reading it), or
+      a name whose object the loop changes in place where the definition runs it (a class body,
+      decorators, defaults reading `xs` while the loop calls `xs.sort()`, `xs.append()` or any
+      mutator of the builtin containers, derived from the types in `analysis/effects.py`): a
       new object per iteration is what the code asks for;
     - the defined name escapes the iteration (stored, appended, returned, yielded, aliased, or
       given attributes): each iteration deliberately makes a distinct object;
@@ -70,7 +73,10 @@ class DefinitionInLoop(LoopDepthRule):
     decorators are plain names, the loop binds the name only through this statement and does not
     read it before the statement. It is unsafe: decorators now run once instead of once per
     iteration, every iteration sees the same object (identity checks and attributes set on it
-    differ), and after a loop that runs zero times the name is now bound.
+    differ), and after a loop that runs zero times the name is now bound. A class body, the
+    decorators and the defaults now run before the first iteration: if code memlint cannot see
+    (a function called in the loop) changes what they read, the hoisted definition keeps the
+    first value.
 
     ## Options
     - `include-lambdas`: also report `lambda` expressions evaluated on every iteration (no fix).
@@ -98,6 +104,16 @@ class DefinitionInLoop(LoopDepthRule):
     }
 
     VALID = [
+        Valid(
+            """
+            for r in rounds:
+                class Snapshot:
+                    first = xs[0]
+                xs.sort()
+                use(Snapshot)
+            """,
+            "the loop sorts the list the class body reads (issue 12: hoisting froze the first order)",
+        ),
         Valid(
             """
             def scale(value):

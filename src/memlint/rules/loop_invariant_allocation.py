@@ -10,6 +10,7 @@ from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.escapes import result_escapes
 from memlint.analysis.loops import enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
 from memlint.analysis.names import qualified_name
+from memlint.analysis.values import value_of
 from memlint.findings import Tier
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
@@ -50,6 +51,13 @@ class LoopInvariantAllocation(LoopDepthRule):
     appended, yielded, returned, aliased: each iteration then needs its own), when `del` already
     releases it inside the loop, or when the loop body runs at most once.
 
+    ## Precision policy
+    Reported only on *data-sized* evidence, shown in the message (analysis/values.py): a
+    constant size of 10,000 elements or more (the product of the dimensions), or a size taken
+    from data-sized input (`np.zeros(image.shape)` for an image read by `np.load`,
+    `[0] * len(words)` for the words of a file). A size of unknown magnitude (`np.zeros(n)`) is
+    not reported: on real code most such buffers were small.
+
     ## Example
     ```python
     for frame in frames:
@@ -79,7 +87,7 @@ class LoopInvariantAllocation(LoopDepthRule):
     code = "MEM203"
     triggers = ("for|while",)
     name = "loop-invariant-allocation"
-    message = "`{call}` allocates a new buffer on every iteration although its arguments do not change; allocate it once before the loop and reuse it (`.fill()`, `out=`, slice assignment)"
+    message = "`{call}` allocates a new buffer on every iteration although its arguments do not change ({evidence}); allocate it once before the loop and reuse it (`.fill()`, `out=`, slice assignment)"
     tier = Tier.PREVIEW
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
@@ -98,14 +106,15 @@ class LoopInvariantAllocation(LoopDepthRule):
         ),
         Valid("import numpy as np\nfor i in range(4):\n    buf = np.zeros(n)\n    use(buf)", "four iterations stated in the code"),
         Valid("import numpy as np\nfor f in frames:\n    n = f.size\n    buf = np.zeros(n)\n    use(buf)", "the size is rebound in the loop"),
+        Valid("import numpy as np\nfor frame in frames:\n    acc = np.zeros((h, w))\n    use(acc, frame)", "a size of unknown magnitude: no data-sized evidence"),
     ]
     INVALID = [
-        Invalid("import numpy as np\nfor frame in frames:\n    acc = np.zeros((h, w))\n    np.add(acc, frame, out=acc)\n    totals.append(acc.sum())"),
-        Invalid("import numpy\nwhile running():\n    buf = numpy.empty(size, dtype=numpy.uint8)\n    read_into(buf)"),
-        Invalid("from numpy import full\nfor s in samples:\n    grid = full((rows, cols), -1.0)\n    paint(grid, s)"),
-        Invalid("def copy_all(src, dst, size):\n    for block in range(100):\n        chunk = bytearray(size)\n        src.readinto(chunk)\n        dst.write(chunk)"),
-        Invalid("for item in items:\n    counts = [0] * width\n    tally(counts, item)\n    print(sum(counts))"),
-        Invalid("import numpy as np\nfor img in images:\n    mask = np.ones(shape, dtype=bool)\n    mask[img < 0] = False\n    out[img.id] = mask.sum()", note="written into, its sum stored"),
+        Invalid("import numpy as np\nfor frame in frames:\n    acc = np.zeros((1000, 1000))\n    np.add(acc, frame, out=acc)\n    totals.append(acc.sum())"),
+        Invalid("import numpy\nwhile running():\n    buf = numpy.empty(2**20, dtype=numpy.uint8)\n    read_into(buf)"),
+        Invalid("import numpy as np\nfrom numpy import full\nimage = np.load(path)\nfor s in samples:\n    grid = full(image.shape, -1.0)\n    paint(grid, s)"),
+        Invalid("def copy_all(src, dst):\n    for block in range(100):\n        chunk = bytearray(1 << 20)\n        src.readinto(chunk)\n        dst.write(chunk)"),
+        Invalid("words = open(p).read().split()\nfor item in items:\n    counts = [0] * len(words)\n    tally(counts, item)\n    print(sum(counts))"),
+        Invalid("import numpy as np\nshape = (2000, 2000)\nfor img in images:\n    mask = np.ones(shape, dtype=bool)\n    mask[img < 0] = False\n    out[img.id] = mask.sum()", note="written into, its sum stored"),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -141,12 +150,18 @@ class LoopInvariantAllocation(LoopDepthRule):
                 return
         if result_escapes(self, node, loop.node):
             return
+        value = value_of(self, node)
+        if not value.data:
+            return
         holder = cst.ensure_type(parent(self, node), cst.Assign)
         bound = cst.ensure_type(holder.targets[0].target, cst.Name).value
         if findall(loop.node, m.Del(target=m.Name(bound))):
             return
         self.report(
-            node, estimate=allocation_estimate(self, node), call=f"{callee}(...)" if callee != "[...] * n" else callee
+            node,
+            estimate=allocation_estimate(self, node),
+            call=f"{callee}(...)" if callee != "[...] * n" else callee,
+            evidence=value.reason,
         )
 
 

@@ -7,6 +7,7 @@ import libcst.matchers as m
 
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
+from memlint.analysis.values import in_test_code, is_tiny
 from memlint.analysis.lazy import LazySource, comprehension_observable, lazy_source
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, drops_comments, parenthesized
@@ -43,9 +44,16 @@ class MaterializedCount(Rule):
     - the comprehension is a set or dict comprehension (de-duplication changes the count);
     - the comprehension relies on full evaluation (walrus, `await`, a mutating call such as
       `.pop()`);
-    - the length is known from the code and small (below `small-iterable-size`);
+    - the length is known from the code and small (below `small-iterable-size`), or the
+      counted iterable is proven tiny (the dimensions of an array);
+    - in test code (files `test_*.py`/`*_test.py`/`conftest.py`, functions `test*`, classes
+      `Test*`): test data are small by design, and `sum(1 for ...)` is slower there;
     - the argument of `list()` is not a known lazy iterable (`len(list(d))` is `len(d)` for a
       sized `d`, but memlint cannot tell).
+
+    ## Precision policy
+    The size side: the cost grows with the data, so it is reported when the counted iterable
+    is *not proven tiny* (analysis/values.py): counting the dimensions of an array is not.
 
     ## Example
     ```python
@@ -63,6 +71,8 @@ class MaterializedCount(Rule):
     call, an attribute access or arithmetic is no longer evaluated, so its side effects and
     exceptions disappear; and a lazy iterable that runs user code (`map`, `filter`) now runs it
     interleaved with the counting. No fix is offered when `sum` is shadowed where the call is.
+    Nothing but the count runs between the steps of the iteration, so no other code (seen or
+    unseen) can change the source while it is counted: no further proof is needed.
 
     ## Options
     - `small-iterable-size`: iterables whose length is known from the code and below this
@@ -87,6 +97,8 @@ class MaterializedCount(Rule):
     }
 
     VALID = [
+        Valid("def f(a):\n    return len([d for d in a.shape if d > 1])", "counting the dimensions: tiny"),
+        Valid("def test_nodes(G):\n    assert len([n for n in G if G.degree(n) == 2]) == 4", "test code: small data by design"),
         Valid("count = sum(1 for x in data if x > 0)", "already counts lazily"),
         Valid("count = len(data)", "no copy"),
         Valid("count = len({x for x in data})", "a set comprehension de-duplicates: the count would change"),
@@ -161,6 +173,8 @@ class MaterializedCount(Rule):
         generator, source, what = found
         if source.length is not None and source.length < self.settings["small-iterable-size"]:
             return
+        if is_tiny(self, node.args[0].value) or in_test_code(self, node):
+            return  # counting a few items: `len([d for d in a.shape if d > 1])`, or test data
         estimate = sequence_estimate(self, node.args[0].value)
         if not builtin_visible(self, node, "sum"):
             self.report(node, estimate=estimate, what=what)

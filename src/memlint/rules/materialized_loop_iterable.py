@@ -11,7 +11,8 @@ from memlint.analysis.iteration import IterationSite, IterationSiteRule
 from memlint.analysis.lazy import LazySource, lazy_source
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
-from memlint.analysis.usage import may_mutate, names_read, only_reference_is, single_binding
+from memlint.analysis.loops import loop_bindings
+from memlint.analysis.usage import may_mutate, names_read, only_reference_is, single_binding, unseen_code_may_change
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
@@ -88,6 +89,17 @@ class MaterializedLoopIterable(IterationSiteRule):
     `os.scandir`/`os.walk`, whose directory handle now stays open during the loop; and when a
     comment inside the removed call would be lost; and when the loop body contains `yield` or
     `await`, since other code then runs in the middle of the loop and may change the source.
+
+    A safe fix is proven, not hoped: it is also unsafe when something the iterable reads is
+    *exposed* (a module global, a parameter, an attribute, a closure variable, a name bound to a
+    value made elsewhere or aliased by `ys = xs`, the attributes of a comprehension's elements)
+    and the loop body runs code memlint cannot see (a call outside the pure builtins and the
+    method vocabulary of `analysis/effects.py`, `with`, an import) or mutates a name that may be
+    an alias of it: `for name in [n for n in REGISTRY]: register(name)` where `register` adds to
+    `REGISTRY` would raise "dictionary changed size during iteration". And when the loop rebinds
+    a name a generator reads lazily (`for y in [x + k for x in xs]: k = y`). The vocabulary is
+    trusted: a method named like a builtin query (`get`, `strip`) or mutator (`append`) is taken
+    to do only that.
 
     ## Options
     - `small-iterable-size`: iterables whose length is known from the code and below this
@@ -260,6 +272,30 @@ class MaterializedLoopIterable(IterationSiteRule):
             note="the caller runs between iterations and may mutate xs or ys",
         ),
         Invalid(
+            "REGISTRY = load_registry()\nfor name in [n for n in REGISTRY]:\n    register_alias(name)",
+            "REGISTRY = load_registry()\nfor name in (n for n in REGISTRY):\n    register_alias(name)",
+            Applicability.UNSAFE,
+            note="register_alias may add to the global REGISTRY while it is iterated",
+        ),
+        Invalid(
+            "def pick(xs):\n    ys = xs\n    for x in list(reversed(xs)):\n        print(x, ys.pop(0))",
+            "def pick(xs):\n    ys = xs\n    for x in reversed(xs):\n        print(x, ys.pop(0))",
+            Applicability.UNSAFE,
+            note="`ys` is an alias of `xs`",
+        ),
+        Invalid(
+            "def pick(data):\n    xs = sorted(data)\n    out = []\n    for x in list(reversed(xs)):\n        out.append(x)\n    return out",
+            "def pick(data):\n    xs = sorted(data)\n    out = []\n    for x in reversed(xs):\n        out.append(x)\n    return out",
+            Applicability.SAFE,
+            note="`xs` is a private local and `out` a fresh list: nothing can reach xs",
+        ),
+        Invalid(
+            "def shift(xs, k):\n    for y in [x + k for x in xs]:\n        k = y\n        print(k)",
+            "def shift(xs, k):\n    for y in (x + k for x in xs):\n        k = y\n        print(k)",
+            Applicability.UNSAFE,
+            note="the generator would read the rebound `k`",
+        ),
+        Invalid(
             "lengths = (len(w) for w in list(map(str.strip, words)))",
             "lengths = (len(w) for w in map(str.strip, words))",
             Applicability.UNSAFE,
@@ -321,6 +357,15 @@ class MaterializedLoopIterable(IterationSiteRule):
             return set()  # range reads its bounds once, before the loop starts
         return names_read(found.lazy)
 
+    def _rebinds_lazy_reads(self, found: Materialized, body: Tuple[cst.CSTNode, ...]) -> bool:
+        """Does the loop rebind a name that a generator reads lazily (in its element, conditions
+        or inner iterables)? A list comprehension read them all before the loop started."""
+        if not matches(found.lazy, m.GeneratorExp()):
+            return False
+        first = getattr(found.lazy, "for_in").iter
+        lazy_reads = names_read(found.lazy) - names_read(first)
+        return any(loop_bindings(node).names & lazy_reads for node in body)
+
     def _report(self, found: Materialized, deferred: bool, body: Tuple[cst.CSTNode, ...]) -> None:
         length = found.source.length
         if length is not None and length < self.settings["small-iterable-size"]:
@@ -331,6 +376,8 @@ class MaterializedLoopIterable(IterationSiteRule):
             and not deferred
             and not any(findall(node, SUSPENDS) for node in body)
             and not drops_comments(found.node, replacement)
+            and not self._rebinds_lazy_reads(found, body)
+            and not unseen_code_may_change(self, body, self._roots(found), found.lazy)
         )
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         if found.what == "a list comprehension":

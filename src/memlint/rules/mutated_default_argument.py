@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import Iterable, List, Optional
+from typing import List, Optional
 
 import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.accumulators import binding_sites
+from memlint.analysis.effects import ADDING_METHODS
+from memlint.analysis.tree import parameters
 from memlint.analysis.names import qualified_name
 from memlint.findings import Applicability
 from memlint.matching import matches
@@ -21,9 +23,7 @@ CONSTRUCTORS = frozenset(
 )
 # Mutations that can make the object bigger (shrinking or reordering ones, such as `pop`,
 # `clear`, `sort`, `heapq.heapify`, cannot make it grow across calls).
-GROWING_METHODS = frozenset(
-    {"append", "appendleft", "extend", "extendleft", "insert", "add", "update", "setdefault", "__setitem__", "symmetric_difference_update"}
-)
+GROWING_METHODS = ADDING_METHODS
 GROWING_FUNCTIONS = frozenset({"heapq.heappush", "bisect.insort", "bisect.insort_left", "bisect.insort_right"})
 GROWING_AUGMENTED = m.AddAssign() | m.BitOrAssign() | m.MultiplyAssign() | m.BitXorAssign()
 CONSTANT_KEY = m.Integer() | m.SimpleString() | m.UnaryOperation(expression=m.Integer()) | m.Name("None") | m.Name("True") | m.Name("False")
@@ -138,7 +138,7 @@ class MutatedDefaultArgument(Rule):
     ]
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        for param in _params(node.params):
+        for param in parameters(node.params):  # `*args` and `**kwargs` have no default
             if param.default is None or not self._mutable(param.default):
                 continue
             name = param.name.value
@@ -195,9 +195,3 @@ class MutatedDefaultArgument(Rule):
         else:
             anchor = statements[0]
         return self.make_fix(Applicability.UNSAFE, (param, new_param), (anchor, cst.FlattenSentinel([check, anchor])))
-
-
-def _params(params: cst.Parameters) -> Iterable[cst.Param]:
-    yield from params.posonly_params
-    yield from params.params
-    yield from params.kwonly_params

@@ -7,7 +7,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import same_estimate
-from memlint.analysis.arrays import in_test_code, large_kind
+from memlint.analysis.values import in_test_code, value_of
 from memlint.analysis.accumulators import Kind, binding_values
 from memlint.analysis.lifetime import reads_name
 from memlint.analysis.loops import LoopDepthRule, enclosing_loop, parent, runs_at_most_once
@@ -52,6 +52,11 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
     does not start from `a` (`a = b * a`), for `@` (no in-place matrix product), when the loop
     runs at most once, and in test code (files `test_*.py`, functions `test*`, classes `Test*`).
 
+    ## Precision policy
+    The cost grows with the array: reported when every binding of the name allocates a numpy
+    array that is *not proven tiny* (analysis/values.py: `np.zeros(3)`, an array built from a
+    shape are tiny).
+
     ## Example
     ```python
     a = np.zeros(n)
@@ -90,6 +95,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
+        Valid("import numpy as np\ndef f(im, steps):\n    pad = np.array(im.shape)\n    for _ in range(steps):\n        pad = pad * 2 + 1\n    return pad", "an array of one number per dimension: tiny"),
         Valid("import numpy as np\na = np.zeros(n)\nfor s in steps:\n    a *= 2", "already in place"),
         Valid("import numpy as np\na = np.zeros(n)\nfor s in steps:\n    a = b * a", "the chain does not start from `a`"),
         Valid("a = 0\nfor s in steps:\n    a = a + s", "not an array"),
@@ -143,7 +149,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
         if loop is None or runs_at_most_once(loop, lambda e: known_length(self, e)) or in_test_code(self, node):
             return
         values = binding_values(self, target, loop)
-        if not values or any(v is None or large_kind(self, v) is not Kind.ARRAY for v in values):
+        if not values or any(v is None or not self._fresh_array(v) for v in values):
             return
         fix = None
         if not any(reads_name(operand, target.value) for _, operand in steps):
@@ -151,6 +157,11 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
         # Each operator allocates a temporary the size of the array, while the array is alive.
         sizes = same_estimate(self, [v for v in values if v is None or not reads_name(v, target.value)])
         self.report(node, fix=fix, estimate=sizes, name=target.value)
+
+    def _fresh_array(self, value: cst.BaseExpression) -> bool:
+        """A numpy array the binding allocates, not proven tiny (the precision policy)."""
+        found = value_of(self, value)
+        return found.kind is Kind.ARRAY and found.allocates and not found.tiny
 
     def _fix(self, node: cst.Assign, target: cst.Name, steps: List[Tuple[cst.BaseBinaryOp, cst.BaseExpression]]):  # type: ignore[no-untyped-def]
         updates = [

@@ -7,7 +7,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import scope_of
-from memlint.analysis.arrays import bound_values
+from memlint.analysis.values import bound_values, is_tiny
 from memlint.analysis.loops import enclosing_loop, runs_at_most_once
 from memlint.analysis.serialization import serializer
 from memlint.analysis.sizes import comprehension_length, known_length
@@ -38,6 +38,10 @@ class PickleLargeContainer(Rule):
     It does not apply, and memlint stays silent, for containers of a size stated in the code
     below 1000 items, for containers that come from elsewhere (a parameter, a call), and for
     `json`/`marshal`, which keep no memo.
+
+    ## Precision policy
+    The cost grows with the container: reported when it is *not proven tiny*
+    (analysis/values.py: a comprehension over a shape, a loop over a few literals are tiny).
 
     ## Example
     ```python
@@ -71,6 +75,7 @@ class PickleLargeContainer(Rule):
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
+        Valid("import pickle\ndef f(a, f):\n    dims = [n for n in a.shape]\n    pickle.dump(dims, f)", "one item per dimension: tiny"),
         Valid("import pickle\ndef save(rows, f):\n    pickle.dump(rows, f)", "a parameter: built elsewhere"),
         Valid("import pickle\nrows = [i for i in range(10)]\npickle.dumps(rows)", "ten items stated in the code"),
         Valid("import json\nrows = [parse(l) for l in lines]\njson.dump(rows, f)", "json keeps no memo"),
@@ -99,7 +104,7 @@ class PickleLargeContainer(Rule):
         if not values or len(values) != 1 or values[0] is None:
             return
         how = self._built(values[0], name)
-        if how is not None:
+        if how is not None and not is_tiny(self, name):
             self.report(node, name=name.value, how=how)
 
     def _built(self, value: cst.BaseExpression, name: cst.Name) -> Optional[str]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Union
+from typing import Optional, Union
 
 import libcst as cst
 import libcst.matchers as m
@@ -8,6 +8,7 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, Kind, accumulation
 from memlint.analysis.loops import dotted_name, LoopDepthRule, repeats_often
+from memlint.analysis.values import data_evidence, loop_trips
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 
@@ -20,6 +21,13 @@ ADVICE = {
     Kind.TUPLE: "append to a list and convert it with `tuple()` once",
     Kind.LIST: "use `.append()`/`.extend()` (or `+=`), which grow the list in place",
     Kind.STR: "collect the pieces in a list and `\"\".join()` them once",
+}
+# Prepending (`x = new + x`): appending would reverse the order, so the cure differs.
+PREPEND_ADVICE = {
+    Kind.BYTES: "collect the pieces in a list and `b\"\".join(reversed(pieces))` once",
+    Kind.TUPLE: "append to a list and build the tuple once with `tuple(reversed(items))`",
+    Kind.LIST: "use `collections.deque` and `.appendleft()`, or append and reverse once after the loop",
+    Kind.STR: "collect the pieces in a list and `\"\".join(reversed(pieces))` once",
 }
 
 
@@ -45,7 +53,16 @@ class QuadraticConcatInLoop(LoopDepthRule):
     - a plain local `s += piece` on str: CPython resizes the string in place when nothing else
       refers to it (only attributes such as `self.s` are reported);
     - the name is reset inside the same loop, or the loop runs at most once or over fewer than
-      100 items stated in the code.
+      100 items stated in the code, or over a tiny iterable (`a.shape`, `range(a.ndim)`);
+    - there is no data-sized evidence (see below).
+
+    ## Precision policy
+    Reported only on *data-sized* evidence, shown in the message (analysis/values.py): the loop
+    runs over data-sized input (the lines of a file, `os.listdir()`, `f.read().split()`, an array
+    read by `np.load`...), or it is a `while` loop that reads a stream until it ends
+    (`chunk = sock.recv(4096)`), or each piece is itself data-sized. A loop over a parameter of
+    unknown length is not reported: on real code it was most often a handful of items.
+    The advice fits the statement: a prepend `x = new + x` is not cured by `.append()`.
 
     ## Example
     ```python
@@ -72,7 +89,7 @@ class QuadraticConcatInLoop(LoopDepthRule):
     code = "MEM303"
     triggers = ("for|while",)
     name = "quadratic-concat-in-loop"
-    message = "`{statement}` on a {kind} in a loop copies the whole {kind} on every iteration; {advice}"
+    message = "`{statement}` on a {kind} in a loop copies the whole {kind} on every iteration ({evidence}); {advice}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
@@ -85,21 +102,23 @@ class QuadraticConcatInLoop(LoopDepthRule):
         Valid('key = ()\nfor part in ("a", "b", "c"):\n    key = key + (part,)', "three iterations stated in the code"),
         Valid("total = 0\nfor x in xs:\n    total = total + x", "not a sequence"),
         Valid("import numpy as np\nacc = np.zeros(3)\nfor x in xs:\n    acc += x", "a numpy array adds in place"),
+        Valid("path = ()\nfor node in nodes:\n    path = path + (node,)", "the number of nodes is unknown: no data-sized evidence"),
+        Valid("def f(a):\n    shape = ()\n    for n in a.shape:\n        shape = shape + (n * 2,)", "one item per dimension: tiny"),
     ]
     INVALID = [
-        Invalid('payload = b""\nfor chunk in stream:\n    payload += chunk'),
-        Invalid("path = ()\nfor node in nodes:\n    path = path + (node,)"),
-        Invalid("seen = tuple()\nwhile todo:\n    seen += (todo.pop(),)"),
-        Invalid("order = []\nfor x in xs:\n    order = order + [x]"),
-        Invalid("order = list()\nfor x in xs:\n    order = [x] + order", note="prepending rebuilds the list too"),
+        Invalid('payload = b""\nwith open(path, "rb") as stream:\n    for chunk in stream:\n        payload += chunk'),
+        Invalid("path = ()\nfor line in open(name):\n    path = path + (line,)"),
+        Invalid("import os\nseen = tuple()\nfor entry in os.listdir(root):\n    seen += (entry,)"),
+        Invalid("order = []\nfor x in open(p).read().split():\n    order = order + [x]"),
+        Invalid("order = list()\nfor x in open(p):\n    order = [x] + order", note="prepending rebuilds the list too; the cure must keep the order"),
         Invalid(
             """
             class Writer:
                 def __init__(self):
                     self.text = ""
-                def feed(self, pieces):
-                    for piece in pieces:
-                        self.text += piece
+                def feed(self, f):
+                    for piece in f:
+                        self.text += piece.read()
             """,
             note="str attribute: no in-place resize",
         ),
@@ -130,10 +149,30 @@ class QuadraticConcatInLoop(LoopDepthRule):
             return
         if kind is Kind.STR and not m.matches(found.target, m.Attribute()):
             return
-        self.report(node, statement=_statement_text(node), kind=kind.value, advice=ADVICE[kind])
+        evidence = self._evidence(found)
+        if evidence is None:
+            return
+        advice = PREPEND_ADVICE[kind] if _prepends(found) else ADVICE[kind]
+        self.report(node, statement=_statement_text(node), kind=kind.value, advice=advice, evidence=evidence)
+
+    def _evidence(self, found: Accumulation) -> Optional[str]:
+        """Why the result grows with the data: the loop runs over data-sized input (or reads a
+        stream until it ends), or each piece is itself data-sized."""
+        trips = loop_trips(self, found.loop.node)
+        if trips.data:
+            return trips.reason
+        return data_evidence(self, found.value)
 
     def _repeats(self, found: Accumulation) -> bool:
         return repeats_often(self, found.loop)
+
+
+def _prepends(found: Accumulation) -> bool:
+    """`x = new + x`: the old value is the right operand."""
+    value = found.statement.value
+    if found.augmented or not isinstance(value, cst.BinaryOperation):
+        return False
+    return dotted_name(value.right) == found.name and dotted_name(value.left) != found.name
 
 
 def _statement_text(node: Union[cst.Assign, cst.AugAssign]) -> str:

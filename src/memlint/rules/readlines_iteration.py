@@ -10,7 +10,7 @@ from memlint.analysis.files import FileKind, file_kind
 from memlint.analysis.iteration import Comprehension, IterationSite, IterationSiteRule, iterated_parts
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
-from memlint.analysis.usage import may_mutate, names_read
+from memlint.analysis.usage import may_mutate, names_read, unseen_code_may_change
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
@@ -73,7 +73,9 @@ class ReadlinesIteration(IterationSiteRule):
     being iterable; `sys.stdin` is then read line by line as the loop runs (interactive
     behaviour changes); a loop that stops early leaves the file positioned after the last line
     read instead of at its end; and a body that rewrites the file now does so while it is
-    still being read.
+    still being read. It is unsafe too when the file is *exposed* (a global, a parameter, an
+    attribute, a name passed to other code) and the body calls code memlint cannot see, which
+    may read from the same file while the loop iterates it.
 
     ## Overlaps
     Ruff's FURB129 (`readlines-in-for`) flags `for` loops and comprehensions over
@@ -224,6 +226,7 @@ class ReadlinesIteration(IterationSiteRule):
             and not _leaves_early(body)
             and not _touches_files(body)
             and not drops_comments(call, replacement)
+            and not unseen_code_may_change(self, body, roots, receiver)
         )
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         self.report(call, fix=self.make_fix(applicability, (call, replacement)))

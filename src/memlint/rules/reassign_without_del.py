@@ -6,7 +6,7 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.accumulators import reads_target
-from memlint.analysis.arrays import in_test_code, large_kind
+from memlint.analysis.values import ARRAY_KINDS, in_test_code, value_of
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.lifetime import definitely_bound, deletes, name_reads
 from memlint.analysis.loops import LoopDepthRule, enclosing_loop, parent, runs_at_most_once
@@ -21,9 +21,9 @@ REBINDING = m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Call() |
 class ReassignWithoutDel(LoopDepthRule):
     """
     ## What it does
-    Flags a name that holds a large numpy array or pandas frame and is rebound, inside a loop,
-    to a new large value that does not read the old one: `a = np.zeros(n)`,
-    `frame = pd.read_csv(path)`, `b = a.copy()`, `c = x * y` on large arrays.
+    Flags a name that holds a data-sized numpy array or pandas frame and is rebound, inside a
+    loop, to a new data-sized value that does not read the old one: `frame = pd.read_csv(path)`,
+    `b = a.copy()`, `c = x * y` on data-sized arrays, `a = np.random.rand(1000, 1000)`.
 
     ## Why is this bad?
     Python evaluates the right-hand side before it rebinds the name, so the new array is built
@@ -33,10 +33,17 @@ class ReassignWithoutDel(LoopDepthRule):
 
     It does not apply, and memlint stays silent, when the new value reads the old one
     (`a = a * 2`: the old array is needed to compute the new one; see MEM402), when the value is
-    not known to be a large array (`np.zeros(3)`, a call memlint cannot see into, a view such as
-    `np.asarray(x)`), when the loop runs at most once, when the loop already deletes the name,
+    not proven data-sized (`np.zeros(3)`, `np.zeros(n)` for a parameter `n`, a call memlint
+    cannot see into, a view such as `np.asarray(x)`), when the loop runs at most once, when the loop already deletes the name,
     when the array is also kept elsewhere (stored, appended, aliased: `del` would free nothing),
     and in test code (files `test_*.py`, functions `test*`, classes `Test*`: small data by design).
+
+    ## Precision policy
+    Reported only on *data-sized* evidence (analysis/values.py), which the message shows: the
+    array is read from a file (`np.load`, `pd.read_csv` without `chunksize=`), has a constant
+    size of 10,000 elements or more (the product of the dimensions: `np.random.rand(1000, 1000)`
+    is 10**6), or is computed from such an array (a copy, arithmetic, `np.zeros(len(frame))`).
+    An array of unknown size is not reported: too often it is small.
 
     ## Example
     ```python
@@ -71,7 +78,7 @@ class ReassignWithoutDel(LoopDepthRule):
     code = "MEM401"
     triggers = ("numpy|pandas",)
     name = "reassign-without-del"
-    message = "`{name}` is rebound to a new large {kind} while the old one is still alive; `del {name}` before the assignment halves the peak"
+    message = "`{name}` is rebound to a new {kind} while the old one is still alive ({evidence}); `del {name}` before the assignment halves the peak"
     fix_title = "Insert `del` before the assignment"
     fix_availability = FixAvailability.SOMETIMES
     METADATA_DEPENDENCIES = (ParentNodeProvider,)
@@ -91,24 +98,33 @@ class ReassignWithoutDel(LoopDepthRule):
         ),
         Valid("import numpy as np\ndef test_sizes():\n    for n in [16, 64]:\n        x = np.arange(n) * 2\n        check(x)", "test code (scipy fftpack tests)"),
         Valid("import numpy as np\nfor k in ks:\n    m = np.full(20, k)\n    use(m)", "20 elements: `full`'s size is its first argument"),
+        Valid(
+            "import numpy as np\ndef run(n, steps):\n    for _ in range(steps):\n        a = np.random.rand(n)\n        use(a)",
+            "the size `n` is unknown: not data-sized evidence",
+        ),
+        Valid("import numpy as np\ndef f(im):\n    for ax in axes:\n        pad = np.array(im.shape) + 2\n        use(pad)", "built from a shape: tiny"),
+        Valid(
+            "import pandas as pd\nfor p in paths:\n    reader = pd.read_csv(p, chunksize=1000)\n    consume(reader)",
+            "a reader of chunks, not a frame",
+        ),
     ]
     INVALID = [
         Invalid(
             """
             import numpy as np
-            def run(n, steps):
-                a = np.zeros(n)
-                for _ in range(steps):
-                    a = np.random.rand(n)
+            def run(paths):
+                a = np.zeros(3)
+                for path in paths:
+                    a = np.load(path)
                     use(a)
             """,
             fixed="""
             import numpy as np
-            def run(n, steps):
-                a = np.zeros(n)
-                for _ in range(steps):
+            def run(paths):
+                a = np.zeros(3)
+                for path in paths:
                     del a
-                    a = np.random.rand(n)
+                    a = np.load(path)
                     use(a)
             """,
             applicability=Applicability.UNSAFE,
@@ -124,16 +140,29 @@ class ReassignWithoutDel(LoopDepthRule):
             note="a parameter is bound on every path",
         ),
         Invalid(
-            "import numpy as np\nbase = np.ones(n)\nout = np.empty(n)\nwhile running():\n    out = base * 2.0 + 1.0\n    show(out)",
-            fixed="import numpy as np\nbase = np.ones(n)\nout = np.empty(n)\nwhile running():\n    del out\n    out = base * 2.0 + 1.0\n    show(out)",
+            "import numpy as np\nbase = np.load(path)\nout = np.empty(n)\nwhile running():\n    out = base * 2.0 + 1.0\n    show(out)",
+            fixed="import numpy as np\nbase = np.load(path)\nout = np.empty(n)\nwhile running():\n    del out\n    out = base * 2.0 + 1.0\n    show(out)",
             applicability=Applicability.UNSAFE,
             note="arithmetic on a large array",
         ),
         Invalid(
-            "import numpy as np\nsrc = np.ones(n)\nfor i in range(k):\n    if i:\n        work = None\n    work = src.copy()",
+            "import numpy as np\nsrc = np.ones((1000, 1000))\nfor i in range(k):\n    if i:\n        work = None\n    work = src.copy()",
             note="not bound unconditionally before the assignment: no fix",
         ),
-        Invalid("from numpy import empty as alloc\nfor i in items:\n    buf = alloc((n, m))"),
+        Invalid("from numpy import empty as alloc\nfor i in items:\n    buf = alloc((2000, 2000))", note="4,000,000 elements: the product of the dimensions"),
+        Invalid(
+            """
+            import numpy as np
+
+            a_current = np.random.rand(1000, 1000)
+            for n in range(10):
+                a_next = a_current.copy()
+                np.random.shuffle(a_next)
+                a_diff = a_next - a_current
+            """,
+            count=2,
+            note="seed 001: a 1000 x 1000 array is 10**6 elements",
+        ),
         Invalid(
             "import numpy\nimg = numpy.zeros((h, w))\nfor f in frames:\n    img = numpy.fromfile(f)  # raw frame\n    show(img)",
             fixed="import numpy\nimg = numpy.zeros((h, w))\nfor f in frames:\n    del img\n    img = numpy.fromfile(f)  # raw frame\n    show(img)",
@@ -147,8 +176,8 @@ class ReassignWithoutDel(LoopDepthRule):
         target = cst.ensure_type(node.targets[0].target, cst.Name)
         if reads_target(node.value, target):
             return
-        kind = large_kind(self, node.value)
-        if kind is None:
+        value = value_of(self, node.value)
+        if not (value.data and value.allocates and value.kind in ARRAY_KINDS):
             return
         loop = enclosing_loop(self, node)
         if loop is None or not loop.is_statement or runs_at_most_once(loop, lambda e: known_length(self, e)):
@@ -162,7 +191,7 @@ class ReassignWithoutDel(LoopDepthRule):
         if m.matches(line, m.SimpleStatementLine(body=[m.Assign()])) and definitely_bound(self, target.value, line):
             fix = self._fix(cst.ensure_type(line, cst.SimpleStatementLine), target.value)
         # The old value freed by `del` is, from the second iteration on, what this line allocates.
-        self.report(node, fix=fix, estimate=allocation_estimate(self, node.value), name=target.value, kind=kind.value)
+        self.report(node, fix=fix, estimate=allocation_estimate(self, node.value), name=target.value, kind=value.kind.value, evidence=value.reason)
 
     def _kept(self, read: cst.Name) -> bool:
         """Is the array kept by something other than the name (stored, aliased, put in a display

@@ -11,6 +11,7 @@ from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, visible_import
 from memlint.analysis.sizes import known_length
 from memlint.analysis.usage import may_mutate, single_binding
+from memlint.analysis.values import data_evidence, is_tiny
 from memlint.findings import Applicability, Tier
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
@@ -22,7 +23,7 @@ REVERSED = m.Slice(lower=None, upper=None, step=m.UnaryOperation(operator=m.Minu
 NON_NEGATIVE = m.Integer()
 SEQUENCE_DISPLAY = m.List() | m.Tuple() | m.ListComp() | m.SimpleString() | m.ConcatenatedString()
 SEQUENCE_BUILDERS = frozenset({"builtins.list", "builtins.tuple", "builtins.sorted", "builtins.str", "builtins.bytes"})
-SEQUENCE_METHODS = m.Call(func=m.Attribute(attr=m.Name("split") | m.Name("splitlines") | m.Name("rsplit")))
+SEQUENCE_METHODS = m.Call(func=m.Attribute(attr=m.Name("split") | m.Name("splitlines") | m.Name("rsplit") | m.Name("readlines")))
 SEQUENCE_TYPE = m.Name("list") | m.Name("List") | m.Name("tuple") | m.Name("Tuple") | m.Name("str") | m.Name("bytes")
 SEQUENCE_ANNOTATION = (
     SEQUENCE_TYPE
@@ -37,7 +38,7 @@ class SliceCopyIteration(IterationSiteRule):
     Flags a slice of a list, tuple or string that is only iterated: `for x in xs[1:]`,
     `for x in xs[::-1]`, `zip(xs, xs[1:])` in a `for` loop or a comprehension. `xs` must
     provably be a list, tuple or string: bound once in its scope to a display, a comprehension,
-    `list()`/`tuple()`/`sorted()`, `.split()`/`.splitlines()`, or a parameter annotated
+    `list()`/`tuple()`/`sorted()`, `.split()`/`.splitlines()`/`.readlines()`, or a parameter annotated
     `list`/`tuple`/`str`/`bytes` (`List[...]` etc.).
 
     ## Why is this bad?
@@ -52,7 +53,15 @@ class SliceCopyIteration(IterationSiteRule):
       slice, and pandas objects iterate differently;
     - `xs[:]` is iterated: the idiom for "copy, because the loop mutates it";
     - the loop body may mutate `xs` (a method call on it, passing it on, assigning its items);
-    - the length is known from the code and small (below `small-iterable-size`).
+    - the length is known from the code and small (below `small-iterable-size`), or the slice
+      has a small constant bound (`xs[:20]`, `xs[-6:]`);
+    - there is no data-sized evidence (below).
+
+    ## Precision policy
+    Reported only on *data-sized* evidence, shown in the message (analysis/values.py): `xs`
+    holds the lines or words of a file (`f.readlines()`, `f.read().split()`, `list(open(p))`),
+    a directory listing, or is built by a comprehension over such data. A list parameter of
+    unknown length is not reported: on real code these were mostly a few items.
 
     This rule is in preview: the memory saved is one list of pointers, and `islice` skips the
     first elements one by one (time proportional to the start index).
@@ -102,7 +111,7 @@ class SliceCopyIteration(IterationSiteRule):
     triggers = ("for",)
     ITERABLE = ITERATES_SLICE
     name = "slice-copy-iteration"
-    message = "`{slice}` copies the sequence only to iterate it; {cure}"
+    message = "`{slice}` copies the sequence only to iterate it ({evidence}); {cure}"
     fix_title = "Iterate the original with `itertools.islice` / `reversed`"
     fix_availability = FixAvailability.SOMETIMES
     tier = Tier.PREVIEW
@@ -126,47 +135,49 @@ class SliceCopyIteration(IterationSiteRule):
             "def f(xs: list):\n    tail = xs[1:]\n    for x in tail:\n        print(x)\n    return tail",
             "the slice is kept",
         ),
+        Valid("def f(xs: list):\n    for x in xs[1:]:\n        print(x)", "a list of unknown length: no data-sized evidence"),
+        Valid("def f(p):\n    rows = list(open(p))\n    for r in rows[:20]:\n        print(r)", "at most 20 items: tiny"),
     ]
     INVALID = [
         Invalid(
-            "import itertools\ndef f(lines: list):\n    for line in lines[1:]:\n        print(line)",
-            "import itertools\ndef f(lines: list):\n    for line in itertools.islice(lines, 1, None):\n        print(line)",
+            "import itertools\ndef f(path):\n    lines = open(path).readlines()\n    for line in lines[1:]:\n        print(line)",
+            "import itertools\ndef f(path):\n    lines = open(path).readlines()\n    for line in itertools.islice(lines, 1, None):\n        print(line)",
             Applicability.UNSAFE,
         ),
         Invalid(
-            "def f(items: List[int]):\n    for item in items[::-1]:\n        print(item)",
-            "def f(items: List[int]):\n    for item in reversed(items):\n        print(item)",
+            "def f(f):\n    items = f.read().splitlines()\n    for item in items[::-1]:\n        print(item)",
+            "def f(f):\n    items = f.read().splitlines()\n    for item in reversed(items):\n        print(item)",
             Applicability.UNSAFE,
         ),
         Invalid(
-            "from itertools import islice as isl\ndef f(text):\n    words = text.split()\n    for a, b in zip(words, words[1:]):\n        print(a, b)",
-            "from itertools import islice as isl\ndef f(text):\n    words = text.split()\n    for a, b in zip(words, isl(words, 1, None)):\n        print(a, b)",
+            "from itertools import islice as isl\ndef f(stream):\n    words = stream.read().split()\n    for a, b in zip(words, words[1:]):\n        print(a, b)",
+            "from itertools import islice as isl\ndef f(stream):\n    words = stream.read().split()\n    for a, b in zip(words, isl(words, 1, None)):\n        print(a, b)",
             Applicability.UNSAFE,
         ),
         Invalid(
-            "import itertools as it\ndef f(rows):\n    ordered = sorted(rows)\n    return [r.name for r in ordered[:100]]",
-            "import itertools as it\ndef f(rows):\n    ordered = sorted(rows)\n    return [r.name for r in it.islice(ordered, 100)]",
+            "import itertools as it\nimport os\ndef f(root):\n    ordered = sorted(os.listdir(root))\n    return [name.upper() for name in ordered[1:]]",
+            "import itertools as it\nimport os\ndef f(root):\n    ordered = sorted(os.listdir(root))\n    return [name.upper() for name in it.islice(ordered, 1, None)]",
             Applicability.UNSAFE,
         ),
         Invalid(
-            "import itertools\ndef f(xs: tuple):\n    for x in xs[2:10:2]:\n        print(x)",
-            "import itertools\ndef f(xs: tuple):\n    for x in itertools.islice(xs, 2, 10, 2):\n        print(x)",
+            "import itertools\ndef f(p):\n    xs = tuple(open(p))\n    for x in xs[2::2]:\n        print(x)",
+            "import itertools\ndef f(p):\n    xs = tuple(open(p))\n    for x in itertools.islice(xs, 2, None, 2):\n        print(x)",
             Applicability.UNSAFE,
         ),
         Invalid(
-            "def f(xs: list):\n    for x in xs[1:]:\n        print(x)",
+            "def f(p):\n    xs = list(open(p))\n    for x in xs[1:]:\n        print(x)",
             None,
             None,
             note="itertools is not imported: reported without a fix",
         ),
         Invalid(
-            "def f(xs: list):\n    for i in range(len(xs)):\n        for y in xs[i + 1:]:\n            print(xs[i], y)",
+            "def f(p):\n    xs = list(open(p))\n    for i in range(len(xs)):\n        for y in xs[i + 1:]:\n            print(xs[i], y)",
             None,
             None,
             note="a bound that is not a literal could be negative: no fix",
         ),
         Invalid(
-            "def reversed(x):\n    return x\ndef f(xs: list):\n    for x in xs[::-1]:\n        print(x)",
+            "def reversed(x):\n    return x\ndef f(p):\n    xs = list(open(p))\n    for x in xs[::-1]:\n        print(x)",
             None,
             None,
             note="`reversed` is shadowed: no fix",
@@ -183,7 +194,10 @@ class SliceCopyIteration(IterationSiteRule):
             name = cst.ensure_type(subscript.value, cst.Name)
             if not self._is_sequence(name) or may_mutate(site.body, {name.value}):
                 continue
-            self._report(subscript, name, sliced)
+            evidence = data_evidence(self, name)
+            if evidence is None or is_tiny(self, subscript):
+                continue
+            self._report(subscript, name, sliced, evidence)
 
     def _is_sequence(self, name: cst.Name) -> bool:
         binding = single_binding(self, name)
@@ -201,26 +215,26 @@ class SliceCopyIteration(IterationSiteRule):
             return True
         return m.matches(value, m.Call()) and qualified_name(self, cst.ensure_type(value, cst.Call).func) in SEQUENCE_BUILDERS
 
-    def _report(self, subscript: cst.Subscript, name: cst.Name, sliced: cst.Slice) -> None:
+    def _report(self, subscript: cst.Subscript, name: cst.Name, sliced: cst.Slice, evidence: str) -> None:
         shown = cst.Module([]).code_for_node(subscript)
         if matches(sliced, REVERSED):
             cure = "iterate `reversed()`"
             if builtin_visible(self, subscript, "reversed"):
                 replacement = cst.Call(func=cst.Name("reversed"), args=[cst.Arg(cst.Name(name.value))])
                 fix = self.make_fix(Applicability.UNSAFE, (subscript, replacement))
-                self.report(subscript, fix=fix, slice=shown, cure=cure)
+                self.report(subscript, fix=fix, slice=shown, cure=cure, evidence=evidence)
             else:
-                self.report(subscript, slice=shown, cure=cure)
+                self.report(subscript, slice=shown, cure=cure, evidence=evidence)
             return
         cure = "iterate `itertools.islice()`"
         bounds = _islice_bounds(sliced)
         islice = visible_import(self, subscript, "itertools.islice") if bounds is not None else None
         if bounds is None or islice is None:
-            self.report(subscript, slice=shown, cure=cure)
+            self.report(subscript, slice=shown, cure=cure, evidence=evidence)
             return
         args = [cst.Arg(cst.Name(name.value))] + [cst.Arg(bound) for bound in bounds]
         replacement = cst.Call(func=cst.parse_expression(islice), args=args)
-        self.report(subscript, fix=self.make_fix(Applicability.UNSAFE, (subscript, replacement)), slice=shown, cure=cure)
+        self.report(subscript, fix=self.make_fix(Applicability.UNSAFE, (subscript, replacement)), slice=shown, cure=cure, evidence=evidence)
 
 
 def _islice_bounds(sliced: cst.Slice) -> Optional[List[cst.BaseExpression]]:

@@ -24,7 +24,8 @@ class SlotlessDataClass(Rule):
     ## What it does
     Flags `@dataclass` (or `@dataclass(...)`) without `slots=True` on a class without bases
     that the same module instantiates inside a loop or comprehension, when the project targets
-    Python 3.10 or later (`slots=` is new in 3.10).
+    Python 3.10 or later (`slots=` is new in 3.10): the top-level `target-version` setting, else
+    the project's `requires-python` (see Options).
 
     ## Why is this bad?
     Without `__slots__` every instance carries a `__dict__` for its attributes. For small
@@ -35,7 +36,13 @@ class SlotlessDataClass(Rule):
     It does not apply, and memlint stays silent, to classes with bases (a base without slots
     gives every instance a `__dict__` anyway), classes that define `__slots__` or use
     `functools.cached_property` (which needs `__dict__`), classes never created in a loop here,
-    and when the `target-version` option is below 3.10.
+    and when the project supports a Python older than 3.10 (`requires-python = ">=3.9"`): there
+    the advice would break the code.
+
+    It stays a preview rule: whether the loop creates thousands of instances or a handful is
+    known only at run time, and on real code most such loops create a few (one record per
+    coordinate, per season group, per tree node: xarray), where `slots=True` changes nothing
+    that matters and is not free.
 
     ## Example
     ```python
@@ -62,8 +69,12 @@ class SlotlessDataClass(Rule):
     without arguments in the class body fails on Python < 3.14.
 
     ## Options
-    `target-version`: the oldest Python the project supports, as "3.10"; below 3.10 the rule
-    reports nothing.
+    `target-version`: the oldest Python the project supports, as "3.10" (or "py310"); below 3.10
+    the rule reports nothing. It overrides the top-level `target-version` of `[tool.memlint]`
+    (`"py39"`, as in Ruff), which itself defaults to the project's `[project] requires-python`
+    (or Poetry's `python` dependency, or the `Requires-Python` of an sdist's `PKG-INFO` or a
+    wheel's `METADATA`). A project that states
+    none of these is taken to run on a supported Python (3.10 or later).
 
     ## Overlaps
     None known in Ruff or Pylint.
@@ -88,6 +99,7 @@ class SlotlessDataClass(Rule):
         Valid("from dataclasses import dataclass\n@dataclass\nclass P(Base):\n    x: int\nps = [P(i) for i in r]", "a base class"),
         Valid("from dataclasses import dataclass\n@dataclass\nclass P:\n    __slots__ = ('x',)\n    x: int\nps = [P(i) for i in r]", "__slots__ already"),
         Valid("from dataclasses import dataclass\n@dataclass\nclass P:\n    x: int\nps = [P(i) for i in r]", "targets 3.8", options={"target-version": "3.8"}),
+        Valid("from dataclasses import dataclass\n@dataclass\nclass P:\n    x: int\nps = [P(i) for i in r]", "targets 3.9, Ruff's spelling (from `requires-python = \">=3.9\"`)", options={"target-version": "py39"}),
         Valid("from dataclasses import dataclass\nfrom functools import cached_property\n@dataclass\nclass P:\n    x: int\n    @cached_property\n    def y(self):\n        return 1\nps = [P(i) for i in r]", "cached_property needs __dict__"),
         Valid("def dataclass(c):\n    return c\n@dataclass\nclass P:\n    x: int\nps = [P(i) for i in r]", "not dataclasses'"),
     ]
@@ -159,8 +171,12 @@ class SlotlessDataClass(Rule):
                 self.report(decorator, fix=self._fix(decorator), name=name)
 
     def _targets_slots(self) -> bool:
+        """Does the oldest supported Python have `slots=`? "3.10" and "py310" both read."""
+        text = str(self.settings["target-version"]).strip()
+        if text.startswith("py3") and text[3:].isdigit():
+            text = f"3.{text[3:]}"
         try:
-            version = tuple(int(part) for part in str(self.settings["target-version"]).split(".")[:2])
+            version = tuple(int(part) for part in text.split(".")[:2])
         except ValueError:
             return False
         return version >= (3, 10)

@@ -1,16 +1,23 @@
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.lifetime import name_reads
-from memlint.analysis.loops import parent
+from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
-from memlint.analysis.retention import storage
+from memlint.analysis.retention import Stored, stored_at
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
+
+HAND_OFF_METHODS = frozenset({"put", "put_nowait"})  # a queue: sent to another thread, which re-raises or reports it
+RERAISING = m.Name(m.MatchRegex(r"(?i).*(raise|rethrow).*|set_exception")) | m.Attribute(attr=m.Name(m.MatchRegex(r"(?i).*(raise|rethrow).*|set_exception")))
+# Where a stored exception is handed on: raised, returned, or given to a future / a re-raising helper.
+HANDED_OVER = m.Raise() | m.Return() | m.Call(func=RERAISING)
 
 EXC_INFO = m.Call(func=m.Attribute(value=m.Name("sys"), attr=m.Name("exc_info") | m.Name("exception")) | m.Name("exc_info"))
 TRACEBACK = m.Attribute(attr=m.Name("__traceback__"))
@@ -35,7 +42,15 @@ class StoredException(Rule):
 
     It does not apply, and memlint stays silent, when only a derived value is kept
     (`str(e)`, `e.args`, `repr(e)`, `traceback.format_exc()`), when the exception is bound to a
-    local only, or re-raised.
+    local only (or a `nonlocal`, or an item of a closure's dict: a local of the enclosing call,
+    freed with it), or re-raised. Nor when keeping it is the design: an exception returned or
+    yielded is handed to the caller, which decides how long it lives (`gather(...,
+    return_exceptions=True)`, a `(error, value)` pair); one put on a queue is sent to another
+    thread; and one stored where the module later raises or returns it from (`self._exc = e` in
+    a worker thread, `raise self._exc` in `join()`; a future's `exception()` or
+    `future.set_exception(self.last_error)`; a re-raising helper such as `reraise(*self.exc_info)`;
+    a task group's list raised as an `ExceptionGroup`) is the outcome of a job, kept on purpose to
+    be re-raised elsewhere.
 
     ## Example
     ```python
@@ -77,15 +92,41 @@ class StoredException(Rule):
         Valid("try:\n    run()\nexcept Exception as e:\n    self.args = e.args", "only its args"),
         Valid("def f():\n    out = {}\n    def work():\n        try:\n            run()\n        except Exception as e:\n            out['error'] = e\n    work()\n    raise out['error']", "a closure over a local of the enclosing call"),
         Valid("import traceback\ntry:\n    run()\nexcept Exception:\n    self.tb = traceback.format_exc()", "a string"),
+        Valid("def attempt(f):\n    try:\n        return f(), None\n    except Exception as exc:\n        return None, exc", "returned: the caller owns it (return_exceptions=True)"),
+        Valid("def safe(objs):\n    for o in objs:\n        try:\n            yield o.value\n        except Exception as error:\n            yield error", "yielded to the caller (rich's pretty.py)"),
+        Valid(
+            "import threading\nclass Worker(threading.Thread):\n    def run(self):\n        try:\n            self.work()\n        except BaseException as e:\n            self._exc = e\n    def join(self):\n        super().join()\n        if self._exc is not None:\n            raise self._exc",
+            "stored to be re-raised in the joining thread",
+        ),
+        Valid(
+            "class Task:\n    async def _run(self):\n        try:\n            self._value = await self._coro\n        except BaseException as exc:\n            self._exception = exc\n            raise\n    def exception(self):\n        return self._exception",
+            "a future's outcome, returned by its accessor (anyio's TaskInfo)",
+        ),
+        Valid(
+            "class Runner:\n    def run_test(self):\n        try:\n            self.loop.run()\n        except Exception as exc:\n            self._exceptions.append(exc)\n    def check(self):\n        errors, self._exceptions = self._exceptions, []\n        if errors:\n            raise ExceptionGroup('failed', errors)",
+            "collected to be raised as a group later (anyio's TestRunner)",
+        ),
+        Valid("def outer():\n    failure = None\n    def inner():\n        nonlocal failure\n        try:\n            run()\n        except Exception as e:\n            failure = e\n    start_thread(inner)\n    check(failure)", "a nonlocal: a local of the enclosing call, gone with it"),
+        Valid(
+            "class Connector:\n    def on_done(self, future):\n        try:\n            future.result()\n        except Exception as e:\n            self.last_error = e\n    def finish(self):\n        self.future.set_exception(self.last_error or IOError('failed'))",
+            "handed to a future (tornado's tcpclient.py)",
+        ),
+        Valid(
+            "import sys\nclass Case:\n    def timeout(self):\n        try:\n            fail()\n        except Exception:\n            self.__failure = sys.exc_info()\n    def rethrow(self):\n        failure = self.__failure\n        self.__failure = None\n        raise_exc_info(failure)",
+            "re-raised through a helper (tornado's testing.py)",
+        ),
+        Valid("def work(q):\n    try:\n        run()\n    except Exception as e:\n        q.put(e)", "sent to another thread through a queue"),
     ]
     INVALID = [
         Invalid("class Job:\n    def go(self):\n        try:\n            self.run()\n        except Exception as e:\n            self.last_error = e"),
         Invalid("import sys\ndef f(log):\n    try:\n        run()\n    except Exception:\n        log.append(sys.exc_info())", note="a parameter outlives the call"),
         Invalid("def f():\n    global LAST\n    try:\n        run()\n    except OSError as err:\n        LAST = err"),
-        Invalid("def f():\n    try:\n        return run()\n    except ValueError as exc:\n        return exc", note="returned"),
         Invalid("ERRORS = []\ndef f():\n    try:\n        run()\n    except ValueError as exc:\n        ERRORS.append((exc, 1))"),
-        Invalid("def outer():\n    failure = None\n    def inner():\n        nonlocal failure\n        try:\n            run()\n        except Exception as e:\n            failure = e\n    inner()"),
         Invalid("def f(state):\n    try:\n        run()\n    except Exception as e:\n        state['tb'] = e.__traceback__"),
+        Invalid(
+            "class Job:\n    def go(self):\n        try:\n            self.run()\n        except Exception as e:\n            self.last_error = e\n    def failed(self):\n        return self.last_error is not None",
+            note="only compared elsewhere: kept, never handed on",
+        ),
     ]
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -103,6 +144,42 @@ class StoredException(Rule):
             if qualified_name(self, func) == "sys.exc_info":
                 candidates.append((call, "`sys.exc_info()`"))
         for expr, what in candidates:
-            where = storage(self, expr)
-            if where is not None:
-                self.report(expr, what=what, where=where if where in ("returned", "yielded") else f"kept {where}")
+            found = stored_at(self, expr, returns=False)
+            if found is not None and found.where != "in a nonlocal" and not self._handed_over(found):
+                self.report(expr, what=what, where=f"kept {found.where}")
+
+    def _handed_over(self, found: Stored) -> bool:
+        """Is the place it is stored in sent on (a queue), or raised or returned from elsewhere in
+        the module (directly, or through a local bound from it: `errors, self._errors = self._errors, []`)?"""
+        if found.method in HAND_OFF_METHODS:
+            return True
+        mention = _mention(found.place)
+        if mention is None:
+            return False
+        module = self.context.module
+        if any(self._mentions(statement, mention) for statement in findall(module, HANDED_OVER)):
+            return True
+        for assign in findall(module, m.Assign()):
+            value = cst.ensure_type(assign, cst.Assign).value
+            if not findall(value, mention):
+                continue
+            aliases = [cst.ensure_type(n, cst.Name).value for t in cst.ensure_type(assign, cst.Assign).targets for n in findall(t.target, m.Name())]
+            region = enclosing_function(self, assign) or module
+            if any(self._mentions(raised, m.Name(m.MatchIfTrue(lambda v: v in aliases))) for raised in findall(region, HANDED_OVER)):
+                return True
+        return False
+
+    def _mentions(self, statement: cst.CSTNode, mention: m.BaseMatcherNode) -> bool:
+        """Does the raised or returned value hold the place (not only compare it: `return self.e is None`)?"""
+        return any(not m.matches(parent(self, found), m.Comparison() | m.ComparisonTarget()) for found in findall(statement, mention))
+
+
+def _mention(place: Optional[cst.BaseExpression]) -> Optional[m.BaseMatcherNode]:
+    """A matcher for reads of the place: `.attr` for `obj.attr` (or its items), the name for a name."""
+    while isinstance(place, (cst.Subscript, cst.Call)):
+        place = place.value if isinstance(place, cst.Subscript) else place.func
+    if isinstance(place, cst.Attribute):
+        return m.Attribute(attr=m.Name(place.attr.value))
+    if isinstance(place, cst.Name):
+        return m.Name(place.value)
+    return None
