@@ -429,6 +429,38 @@ def load_verdicts() -> Dict[Tuple[str, str, int, str], dict]:
     return table
 
 
+def derive_from_rule_verdicts(drawn: List[dict], verdicts) -> List[dict]:
+    """A candidate memlint reported on the baseline, whose finding was judged, no longer reported:
+    a TP is a missed antipattern (recall lost), an FP a correct skip."""
+    sys.path.insert(0, str(HERE))
+    from report import key_of, load_verdicts as load_rule_verdicts
+    base_path = HERE / "findings-baseline.json"
+    if not base_path.is_file():
+        return []
+    rule_verdicts = load_rule_verdicts()
+    by_file: Dict[Tuple[str, str], List[dict]] = defaultdict(list)
+    for f in json.loads(base_path.read_text()):
+        by_file[(f["project"], f["path"])].append(f)
+    out = []
+    for c in drawn:
+        if rkey(c) in verdicts:
+            continue
+        codes = PATTERNS[c["pattern"]][0]
+        for f in by_file.get((c["project"], c["path"]), ()):
+            if f["code"] in codes and c["line"] <= f["line"] <= c["end_line"]:
+                rv = rule_verdicts.get(key_of(f), {}).get(f["message"])
+                if rv is None or rv["verdict"] == "DEB":
+                    continue
+                lost = rv["verdict"].startswith("TP")
+                out.append({"project": c["project"], "path": c["path"], "line": c["line"], "pattern": c["pattern"],
+                            "verdict": "missed" if lost else "skipped",
+                            "reason": ("reported on the baseline and judged " + rv["verdict"] +
+                                       (" " + rv["class"] if rv.get("class") else "") + ", no longer reported: " + rv["reason"]),
+                            "judged_on": "from-rule-verdict"})
+                break
+    return out
+
+
 def summary(cands: List[dict], drawn: List[dict], verdicts) -> Tuple[str, List[Tuple[dict, dict]]]:
     total = Counter(c["pattern"] for c in cands if not c["test"])
     reported = Counter(c["pattern"] for c in cands if not c["test"] and c["reported"])
@@ -471,6 +503,13 @@ def main(argv=None) -> int:
         for c in drawn:
             handle.write(json.dumps(c) + "\n")
     verdicts = load_verdicts()
+    derived = derive_from_rule_verdicts(drawn, verdicts)
+    if derived:
+        with open(HERE / "recall-verdicts.jsonl", "a") as handle:
+            for v in derived:
+                handle.write(json.dumps(v) + "\n")
+                verdicts[rkey(v)] = v
+        print(f"{len(derived)} drawn candidates judged from the rule verdicts of the baseline findings they carried")
     table, judged = summary(cands, drawn, verdicts)
     md = [f"# Recall probe `{args.label}`: non-test candidates memlint does not report (seed {SEED}, "
           f"up to {PER_PATTERN} per pattern, {PER_BIG_PATTERN} when {BIG}+ are not reported)\n"]

@@ -16,7 +16,8 @@ Findings in test code (a path with a `tests/`, `test/` or `testing/` directory, 
 SAMPLE_SIZE per rule are drawn, spread across projects: a random generator seeded with
 `SEED:CODE` (so one rule's draw does not move when another rule's findings change) shuffles the
 projects and each project's findings, then takes them round-robin, one project at a time. A rule
-with SAMPLE_SIZE findings or fewer is drawn whole.
+with SAMPLE_SIZE findings or fewer is drawn whole. MEM000 (a file memlint could not lint, with
+the reason) is not a rule: it is counted and never drawn.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 SEED = 20261203
 SAMPLE_SIZE = 8
 CONTEXT = 4  # lines shown before and after a finding
+DIAGNOSTIC = "MEM000"  # a file memlint could not lint (with the reason): counted, never drawn
 
 TEST_PATH = re.compile(
     r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$"
@@ -96,7 +98,7 @@ def run_memlint(corpus: Path, names: List[str], command: List[str]) -> List[dict
 def draw(findings: List[dict], seed: int = SEED, size: int = SAMPLE_SIZE) -> List[dict]:
     by_code: Dict[str, Dict[str, List[dict]]] = defaultdict(lambda: defaultdict(list))
     for finding in findings:
-        if not finding["test"]:
+        if not finding["test"] and finding["code"] != DIAGNOSTIC:
             by_code[finding["code"]][finding["project"]].append(finding)
     sample = []
     for code in sorted(by_code):
