@@ -250,7 +250,7 @@ def test_diff_is_per_cell(notebook: Path, capsys: pytest.CaptureFixture[str]) ->
         "-    for line in handle.readlines():\n"
         "+    for line in handle:\n"
         "         print(line)\n",
-        "Would apply 2 fixes.\n",
+        "Would apply 2 fixes (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n",
     )
     assert notebook.read_bytes() == original
 
@@ -276,7 +276,7 @@ def test_stdin_filename(project: Path) -> None:
     )
     assert diff.returncode == 1
     assert diff.stdout.decode().splitlines()[:2] == ["--- x.ipynb:cell 3", "+++ x.ipynb:cell 3"]
-    assert diff.stderr.decode() == "Would apply 2 fixes.\n"
+    assert diff.stderr.decode() == "Would apply 2 fixes (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
 
 
 # --- files memlint cannot read, and notebooks with nothing to lint -------------------------------
