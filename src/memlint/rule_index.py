@@ -26,7 +26,7 @@ RULES: Mapping[str, RuleInfo] = {
     "MEM105": RuleInfo("materialized-count", Tier.STABLE, {"small-iterable-size": 1000}),
     "MEM106": RuleInfo("materialized-first-element", Tier.STABLE, {"small-iterable-size": 1000}),
     "MEM107": RuleInfo("redundant-copy", Tier.STABLE, {}),
-    "MEM108": RuleInfo("array-from-list", Tier.STABLE, {"small-iterable-size": 1000}),
+    "MEM108": RuleInfo("array-from-list", Tier.PREVIEW, {"small-iterable-size": 1000}),
     "MEM109": RuleInfo("slice-copy-iteration", Tier.PREVIEW, {"small-iterable-size": 1000}),
     "MEM201": RuleInfo("definition-in-loop", Tier.STABLE, {"include-lambdas": False}),
     "MEM202": RuleInfo("nested-def-in-hot-function", Tier.STABLE, {"hot-functions": []}),
