@@ -34,10 +34,26 @@ def _parts(path: str) -> Tuple[str, ...]:
     return tuple(part for part in path.replace("\\", "/").split("/") if part not in ("", "."))
 
 
-class PathMatcher:
+class RecordedPaths:
+    """Which linted file a path recorded in a profile stands for (None: none), answered once per path."""
+
+    def __init__(self) -> None:
+        self.memo: Dict[str, Optional[str]] = {}
+
+    def __call__(self, recorded: str) -> Optional[str]:
+        if recorded not in self.memo:
+            self.memo[recorded] = self._match(recorded)
+        return self.memo[recorded]
+
+    def _match(self, recorded: str) -> Optional[str]:
+        raise NotImplementedError
+
+
+class PathMatcher(RecordedPaths):
     """Maps a path recorded in a profile to the linted file it stands for, or None."""
 
     def __init__(self, linted: Iterable[str], cwd: Optional[str] = None) -> None:
+        super().__init__()
         self.cwd = cwd or os.getcwd()
         self.by_real: Dict[str, str] = {}
         self.by_name: Dict[str, List[Tuple[Tuple[str, ...], str]]] = {}
@@ -46,12 +62,6 @@ class PathMatcher:
             parts = _parts(os.path.abspath(os.path.join(self.cwd, path)))
             if parts:
                 self.by_name.setdefault(parts[-1], []).append((parts, path))
-        self.memo: Dict[str, Optional[str]] = {}
-
-    def __call__(self, recorded: str) -> Optional[str]:
-        if recorded not in self.memo:
-            self.memo[recorded] = self._match(recorded)
-        return self.memo[recorded]
 
     def _match(self, recorded: str) -> Optional[str]:
         if recorded.startswith("<"):  # <stdin>, <string>, <frozen importlib._bootstrap>

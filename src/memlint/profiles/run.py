@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
+
+from memlint.profiles.attribution import RecordedPaths
 
 BOOTSTRAP = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "_bootstrap.py"))
 PACKAGE_DIRS = frozenset({"site-packages", "dist-packages"})
@@ -45,18 +47,13 @@ def recorded_peak(snapshot: str) -> Optional[int]:
         return None
 
 
-class ProjectFiles:
+class ProjectFiles(RecordedPaths):
     """Maps a recorded path to the project file under `root` it names (relative to the working
     directory), or None for anything else: the standard library, installed packages, `<string>`."""
 
     def __init__(self, root: str) -> None:
+        super().__init__()
         self.root = os.path.realpath(root)
-        self.memo: Dict[str, Optional[str]] = {}
-
-    def __call__(self, recorded: str) -> Optional[str]:
-        if recorded not in self.memo:
-            self.memo[recorded] = self._match(recorded)
-        return self.memo[recorded]
 
     def _match(self, recorded: str) -> Optional[str]:
         if recorded.startswith("<") or not recorded.endswith((".py", ".pyw")):
