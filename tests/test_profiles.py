@@ -323,3 +323,15 @@ def test_the_tutorial_shows_a_real_memray_run(tmp_path):
         cwd=root, capture_output=True, text=True, timeout=300,
     )
     assert _shape(proc.stdout) == _shape(_documented("memlint --profile pipeline.bin --output-format concise"))
+
+
+def test_a_frame_without_a_line_is_charged_to_its_caller(tmp_path):
+    """memray on Python 3.9 records line 0 for a comprehension's own frame: the allocation then
+    belongs to the line that ran the comprehension, not to no line at all."""
+    from memlint.profiles.readers import _Fold
+
+    fold = _Fold(PathMatcher(["job.py"], cwd=str(tmp_path)))
+    fold.add([("job.py", 0), ("job.py", 5), ("job.py", 9)], 1000)
+    fold.add([("<frozen runpy>", 80), ("job.py", 13)], 10)
+    assert fold.lines == {"job.py": {5: 1000, 13: 10}}
+    assert fold.unattributed == 0

@@ -66,6 +66,8 @@ class _Fold:
     def add(self, stack: Iterable[Tuple[str, int]], size: int) -> None:
         self.total += size
         for filename, line in stack:
+            if line <= 0:  # no line known (memray on 3.9 inside comprehensions): the caller's frame says where
+                continue
             target = self.match(filename)
             if target is not None:
                 per_line = self.lines.setdefault(target, {})
