@@ -6,7 +6,8 @@ new value reads the old one. Whether that copies everything on each pass depends
 value (`lst += [x]` extends in place, `b += chunk` on bytes copies), so the kind is taken from the
 bindings of the name *outside* the loop: every one must give the same known kind (a literal or
 constructor of bytes/str/tuple/list, a numpy array constructor, a pandas constructor or reader),
-and inside the loop the name may only be bound by updates. Anything else - a parameter, an
+and inside the loop the name may only be bound by updates (or, once, by `acc = first` under
+`if acc is None:`, the first pass of an accumulation that starts from None). Anything else - a parameter, an
 unknown call, a reset inside the loop - makes the kind unknown (None), and rules do not flag it.
 
 Needs `ParentNodeProvider` (bindings are found syntactically, names through the cheap scope
@@ -179,7 +180,7 @@ def _name_binding_values(rule: Rule, target: cst.Name, loop: Loop) -> Optional[L
     for node in sites:
         statement = _binding_statement(rule, node)
         if is_inside(rule, node, loop.node):
-            if statement is None or not _is_update_of(statement, target):
+            if statement is None or not (_is_update_of(statement, target) or _first_pass_init(rule, statement, target)):
                 return None
             continue
         if statement is not None and _is_update_of(statement, target):
@@ -279,6 +280,27 @@ def _binding_statement(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:
     if m.matches(outer, m.AugAssign()):
         return outer
     return None
+
+
+# `if acc is None:` (the first pass of a loop that starts from `acc = None`)
+_IS_NONE = m.Comparison(comparisons=[m.ComparisonTarget(operator=m.Is(), comparator=m.Name("None"))])
+
+
+def _first_pass_init(rule: Rule, statement: cst.CSTNode, target: cst.Name) -> bool:
+    """`acc = first` directly under `if acc is None:` (not its `else`), with a value that is not
+    `None`: it runs once, on the first pass, and starts the accumulation rather than resetting
+    it (`if pos is None: pos = part` / `else: pos = np.concatenate([pos, part])`)."""
+    if not m.matches(statement, m.Assign(targets=[m.AssignTarget()])) or m.matches(
+        cst.ensure_type(statement, cst.Assign).value, m.Name("None")
+    ):
+        return False
+    line = parent(rule, statement)
+    block = parent(rule, line) if line is not None else None
+    branch = parent(rule, block) if block is not None else None
+    if not isinstance(branch, cst.If) or branch.body is not block:
+        return False
+    test = branch.test
+    return matches(test, _IS_NONE) and m.matches(cst.ensure_type(test, cst.Comparison).left, m.Name(target.value))
 
 
 def _is_update_of(statement: cst.CSTNode, target: Target) -> bool:

@@ -109,6 +109,11 @@ class ArrayAppendInLoop(LoopDepthRule):
             "import numpy as np\nwhile True:\n    a = np.append(a, next_value())\n    break",
             "the loop body runs once",
         ),
+        Valid(
+            "import numpy as np\npos = None\nfor part in parts:\n    if pos is None:\n        pos = part\n"
+            "    else:\n        pos = np.concatenate([pos, part])\n    if len(pos) > limit:\n        flush(pos)\n        pos = None",
+            "reset inside the loop: growth is bounded",
+        ),
     ]
     INVALID = [
         Invalid("import numpy as np\nresult = np.empty(0)\nfor chunk in chunks:\n    result = np.append(result, process(chunk))"),
@@ -128,6 +133,11 @@ class ArrayAppendInLoop(LoopDepthRule):
         ),
         Invalid("import numpy as np\nfor i in range(1000):\n    a = np.insert(a, 0, i)"),
         Invalid("import numpy as np\nfor x in xs:\n    a = np.concatenate((a[-1:], a, [x]))", note="new data beside a copy of its own end"),
+        Invalid(
+            "import numpy as np\npos = None\nfor part in parts:\n    if pos is None:\n        pos = part\n"
+            "    else:\n        pos = np.concatenate([pos, part])",
+            note="started on the first pass under `if pos is None:`: still one growing array",
+        ),
         Invalid("import numpy as np\ndef grow(a, xs):\n    for x in xs:\n        a = np.column_stack((a, x))\n    return a"),
     ]
 

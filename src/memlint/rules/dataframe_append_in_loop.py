@@ -100,6 +100,11 @@ class DataframeAppendInLoop(LoopDepthRule):
         Invalid("import pandas as pd\ndf = pd.DataFrame()\nfor record in records:\n    df = pd.concat([df, pd.DataFrame([record])])"),
         Invalid("import pandas\nfor p in paths:\n    frame = pandas.concat((frame, pandas.read_csv(p)), ignore_index=True)"),
         Invalid("from pandas import concat\nwhile more():\n    df = concat([df, next_chunk()])"),
+        Invalid(
+            "import pandas as pd\ndf = None\nfor path in paths:\n    chunk = pd.read_csv(path)\n    if df is None:\n"
+            "        df = chunk\n    else:\n        df = pd.concat([df, chunk])",
+            note="started on the first pass under `if df is None:`",
+        ),
         Invalid("import pandas as pd\ndf = pd.DataFrame(columns=['a'])\nfor r in rows:\n    df = df.append(r, ignore_index=True)"),
         Invalid("import pandas as pd\ndf = pd.DataFrame(columns=['a', 'b'])\nfor r in rows:\n    df.loc[len(df)] = r"),
         Invalid("import pandas as pd\nfor r in rows:\n    table.loc[len(table)] = r", note="pandas is imported and `.loc[len(x)]` is a pandas idiom"),
