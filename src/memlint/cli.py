@@ -337,12 +337,12 @@ def _measure(findings: List[Finding], files: Sequence[str], config: Config) -> A
 
 
 def _read_text(path: str) -> Optional[str]:
+    from memlint.filesystem import UnreadableFile, read_source
     from memlint.parsing import SourceError, decode
 
     try:
-        with open(path, "rb") as handle:
-            return decode(handle.read()).text
-    except (OSError, SourceError):
+        return decode(read_source(path)).text
+    except (UnreadableFile, SourceError):
         return None
 
 
@@ -418,6 +418,7 @@ def _cache_settings(config: Config) -> Dict[str, Any]:
 def _add_noqa(findings: List[Finding], errors: List[InternalError]) -> int:
     """Ruff's `--add-noqa`: write the comments, say how many, exit 0 (2 on an error)."""
     from memlint.add_noqa import add_noqa
+    from memlint.filesystem import UnreadableFile, read_source
     from memlint.parsing import SourceError, decode
     from memlint.runner import write_fixed
 
@@ -427,14 +428,14 @@ def _add_noqa(findings: List[Finding], errors: List[InternalError]) -> int:
     added = 0
     for filename, items in by_file.items():
         try:
-            with open(filename, "rb") as handle:
-                text = decode(handle.read()).text
-        except (OSError, SourceError) as exc:
+            data = read_source(filename)
+            text = decode(data).text
+        except (UnreadableFile, SourceError) as exc:
             errors.append(InternalError(filename, f"cannot add noqa comments: {exc}"))
             continue
         new_text, count = add_noqa(text, items)
         if count:
-            error = write_fixed(filename, new_text)
+            error = write_fixed(filename, new_text, data)
             if error is not None:
                 errors.append(InternalError(filename, error.replace("fixes", "noqa comments")))
                 continue
