@@ -99,6 +99,16 @@ def test_unknown_encoding_declaration(project, capsys):
     )
 
 
+@pytest.mark.parametrize("cookie", [b"utf8", b"latin-1"])
+def test_encoding_declaration_contradicting_the_bom(project, capsys, cookie):
+    # CPython refuses these ("encoding problem: utf8 with BOM"), as the standard library's
+    # test/tokenizedata/bad_coding2.py shows; tokenize's own message names neither the BOM nor the cookie.
+    check_one_mem000(
+        capsys, "bad.py", b"\xef\xbb\xbf# coding: " + cookie + b"\nx = 1\n",
+        "bad.py:1:1: MEM000 bad encoding declaration: a file starting with a UTF-8 byte order mark may only declare utf-8",
+    )
+
+
 def test_nul_byte(project, capsys):
     check_one_mem000(capsys, "bad.py", b"x = 1\ny = 2\x00\n", "bad.py:2:6: MEM000 file contains a NUL byte")
 

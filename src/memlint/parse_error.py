@@ -19,7 +19,7 @@ The message says why, and the location points at the problem when it is known:
 | `too deeply nested for Python's parser` | an expression nested deeper than Python accepts (about 3,000 levels) |
 | `syntax error: a decimal integer literal of N digits (Python's limit is 4,300)` | an integer literal longer than Python accepts |
 | `file is not valid UTF-8: cannot decode byte 0x..` | bytes that are not valid in the declared encoding (PEP 263; UTF-8 by default), with or without a declaration |
-| `bad encoding declaration: …` | a coding cookie naming an unknown encoding |
+| `bad encoding declaration: …` | a coding cookie naming an unknown encoding, or one other than utf-8 after a UTF-8 byte order mark |
 | `file is UTF-16 encoded (…); Python source must be UTF-8 or …` | a UTF-16 or UTF-32 file (by its byte order mark, or every other byte NUL) |
 | `file contains a NUL byte` | a binary file with a `.py` name |
 | `file is too large to lint (N bytes; the limit is 16,777,216)` | a generated file over 16 MiB (checked before it is read) |

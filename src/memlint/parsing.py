@@ -57,7 +57,11 @@ def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Source:
             # detect_encoding says "invalid or missing encoding declaration" for a first or second
             # line that is not UTF-8 even when nothing is declared: that is a bad byte.
             _raise_undecodable(data, "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8")
-        raise SourceError(f"bad encoding declaration: {exc}", getattr(exc, "lineno", None) or 1)
+        reason = str(exc)
+        if data.startswith(codecs.BOM_UTF8) and reason.startswith("encoding problem"):
+            # tokenize's "encoding problem: utf-8" for a cookie that contradicts the BOM.
+            reason = "a file starting with a UTF-8 byte order mark may only declare utf-8"
+        raise SourceError(f"bad encoding declaration: {reason}", getattr(exc, "lineno", None) or 1)
     try:
         text = codecs.decode(data, encoding)
     except UnicodeDecodeError:
@@ -70,6 +74,8 @@ _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
 def _declares_encoding(data: bytes) -> bool:
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
     first_two = b"\n".join(data.split(b"\n", 2)[:2])
     return _COOKIE.search(first_two) is not None
 
@@ -88,7 +94,8 @@ def _raise_undecodable(data: bytes, encoding: str) -> None:
             line,
             column,
         ) from None
-    raise SourceError("bad encoding declaration")  # pragma: no cover - decodes after all
+    # Not reached: callers pass an encoding the data does not decode in.
+    raise SourceError(f"file is not valid {_encoding_label(encoding)}")  # pragma: no cover
 
 
 _WIDE_BOMS = (
