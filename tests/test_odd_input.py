@@ -201,14 +201,21 @@ def test_statements_nested_as_deep_as_python_allows(project, capsys):
     assert run(capsys, "ifs.py")[1].splitlines()[0] == finding("ifs.py", 100, 112)
 
 
-@pytest.mark.skipif(
-    sys.version_info < (3, 10),
-    reason="KNOWN BUG on 3.9: CPython 3.9 compiles a 10,000-term sum, then LibCST's native parser "
-    "overflows the C stack and the process dies (SIGSEGV); memlint needs its own limit there",
-)
-def test_expression_python_cannot_compile_is_one_mem000(project, capsys):
-    (project / "long.py").write_text("x = " + " + ".join(["1"] * 10000) + "\n" + SUM)
+@pytest.mark.parametrize("expression", [
+    " + ".join(["1"] * 10000),  # 3.9 compiles it and LibCST's native parser then dies (SIGSEGV)
+    "-" * 3500 + "1",
+    "a" + ".b" * 3500,
+])
+def test_expression_python_cannot_compile_is_one_mem000(project, capsys, expression):
+    # Python 3.10+ refuses these; on 3.9 memlint measures the depth itself (parsing.MAX_AST_DEPTH).
+    (project / "long.py").write_text("x = " + expression + "\n" + SUM)
     assert run(capsys, "long.py")[:2] == (1, "long.py:1:1: MEM000 too deeply nested for Python's parser\nFound 1 error.\n")
+
+
+def test_expression_as_deep_as_python_allows_is_linted(project, capsys):
+    (project / "long.py").write_text("x = " + " + ".join(["1"] * 2500) + "\n" + SUM)
+    code, out, _ = run(capsys, "long.py")
+    assert (code, out.splitlines()[0]) == (1, finding("long.py", 2, 13))
 
 
 # --- syntax of other Python versions ---------------------------------------------------------------
