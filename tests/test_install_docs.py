@@ -161,8 +161,11 @@ def test_git_url_install_snippet_works(tmp_path: Path) -> None:
     python = tmp_path / "venv" / "bin" / "python"
     line = command.strip().replace("/path/to/memlint", str(clone)).replace("COMMIT", commit)
     assert line.startswith("python -m pip install ")
+    # Without PYTHONPATH: a checkout's `src/` on it (with its egg-info) makes pip think memlint
+    # is installed already.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.run(
-        line.replace("python", str(python), 1), shell=True, capture_output=True, text=True, timeout=900
+        line.replace("python", str(python), 1), shell=True, capture_output=True, text=True, timeout=900, env=env
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (tmp_path / "bad.py").write_text("total = sum([x * x for x in data])\n", encoding="utf-8")
