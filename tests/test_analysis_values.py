@@ -72,6 +72,9 @@ UNKNOWN = [
     ("def f(n):\n    x = [0] * n", Kind.LIST),
     ("import numpy as np\ndef f(h):\n    x = np.concatenate((h[-6:], h, h[:6]))", Kind.ARRAY),
     ("def f(xs):\n    x = [y * 2 for y in xs]", Kind.LIST),
+    # A counter is not proven tiny: its loop's bindings read it (`x + 1` is pending, see below).
+    ("def f(xs):\n    n = 0\n    for _ in xs:\n        n = n + 1\n    x = n", Kind.SCALAR),
+    ("def f(xs):\n    acc = []\n    for y in xs:\n        acc = acc + [y]\n    x = acc", Kind.LIST),
 ]
 
 
@@ -93,6 +96,31 @@ def test_views_and_names_allocate_nothing() -> None:
     values = [cst.ensure_type(s, cst.Assign).value for s in find(rule, m.Assign())][1:]
     assert [value_of(rule, v).allocates for v in values] == [False, False, False, False, True]
     assert [large_kind(rule, v) for v in values] == [None, None, None, None, Kind.ARRAY]
+
+
+def test_a_module_constant_between_the_limits_gives_its_count_to_a_shape() -> None:
+    # 5,000 alone is neither tiny nor data-sized; 5,000 x 5,000 is data-sized, read in a function.
+    found = last("import numpy as np\nN = 5000\ndef f():\n    x = np.random.rand(N, N)")
+    assert (found.size, found.reason) == (Size.DATA, "`np.random.rand(N, N)`: 25,000,000 elements")
+    assert last("import numpy as np\nN = 5000\nif c:\n    N = 10\nx = np.zeros((N, N))").size is Size.UNKNOWN
+
+
+def test_a_name_rebound_in_a_loop_from_its_own_value_keeps_the_kind_of_its_other_bindings() -> None:
+    # Seed 001's loop: `grid` is rebound from `new_grid`, which is computed from `grid` itself.
+    code = """
+        import numpy as np
+        def run(steps):
+            grid = np.random.rand(5000, 5000)
+            for _ in range(steps):
+                new_grid = grid * 0.5
+                grid = new_grid + 1.0
+            x = grid
+    """
+    found = last(code)
+    assert (found.size, found.kind) == (Size.DATA, Kind.ARRAY)
+    assert found.reason == "`grid` = `np.random.rand(5000, 5000)`: 25,000,000 elements"
+    # The same cycle over a tiny start proves nothing tiny: the loop may run many times.
+    assert last(code.replace("np.random.rand(5000, 5000)", "np.zeros(3)")).size is Size.UNKNOWN
 
 
 def test_the_product_of_dimensions_not_the_largest() -> None:

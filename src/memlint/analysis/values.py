@@ -99,6 +99,10 @@ class Value:
     reason: str = ""
     allocates: bool = False
     count: Optional[int] = None  # the number of items when the code states it
+    # Computed from a binding still being evaluated: the name's own earlier value in a loop
+    # (`grid = grid * 0.5 + 1`, `total = total + x`). Never memoised; a name's bindings take
+    # their kind from the others, and such a name is never proven tiny (see `_join`).
+    pending: bool = False
 
     @property
     def tiny(self) -> bool:
@@ -110,6 +114,7 @@ class Value:
 
 
 UNKNOWN = Value()
+PENDING = Value(pending=True)
 
 
 def tiny(kind: Kind = Kind.UNKNOWN, reason: str = "", count: Optional[int] = None, allocates: bool = False) -> Value:
@@ -270,14 +275,17 @@ class _Model:
         cached = self.memo.get(key)
         if cached is not None:
             return cached
-        if key in self.active or len(self.active) > MAX_DEPTH:
+        if key in self.active:
+            return PENDING
+        if len(self.active) > MAX_DEPTH:
             return UNKNOWN
         self.active.add(key)
         try:
             found = self._evaluate(expr)
         finally:
             self.active.discard(key)
-        self.memo[key] = found
+        if not found.pending:
+            self.memo[key] = found
         return found
 
     def qualified(self, node: cst.BaseExpression) -> str:
@@ -366,6 +374,12 @@ class _Model:
 
     def _binary(self, expr: cst.BinaryOperation) -> Value:
         left, right = self.value(expr.left), self.value(expr.right)
+        if left.pending or right.pending:
+            other = right if left.pending else left
+            if other.pending or other.kind not in ARRAY_KINDS:
+                return Value(allocates=True, pending=True)
+            # Arithmetic with an array is an array at least as large (broadcasting never shrinks).
+            return Value(other.kind, other.size if other.data else Size.UNKNOWN, other.reason if other.data else "", True, pending=True)
         if left.kind in ARRAY_KINDS or right.kind in ARRAY_KINDS:
             array = left if left.kind in ARRAY_KINDS else right
             other = right if array is left else left
@@ -785,7 +799,14 @@ class _Model:
 
 # -- helpers ---------------------------------------------------------------------------------------
 def _join(parts: Sequence[Value], kind: Optional[Kind] = None, allocates: Optional[bool] = None) -> Value:
-    """Either of these values: tiny when all are, data when one is, else unknown."""
+    """Either of these values: tiny when all are, data when one is, else unknown. A pending part
+    (computed from the value being joined: `x = x * 2` in a loop) gives no kind and no size of its
+    own: it is what the other parts make of it, except that it is never proven tiny."""
+    solid = [p for p in parts if not p.pending]
+    if not solid:
+        return PENDING
+    waiting = len(solid) < len(parts)
+    parts = solid
     if kind is None:
         real = [p for p in parts if not _is_none_like(p)] or list(parts)
         kinds = {p.kind for p in real}
@@ -794,10 +815,13 @@ def _join(parts: Sequence[Value], kind: Optional[Kind] = None, allocates: Option
     found = next((p for p in parts if p.data), None)
     if found is not None:
         return Value(kind, Size.DATA, found.reason, alloc)
-    if parts and all(p.tiny for p in parts):
+    if parts and all(p.tiny for p in parts) and not waiting:
         counts = [p.count for p in parts]
         return Value(kind, Size.TINY, parts[0].reason, alloc, max(counts) if None not in counts else None)  # type: ignore[type-var]
-    return Value(kind, Size.UNKNOWN, "", alloc)
+    # A count between the tiny and the data limits (`N = 5000`) is kept when every part states the
+    # same one: `np.zeros((N, N))` is then 25,000,000 elements.
+    same = {p.count for p in parts}
+    return Value(kind, Size.UNKNOWN, "", alloc, same.pop() if len(same) == 1 and not waiting else None)
 
 
 def _join_bindings(parts: Sequence[Value]) -> Value:
