@@ -55,6 +55,11 @@ DATA = [
     ("import numpy as np\nclass A:\n    def __init__(self):\n        self.a = np.load('x')\n    def f(self):\n        x = self.a", Kind.ARRAY, "`self.a` is read from a file by `np.load`"),
     ("x = [0] * 10**6", Kind.LIST, "`10**6`: 1,000,000 elements"),
     ("def f(f):\n    x = f.read().split()", Kind.LIST, "`f.read()` reads a whole stream"),
+    (
+        "import numpy as np\ndef f(f):\n    text = f.read()\n    x = np.fromstring(text, sep=' ')",
+        Kind.ARRAY,
+        "parsed by `np.fromstring` from a data-sized string: `text` = `f.read()` reads a whole stream",
+    ),
 ]
 
 
@@ -72,6 +77,7 @@ UNKNOWN = [
     ("def f(n):\n    x = [0] * n", Kind.LIST),
     ("import numpy as np\ndef f(h):\n    x = np.concatenate((h[-6:], h, h[:6]))", Kind.ARRAY),
     ("def f(xs):\n    x = [y * 2 for y in xs]", Kind.LIST),
+    ("import numpy as np\ndef f(lines):\n    x = np.fromstring(' '.join(lines), sep=' ')", Kind.ARRAY),
 ]
 
 
