@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 import libcst as cst
 import libcst.matchers as m
@@ -143,6 +143,10 @@ class ListAsQueue(LoopDepthRule):
             "history = []\nfor event in open(log):\n    history.insert(0, event)\n    latest, oldest = history[0], history[-1]",
             note="constant positions are cheap on a deque",
         ),
+        Invalid(
+            "lines = list(open(path))\nheads = [lines.pop(0) for _ in lines[:]]",
+            note="a comprehension: its first iterable (a slice) is evaluated once, not on every pass",
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -175,9 +179,7 @@ class ListAsQueue(LoopDepthRule):
 
     def _scanned_or_indexed(self, loop: Loop, name: str, call: cst.Call) -> bool:
         """Does the loop body read the list by a computed position or walk it whole?"""
-        region = [getattr(loop.node, "body")]
-        if isinstance(loop.node, cst.While):
-            region.append(loop.node.test)
+        region = _per_iteration(loop.node)
         for part in region:
             for read in findall(part, m.Name() | m.Attribute()):
                 if dotted_name(read) != name:
@@ -222,3 +224,18 @@ class ListAsQueue(LoopDepthRule):
             if dotted_name(cst.ensure_type(aug, cst.AugAssign).target) == name:
                 return f"the loop refills `{name}` while draining it"
         return None
+
+
+def _per_iteration(loop: cst.CSTNode) -> List[cst.CSTNode]:
+    """The parts of a loop evaluated on every pass: a `for` body, a `while` test and body, a
+    comprehension's element, conditions and inner clauses (not its first iterable)."""
+    if isinstance(loop, cst.For):
+        return [loop.body]
+    if isinstance(loop, cst.While):
+        return [loop.test, loop.body]
+    parts: List[cst.CSTNode] = [getattr(loop, name) for name in ("elt", "key", "value") if hasattr(loop, name)]
+    for_in: cst.CompFor = getattr(loop, "for_in")
+    parts.extend(if_.test for if_ in for_in.ifs)
+    if for_in.inner_for_in is not None:
+        parts.append(for_in.inner_for_in)
+    return parts
