@@ -55,6 +55,11 @@ DATA = [
     ("import numpy as np\nclass A:\n    def __init__(self):\n        self.a = np.load('x')\n    def f(self):\n        x = self.a", Kind.ARRAY, "`self.a` is read from a file by `np.load`"),
     ("x = [0] * 10**6", Kind.LIST, "`10**6`: 1,000,000 elements"),
     ("def f(f):\n    x = f.read().split()", Kind.LIST, "`f.read()` reads a whole stream"),
+    (
+        "import numpy as np\ndef f(f):\n    text = f.read()\n    x = np.fromstring(text, sep=' ')",
+        Kind.ARRAY,
+        "parsed by `np.fromstring` from a data-sized string: `text` = `f.read()` reads a whole stream",
+    ),
 ]
 
 
@@ -75,6 +80,7 @@ UNKNOWN = [
     # A counter is not proven tiny: its loop's bindings read it (`x + 1` is pending, see below).
     ("def f(xs):\n    n = 0\n    for _ in xs:\n        n = n + 1\n    x = n", Kind.SCALAR),
     ("def f(xs):\n    acc = []\n    for y in xs:\n        acc = acc + [y]\n    x = acc", Kind.LIST),
+    ("import numpy as np\ndef f(lines):\n    x = np.fromstring(' '.join(lines), sep=' ')", Kind.ARRAY),
 ]
 
 

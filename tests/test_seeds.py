@@ -120,5 +120,5 @@ def test_seed_001_message_states_the_evidence() -> None:
     assert messages[0] == (
         "`a_next` is rebound to a new numpy array while the old one is still alive "
         "(`a_current` = `np.random.rand(1000, 1000)`: 1,000,000 elements); "
-        "`del a_next` before the assignment halves the peak"
+        "`del a_next` before the assignment frees the old one before the new one is built"
     )

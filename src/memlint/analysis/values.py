@@ -14,7 +14,8 @@
   - DATA, with a reason a finding can show ("`frame` is read from a file by `pd.read_csv`"):
     read from a file, a database or the network (`np.load`, `pd.read_*` without
     `iterator=`/`chunksize=`, `pickle.load`, `f.read()`, an open file's lines), built from a
-    data-sized shape or by arithmetic on a data-sized array, a comprehension over data-sized
+    data-sized shape or by arithmetic on a data-sized array, parsed by `np.fromstring` from a
+    data-sized string (a string of unknown size is no evidence), a comprehension over data-sized
     input, a constant size of DATA_LIMIT or more (`np.random.rand(1000, 1000)` is 10**6
     elements: the product of the dimensions, not the largest);
   - UNKNOWN otherwise (a parameter, a call memlint cannot see into).
@@ -536,10 +537,14 @@ class _Model:
             if qualified.startswith("pandas.") and CHUNKING_KEYWORDS & set(keywords):
                 if not (keywords.get("iterator") is not None and m.matches(keywords["iterator"], m.Name("False"))):
                     return data(Kind.READER, f"`{shown}(..., {'chunksize' if 'chunksize' in keywords else 'iterator'}=...)` yields chunks", allocates=False)
-            if api.shape == "file" and api.result == "array" and qualified == "numpy.frombuffer":
-                return Value(kind)
-            how = "parsed from a string" if qualified in ("numpy.fromstring", "numpy.frombuffer") else "read from a file"
-            return data(kind, f"{how} by `{shown}`", allocates=True)
+            if qualified == "numpy.fromstring":
+                # As big as the text it parses: a string of unknown size is no evidence.
+                text = positional[0] if positional else keywords.get("string")
+                parsed = self.value(text) if text is not None else UNKNOWN
+                if parsed.data:
+                    return data(kind, f"parsed by `{shown}` from a data-sized string: {parsed.reason}", allocates=True)
+                return Value(kind, Size.TINY if parsed.tiny else Size.UNKNOWN, parsed.reason if parsed.tiny else "", True)
+            return data(kind, f"read from a file by `{shown}`", allocates=True)
         if any(arg.star for arg in call.args):
             return Value(kind, allocates=allocates)
         shape = api.shape

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional, Set
 
 import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, accumulation
-from memlint.analysis.loops import dotted_name, LoopDepthRule, repeats_often
+from memlint.analysis.loops import dotted_name, LoopDepthRule, parent, repeats_often
 from memlint.analysis.names import qualified_name
+from memlint.analysis.numpy_api import STRUCTURE_ATTRIBUTES
+from memlint.analysis.sizes import constant_int
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.traversal import findall
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call() | m.Subscript())
 OUT_KEYWORD = m.Arg(keyword=m.Name("out"))
@@ -41,12 +44,21 @@ class ArrayAppendInLoop(LoopDepthRule):
     It does not apply, and memlint stays silent, when the array is reset inside the same loop
     (growth is bounded by one iteration), when the call writes into `out=`, when the loop body
     runs at most once or iterates over fewer than 100 items stated in the code, or when the name
-    is not numpy's function.
+    is not numpy's function. Nor when the loop reads the grown array's contents on every pass
+    (below): then the pieces cannot be joined once at the end.
 
     ## Precision policy
     The cost grows with the number of iterations: reported when the loop is *not proven tiny*
     (analysis/values.py: one step per dimension, `range(a.ndim)`, a literal of a few items are
     tiny). Wrap padding (`np.concatenate((h[-6:], h, h[:6]))`) adds nothing new and is not growth.
+
+    The advice (collect the pieces, join once) holds only when the loop does not need the array
+    built so far. When the loop reads its contents other than to grow it - indexes it with
+    computed indices, passes it to a function, computes with it (an iterative refinement that
+    indexes every vertex added so far, a convergence test on the whole array) - each pass needs
+    the whole array, the copy is part of the algorithm, and memlint stays silent. Reads that need
+    no contents do not count: `len(a)`, `a.shape`, `a.dtype`, `a is None`, a constant index or
+    slice (`a[-1]`, `a[-6:]`).
 
     ## Example
     ```python
@@ -114,6 +126,15 @@ class ArrayAppendInLoop(LoopDepthRule):
             "    else:\n        pos = np.concatenate([pos, part])\n    if len(pos) > limit:\n        flush(pos)\n        pos = None",
             "reset inside the loop: growth is bounded",
         ),
+        Valid(
+            "import numpy as np\nfor _ in range(max_iter):\n    long = find_long_edges(vertices, faces)\n"
+            "    vertices = np.vstack((vertices, vertices[edges[long]].mean(axis=1)))\n    faces = split(faces, long)",
+            "every pass indexes the whole grown array: the pieces cannot be joined once (trimesh remesh.py)",
+        ),
+        Valid(
+            "import numpy as np\nwhile True:\n    samples = np.append(samples, draw())\n    if samples.std() < tol:\n        break",
+            "a convergence test on the whole array on every pass",
+        ),
     ]
     INVALID = [
         Invalid("import numpy as np\nresult = np.empty(0)\nfor chunk in chunks:\n    result = np.append(result, process(chunk))"),
@@ -139,6 +160,10 @@ class ArrayAppendInLoop(LoopDepthRule):
             note="started on the first pass under `if pos is None:`: still one growing array",
         ),
         Invalid("import numpy as np\ndef grow(a, xs):\n    for x in xs:\n        a = np.column_stack((a, x))\n    return a"),
+        Invalid(
+            "import numpy as np\nfor chunk in chunks:\n    offset = len(result)\n    result = np.append(result, chunk + offset)\n    last = result[-1]",
+            note="its length, a constant index: no contents needed, a counter would do",
+        ),
     ]
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -151,7 +176,48 @@ class ArrayAppendInLoop(LoopDepthRule):
         found = accumulation(self, node)
         if found is None or found.reset_in_loop or not _repeats(self, found):
             return
+        if self._contents_read(node, found.loop.node, target):
+            return  # each pass needs the whole array: joining once at the end does not apply
         self.report(node, name=found.name, call=call_name)
+
+    def _contents_read(self, update: cst.Assign, loop: cst.CSTNode, target: cst.BaseExpression) -> bool:
+        """Does the loop read the grown array's contents, other than as the operand it grows?
+        Its length, structure attributes, `is None` tests and constant indexes need none."""
+        wanted = dotted_name(target)
+        operands = _grown_operands(update.value, wanted)
+        region: List[cst.CSTNode] = [getattr(loop, "body")]
+        if isinstance(loop, cst.While):
+            region.append(loop.test)
+        for part in region:
+            for read in findall(part, m.Name() | m.Attribute()):
+                if dotted_name(read) != wanted or id(read) in operands or read is target:
+                    continue
+                holder = parent(self, read)
+                if isinstance(read, cst.Name) and isinstance(holder, cst.Attribute) and holder.attr is read:
+                    continue  # `obj.name`: another attribute of the same spelling
+                if isinstance(holder, cst.Attribute) and holder.value is read:
+                    if holder.attr.value in STRUCTURE_ATTRIBUTES or holder.attr.value in ("size", "nbytes"):
+                        continue  # `a.shape`, `a.dtype`, `a.size`
+                    return True  # `a.mean()`, `a.T`: its contents
+                if self._contentless(read, holder):
+                    continue
+                return True
+        return False
+
+    def _contentless(self, read: cst.CSTNode, holder: Optional[cst.CSTNode]) -> bool:
+        """`len(a)`, `a is None`, `a[-1]`, `a[-6:]`, or a binding of the name: no contents read."""
+        if isinstance(holder, cst.AssignTarget) or (isinstance(holder, cst.Del)):
+            return True
+        if isinstance(holder, cst.Arg):
+            call = parent(self, holder)
+            return isinstance(call, cst.Call) and len(call.args) == 1 and qualified_name(self, call.func) == "builtins.len"
+        if isinstance(holder, cst.Comparison) and holder.left is read:
+            return all(isinstance(c.operator, (cst.Is, cst.IsNot)) for c in holder.comparisons)
+        if isinstance(holder, cst.ComparisonTarget) and holder.comparator is read:
+            return isinstance(holder.operator, (cst.Is, cst.IsNot))
+        if isinstance(holder, cst.Subscript) and holder.value is read:
+            return all(_constant_slice(element.slice) for element in holder.slice)
+        return False
 
     def _growing_call(self, value: cst.BaseExpression, target: cst.BaseExpression) -> Optional[str]:
         """`np.append` etc. when `value` grows `target` by one of the known numpy spellings."""
@@ -197,3 +263,30 @@ def _part_of(node: cst.CSTNode, wanted: Optional[str]) -> bool:
 def _repeats(rule: LoopDepthRule, found: Accumulation) -> bool:
     """Does the loop run often enough for quadratic copying to matter?"""
     return repeats_often(rule, found.loop)
+
+
+def _grown_operands(value: cst.BaseExpression, wanted: Optional[str]) -> Set[int]:
+    """The ids of the bare occurrences of the array in the growing call (`a` in
+    `np.append(a, x)`, `np.vstack((a, x))`, `np.r_[a, x]`): the operand it grows."""
+    found: Set[int] = set()
+    if isinstance(value, cst.Subscript):
+        candidates = [element.slice.value for element in value.slice if isinstance(element.slice, cst.Index)]
+    elif isinstance(value, cst.Call) and value.args:
+        first = value.args[0].value
+        candidates = [e.value for e in first.elements] if isinstance(first, (cst.List, cst.Tuple)) else [first]
+    else:
+        candidates = []
+    for candidate in candidates:
+        if wanted is not None and dotted_name(candidate) == wanted:
+            found.add(id(candidate))
+    return found
+
+
+def _constant_slice(part: cst.BaseSlice) -> bool:
+    """`[-1]`, `[0]`, `[-6:]`, `[:6]`: a fixed part of the array, not its contents at large."""
+    if isinstance(part, cst.Index):
+        return constant_int(part.value) is not None
+    if isinstance(part, cst.Slice):
+        bounds = [b for b in (part.lower, part.upper, part.step) if b is not None]
+        return bool(bounds) and all(constant_int(b) is not None for b in bounds)
+    return False
