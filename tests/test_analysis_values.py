@@ -95,6 +95,23 @@ def test_views_and_names_allocate_nothing() -> None:
     assert [large_kind(rule, v) for v in values] == [None, None, None, None, Kind.ARRAY]
 
 
+def test_a_view_as_ndarray_is_an_array_and_owns_a_fresh_copy() -> None:
+    rule = probe(
+        "import numpy as np\n"
+        "def f(mesh, a):\n"
+        "    v1 = mesh.vertices.copy().view(np.ndarray)\n"
+        "    v2 = mesh.vertices.view(np.ndarray)\n"
+        "    v3 = mesh.vertices.view(type=np.ndarray)\n"
+        "    v4 = mesh.vertices.copy().view(np.float32)\n"
+        "    v5 = np.load(a).view(np.ndarray)\n"
+    )
+    values = [value_of(rule, cst.ensure_type(s, cst.Assign).value) for s in find(rule, m.Assign())]
+    assert [(v.kind, v.allocates) for v in values] == [
+        (Kind.ARRAY, True), (Kind.ARRAY, False), (Kind.ARRAY, False), (Kind.UNKNOWN, False), (Kind.ARRAY, True)
+    ]
+    assert values[4].data and not values[0].tiny
+
+
 def test_the_product_of_dimensions_not_the_largest() -> None:
     assert last("import numpy as np\nx = np.zeros((500, 500))").size is Size.DATA
     assert last("import numpy as np\nx = np.zeros((5000,))").size is Size.UNKNOWN
