@@ -4,7 +4,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from analysis_probe import find, probe
-from memlint.analysis.accumulators import Kind, accumulation, kind_of
+from memlint.analysis.accumulators import Kind, accumulation, kind_of, reads_target
 from memlint.analysis.escapes import result_escapes, value_escapes
 
 
@@ -115,3 +115,19 @@ def test_escapes():
     assert result_escapes(rule, only(rule, m.Call(func=m.Name("make"))), only(rule, m.For(target=m.Name("x"))))
     others = find(rule, m.Name("other"))
     assert [value_escapes(rule, n) for n in others] == [True, True]
+
+
+def test_an_attribute_of_the_same_name_is_not_a_read_of_the_name():
+    rule = probe(
+        """
+        def f(mesh, steps):
+            vertices = mesh.vertices.copy()
+            for s in steps:
+                vertices = vertices * 2
+        """
+    )
+    first, second = find(rule, m.Assign())
+    target = cst.ensure_type(second.targets[0].target, cst.Name)
+    assert not reads_target(first.value, target)
+    assert reads_target(second.value, target)
+    assert reads_target(cst.parse_expression("self.vertices + 1"), cst.parse_expression("self.vertices"))

@@ -129,6 +129,23 @@ def test_a_name_rebound_in_a_loop_from_its_own_value_keeps_the_kind_of_its_other
     assert last(code.replace("np.random.rand(5000, 5000)", "np.zeros(3)")).size is Size.UNKNOWN
 
 
+def test_a_view_as_ndarray_is_an_array_and_owns_a_fresh_copy() -> None:
+    rule = probe(
+        "import numpy as np\n"
+        "def f(mesh, a):\n"
+        "    v1 = mesh.vertices.copy().view(np.ndarray)\n"
+        "    v2 = mesh.vertices.view(np.ndarray)\n"
+        "    v3 = mesh.vertices.view(type=np.ndarray)\n"
+        "    v4 = mesh.vertices.copy().view(np.float32)\n"
+        "    v5 = np.load(a).view(np.ndarray)\n"
+    )
+    values = [value_of(rule, cst.ensure_type(s, cst.Assign).value) for s in find(rule, m.Assign())]
+    assert [(v.kind, v.allocates) for v in values] == [
+        (Kind.ARRAY, True), (Kind.ARRAY, False), (Kind.ARRAY, False), (Kind.UNKNOWN, False), (Kind.ARRAY, True)
+    ]
+    assert values[4].data and not values[0].tiny
+
+
 def test_the_product_of_dimensions_not_the_largest() -> None:
     assert last("import numpy as np\nx = np.zeros((500, 500))").size is Size.DATA
     assert last("import numpy as np\nx = np.zeros((5000,))").size is Size.UNKNOWN

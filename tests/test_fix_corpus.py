@@ -27,7 +27,7 @@ import pytest
 from memlint.registry import find_rule
 
 CORPUS = Path(__file__).parent / "fix_corpus"
-RULES = "MEM101,MEM102,MEM103,MEM105,MEM106,MEM107,MEM109,MEM201,MEM202"
+RULES = "MEM101,MEM102,MEM103,MEM105,MEM106,MEM107,MEM109,MEM110,MEM201,MEM202"
 EXPECTED_CHANGE = re.compile(r'^# unsafe-fix changes: (MEM\d{3}) "([^"]+)"$', re.MULTILINE)
 # Runs every program of a directory in a fresh namespace and prints {name: output} as JSON.
 RUNNER = r"""
@@ -114,6 +114,7 @@ def test_unsafe_fixes_change_exactly_the_documented_programs(outputs):
         "mem102_registry_global.py",
         "mem103_global_file.py",
         "mem106_first_empty.py",
+        "mem110_empty.py",
         "mem201_zero_iterations.py",
     ]
 

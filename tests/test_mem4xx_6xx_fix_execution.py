@@ -79,6 +79,32 @@ CASES = [
         [([1.0, 5.0, 9.0], 3), ([2.0], 0)],
     ),
     (
+        "MEM402",
+        """
+        import numpy as np
+        def main(n, steps):
+            F = np.arange(float(n)) / 3.0
+            B = np.linspace(-1.0, 1.0, n)
+            for s in steps:
+                F = s * F + B
+            return F.tolist()
+        """,
+        [(5, [0.1, 3.0, -7.5]), (3, [])],
+    ),
+    (
+        "MEM402",
+        """
+        import numpy as np
+        def main(n, rates):
+            w = np.full(n, 0.7)
+            bias = np.arange(n) * 1e-3
+            for rate in rates:
+                w = bias + w * (1 - rate)
+            return w.tolist()
+        """,
+        [(4, [0.01, 0.3]), (2, [])],
+    ),
+    (
         "MEM501",
         """
         import json, pickle

@@ -28,6 +28,7 @@ RULES: Mapping[str, RuleInfo] = {
     "MEM107": RuleInfo("redundant-copy", Tier.STABLE, {}),
     "MEM108": RuleInfo("array-from-list", Tier.PREVIEW, {"small-iterable-size": 1000}),
     "MEM109": RuleInfo("slice-copy-iteration", Tier.PREVIEW, {"small-iterable-size": 1000}),
+    "MEM110": RuleInfo("sorted-extreme-element", Tier.PREVIEW, {}),
     "MEM201": RuleInfo("definition-in-loop", Tier.STABLE, {"include-lambdas": False}),
     "MEM202": RuleInfo("nested-def-in-hot-function", Tier.STABLE, {"hot-functions": []}),
     "MEM203": RuleInfo("loop-invariant-allocation", Tier.PREVIEW, {}),

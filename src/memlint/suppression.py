@@ -59,6 +59,7 @@ RUFF_EQUIVALENTS: Dict[str, Tuple[str, ...]] = {
     "MEM103": ("FURB129",),
     "MEM106": ("RUF015",),
     "MEM107": ("C413", "C414"),
+    "MEM110": ("FURB192",),
     "MEM306": ("RUF017",),
     "MEM601": ("B019",),
     "MEM603": ("B006",),

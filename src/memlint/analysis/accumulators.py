@@ -22,6 +22,7 @@ from typing import List, Optional, Union
 import libcst as cst
 import libcst.matchers as m
 
+from memlint.analysis.lifetime import reads_name
 from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside, parent
 from memlint.analysis.names import qualified_name
 from memlint.analysis.numpy_api import numpy_api
@@ -92,8 +93,9 @@ def reads_target(expr: cst.CSTNode, target: Target) -> bool:
     wanted = dotted_name(target)
     if wanted is None:
         return False
-    matcher = m.Name(wanted) if m.matches(target, m.Name()) else m.Attribute()
-    return any(dotted_name(found) == wanted for found in findall(expr, matcher))
+    if m.matches(target, m.Name()):
+        return reads_name(expr, wanted)  # not `obj.x` for `x`: an attribute name is not a read
+    return any(dotted_name(found) == wanted for found in findall(expr, m.Attribute()))
 
 
 @dataclass(frozen=True)

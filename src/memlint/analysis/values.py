@@ -647,6 +647,11 @@ class _Model:
     def _method(self, call: cst.Call, func: cst.Attribute) -> Value:
         method = func.attr.value
         receiver = self.value(func.value)
+        if method == "view" and self._as_ndarray(call):
+            # `x.view(np.ndarray)`: a plain array, whatever `x` was; of a fresh `.copy()`, the only
+            # reference to a new buffer (`mesh.vertices.copy().view(np.ndarray)`).
+            fresh = receiver.allocates or m.matches(func.value, m.Call(func=m.Attribute(attr=m.Name("copy")), args=[]))
+            return Value(Kind.ARRAY, receiver.size, receiver.reason, fresh, receiver.count)
         if method in VIEW_METHODS and receiver.kind in ARRAY_KINDS:
             return replace(receiver, kind=Kind.ARRAY if receiver.kind is Kind.ARRAY else receiver.kind, allocates=False)
         if method in COPY_METHODS and receiver.kind in ARRAY_KINDS:
@@ -672,6 +677,13 @@ class _Model:
         if method == "groupby" and receiver.kind is Kind.FRAME:
             return Value(Kind.ITERATOR)
         return UNKNOWN
+
+    def _as_ndarray(self, call: cst.Call) -> bool:
+        """Is the one argument of `.view(...)` the type `numpy.ndarray` (`view(np.ndarray)`,
+        `view(type=np.ndarray)`)?"""
+        if len(call.args) != 1 or call.args[0].star or (call.args[0].keyword is not None and call.args[0].keyword.value != "type"):
+            return False
+        return self.qualified(call.args[0].value) == "numpy.ndarray"
 
     def _module_function(self, call: cst.Call, qualified: str) -> Value:
         """A call of a function defined at the top of this module: what its `return`s give."""

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
 import libcst.matchers as m
@@ -8,10 +8,10 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import appended_estimate
 from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_before_loop, kind_of
-from memlint.analysis.loops import SMALL_LOOP, Loop, enclosing_loop, parent
+from memlint.analysis.loops import Loop, enclosing_loop, enclosing_loops, is_inside, parent
 from memlint.analysis.names import qualified_name
 from memlint.analysis.sizes import known_length
-from memlint.analysis.values import is_tiny
+from memlint.analysis.values import TINY_LIMIT, is_tiny
 from memlint.findings import Tier
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
@@ -23,6 +23,7 @@ EMPTY_LIST = m.List(elements=[]) | m.Call(func=m.Name("list"), args=[])
 APPEND_LINE = m.SimpleStatementLine(body=[m.Expr(value=m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("append")), args=[m.Arg(keyword=None, star="")]))])
 OBJECT_DTYPE = m.Arg(keyword=m.Name("dtype"), value=m.Name("object") | m.SimpleString())
 SIZED_KINDS = (Kind.LIST, Kind.TUPLE, Kind.ARRAY)
+RETURN_LINE = m.SimpleStatementLine(body=[m.Return()])
 
 
 class AppendThenArray(Rule):
@@ -38,14 +39,21 @@ class AppendThenArray(Rule):
     with tracemalloc on CPython 3.11, 1,000,000 floats appended then converted peak at +40 MB;
     filling `np.empty(1_000_000)` by index peaks at +8 MB.
 
+    The loop may sit in a branch of an `if` between the list and the conversion (the other
+    branches may only rebind the name: `pos = []`, `if equidistant: for ...: pos.append(...)`,
+    `else: pos = np.zeros(...)`, `pos = np.array(pos)`), and the conversion may rebind the
+    list's own name (`vals = np.asarray(vals)`).
+
     It does not apply, and memlint stays silent, when the trip count is not known before the
-    loop (`while`, generators, files), when the loop iterates over fewer than 100 items stated in
-    the code, when the `append` is conditional or the loop can `break`/`continue`, when the list
-    is used for anything else, or when `dtype=object` is asked.
+    loop (`while`, generators, files), when the loop iterates over fewer than 1,000 items stated
+    in the code or a proven-tiny iterable (`a.shape`), when the `append` is conditional or the loop can `break`/`continue`, when the list
+    is used for anything else (before the conversion, or after it while still bound to the
+    list; by a nested function at any time), or when `dtype=object` is asked.
 
     ## Precision policy
     The cost grows with the data: reported when the loop's iterable is *not proven tiny*
-    (analysis/values.py).
+    (analysis/values.py), the same for a loop in a branch of an `if` as for one at the level
+    of the list.
 
     ## Example
     ```python
@@ -84,6 +92,10 @@ class AppendThenArray(Rule):
             "import numpy as np\nvs = []\nfor j in range(8):\n    vs.append(interp(j))\nv2 = np.array(vs)",
             "eight iterations stated in the code (scipy's test_rgi)",
         ),
+        Valid(
+            "import numpy as np\nxpred = np.linspace(.25, 20.25, 101)\ndy = []\nfor x in xpred:\n    dy.append(model(x))\ndy = 2 * np.array(dy)",
+            "101 points stated in the code: a few kB (lmfit's example notebook)",
+        ),
         Valid("import numpy as np\narr = np.empty(n)\nfor i in range(n):\n    arr[i] = f(i)", "preallocated"),
         Valid("import numpy as np\nvalues = []\nwhile more():\n    values.append(read())\narr = np.array(values)", "unknown trip count"),
         Valid("import numpy as np\nvalues = []\nfor i in range(n):\n    if ok(i):\n        values.append(f(i))\narr = np.array(values)", "conditional append"),
@@ -91,6 +103,22 @@ class AppendThenArray(Rule):
         Valid("import numpy as np\nvalues = []\nfor line in handle:\n    values.append(float(line))\narr = np.array(values)", "iterating a file: length unknown"),
         Valid("import numpy as np\nvalues = []\nfor i in range(n):\n    values.append(f(i))\n    if done(i):\n        break\narr = np.array(values)", "break: the count is not the trip count"),
         Valid("import numpy as np\nvalues = []\nfor i in range(n):\n    values.append(f(i))\narr = np.array(values, dtype=object)", "object arrays keep the boxes anyway"),
+        Valid(
+            "import numpy as np\ndef f(n, c):\n    vals = []\n    if c:\n        for i in range(n):\n            vals.append(i)\n    else:\n        vals.append(0)\n    return np.array(vals)",
+            "the other branch appends too: not one item per iteration",
+        ),
+        Valid(
+            "import numpy as np\ndef f(n, c):\n    vals = []\n    if c:\n        for i in range(n):\n            vals.append(i)\n        vals.append(-1)\n    return np.array(vals)",
+            "appended after the loop too",
+        ),
+        Valid(
+            "import numpy as np\ndef f(n):\n    vals = []\n    for i in range(n):\n        vals.append(i)\n    arr = np.array(vals)\n    vals.append(n)\n    return arr, vals",
+            "the list lives on after the conversion",
+        ),
+        Valid(
+            "import numpy as np\ndef f(n):\n    vals = []\n    for i in range(n):\n        vals.append(i)\n    show = lambda: vals\n    return np.array(vals), show",
+            "a closure holds the list",
+        ),
         Valid("def array(x):\n    return x\nvalues = []\nfor i in range(n):\n    values.append(i)\narr = array(values)", "not numpy"),
     ]
     INVALID = [
@@ -99,7 +127,15 @@ class AppendThenArray(Rule):
         Invalid("from numpy import array\nys = list()\nfor t in range(steps):\n    ys.append(model(t))\nresult = array(ys)"),
         Invalid("import numpy as np\npoints = list(source)\nsq = []\nfor p in points:\n    sq.append(p * p)\nsq_arr = np.array(sq)", note="iterating a list: its length is known before the loop"),
         Invalid("import numpy as np\ndef go(grid, n):\n    rows = []\n    for r in np.arange(n):\n        rows.append(grid[r].sum())\n    return np.array(rows)"),
-        Invalid("import numpy as np\nsamples = np.linspace(0, 1, 100)\nres = []\nfor s in samples:\n    res.append(s ** 2)\nout = np.asarray(res)"),
+        Invalid(
+            "import numpy as np\ndef spiral(G, equidistant, theta):\n    pos = []\n    if equidistant:\n        for _ in range(len(G)):\n            theta += 1 / theta\n            pos.append([np.cos(theta), np.sin(theta)])\n    else:\n        pos = np.zeros((len(G), 2))\n    pos = np.array(pos) + 1\n    return pos",
+            note="the loop in one branch of an `if` (the other rebinds the name); the conversion rebinds it (networkx's spiral_layout)",
+        ),
+        Invalid(
+            "import numpy as np\ndef squares(n):\n    vals = []\n    for i in range(n):\n        vals.append(i * i)\n    vals = np.asarray(vals)\n    return vals.sum(), vals",
+            note="the conversion rebinds the list's own name: later reads see the array",
+        ),
+        Invalid("import numpy as np\nsamples = np.linspace(0, 1, 100_000)\nres = []\nfor s in samples:\n    res.append(s ** 2)\nout = np.asarray(res)"),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -110,48 +146,150 @@ class AppendThenArray(Rule):
             return
         name = cst.ensure_type(node.args[0].value, cst.Name)
         scope = scope_of(self, name)
-        sites = binding_sites(scope, name.value)
-        if sites is None or len(sites) != 1:
+        if binding_sites(scope, name.value) is None:
+            return  # `global`/`nonlocal`: bound elsewhere too
+        found = self._fill(scope, name, node)
+        if found is None:
             return
-        binding = sites[0]
-        mentions = [found for found in findall(scope, m.Name(name.value)) if found is not binding and found is not name]
-        if len(mentions) != 1:
-            return  # the list is used for something else (or bound in a nested scope)
-        other = mentions[0]
-        loop = self._filling_loop(binding, other)
-        if loop is None or enclosing_loop(self, node) is not None and enclosing_loop(self, node) != enclosing_loop(self, loop.node):
-            return
-        append = cst.ensure_type(parent(self, parent(self, other) or other), cst.Call)
+        loop, append = found
         estimate = appended_estimate(self, cst.ensure_type(loop.node, cst.For), append.args[0].value)
         self.report(node, estimate=estimate, name=name.value, converter=converter)
 
-    def _filling_loop(self, binding: cst.CSTNode, append_receiver: cst.CSTNode) -> Optional[Loop]:
-        """The `for` loop filling the list, when the shape is exactly init / loop-append."""
-        assign = parent(self, parent(self, binding) or binding)
-        if not m.matches(assign, m.Assign(targets=[m.AssignTarget()], value=EMPTY_LIST)):
+    def _fill(self, scope: cst.CSTNode, name: cst.Name, conversion: cst.Call) -> Optional[Tuple[Loop, cst.Call]]:
+        """The loop filling the list `conversion` converts, and its `append` call, when the code
+        is exactly: `name = []`; statements that do not use `name`, one of them the filling loop
+        (or an `if` holding it in a branch, where other branches may only rebind `name`); then
+        the statement converting it, after which the list is unreachable (that statement rebinds
+        `name` or returns)."""
+        reads = [n for n in findall(scope, m.Name(name.value)) if not self._attribute_or_keyword(n)]
+        if any(scope_of(self, read) is not scope for read in reads):
+            return None  # a nested function may use the list at any time
+        position = {id(read): index for index, read in enumerate(reads)}
+        converting = self._statement_in_block(conversion)
+        if converting is None:
             return None
-        line = parent(self, assign) if assign is not None else None
-        loop = enclosing_loop(self, append_receiver)
-        if loop is None or not m.matches(loop.node, m.For()) or line is None:
+        statement, block = converting
+        here = block.index(statement)
+        start = self._empty_list_before(block, here, name.value)
+        if start is None or enclosing_loop(self, conversion) != enclosing_loop(self, statement):
             return None
-        if parent(self, loop.node) is not parent(self, line):
-            return None  # the list is not created right next to the loop, in the same block
-        appends = [s for s in loop.statements if matches(s, APPEND_LINE)]
-        if not any(_receiver(s) is append_receiver for s in appends):
+        first = position[id(cst.ensure_type(block[start], cst.SimpleStatementLine).body[0].targets[0].target)]  # type: ignore[attr-defined]
+        inside = [read for read in reads if is_inside(self, read, statement)]
+        last = position[id(inside[-1])]
+        rebinds = matches(statement, _binding_line(name.value))
+        if any(read is not conversion.args[0].value and not self._is_target_of(read, statement) for read in inside):
+            return None  # the converting statement uses the list for something else too
+        leaves = rebinds or matches(statement, RETURN_LINE)
+        loops = enclosing_loops(self, block[start])
+        for read in reads[:first]:
+            if any(is_inside(self, read, outer.node) for outer in loops):
+                return None  # read on the next iteration, before `name = []` runs again
+        if reads[last + 1 :] and not leaves:
+            return None  # the list stays bound after the conversion and is read again
+        filled: List[Tuple[Loop, cst.Call]] = []
+        if not self._block_fills(block[start + 1 : here], name.value, filled, top=True) or len(filled) != 1:
             return None
-        body = getattr(loop.node, "body")
-        if findall(body, m.Break() | m.Continue() | m.Return() | m.Raise() | m.Yield()):
+        return filled[0]
+
+    def _block_fills(self, statements: Sequence[cst.BaseStatement], name: str, filled: List[Tuple[Loop, cst.Call]], top: bool) -> bool:
+        """Do `statements` use the list only by filling it once in a loop (collected in
+        `filled`), or, in a branch (`top` False), by rebinding `name` before any other use?"""
+        mine = len(filled)
+        rebound = False
+        for statement in statements:
+            if not self._mentions(statement, name):
+                continue
+            if rebound:
+                continue  # a new value: the list is gone on this path
+            if len(filled) > mine:
+                return False  # the list is used again after the filling loop
+            if m.matches(statement, m.For()):
+                found = self._filling_loop(cst.ensure_type(statement, cst.For), name)
+                if found is None:
+                    return False
+                filled.append(found)
+            elif m.matches(statement, m.If()):
+                if not self._if_fills(cst.ensure_type(statement, cst.If), name, filled):
+                    return False
+            elif not top and self._rebinding(statement, name):
+                rebound = True
+            else:
+                return False
+        return True
+
+    def _if_fills(self, branch: cst.If, name: str, filled: List[Tuple[Loop, cst.Call]]) -> bool:
+        if self._mentions(branch.test, name):
+            return False
+        if not self._block_fills(_statements(branch.body), name, filled, top=False):
+            return False
+        orelse = branch.orelse
+        if isinstance(orelse, cst.If):
+            return self._if_fills(orelse, name, filled)
+        if isinstance(orelse, cst.Else):
+            return self._block_fills(_statements(orelse.body), name, filled, top=False)
+        return True
+
+    def _filling_loop(self, loop_node: cst.For, name: str) -> Optional[Tuple[Loop, cst.Call]]:
+        """The loop and its `append`, when the loop's only use of the list is one unconditional
+        `name.append(x)` per iteration of a loop of known trip count."""
+        reads = [n for n in findall(loop_node, m.Name(name)) if not self._attribute_or_keyword(n)]
+        if len(reads) != 1:
             return None
-        if not self._known_count(cst.ensure_type(loop.node, cst.For).iter, loop):
+        loop = Loop(loop_node, None)
+        appends = [s for s in loop.statements if matches(s, APPEND_LINE) and _receiver(s) is reads[0]]
+        if not appends:
             return None
-        return loop
+        if findall(loop_node.body, m.Break() | m.Continue() | m.Return() | m.Raise() | m.Yield()):
+            return None
+        if not self._known_count(loop_node.iter, loop):
+            return None
+        append = cst.ensure_type(cst.ensure_type(cst.ensure_type(appends[0], cst.SimpleStatementLine).body[0], cst.Expr).value, cst.Call)
+        return loop, append
+
+    def _statement_in_block(self, node: cst.CSTNode) -> Optional[Tuple[cst.SimpleStatementLine, List[cst.BaseStatement]]]:
+        """The simple statement line holding `node`, and the statements of its block."""
+        current: Optional[cst.CSTNode] = node
+        while current is not None and not isinstance(current, cst.SimpleStatementLine):
+            if isinstance(current, (cst.BaseCompoundStatement, cst.Lambda)):
+                return None
+            current = parent(self, current)
+        holder = parent(self, current) if current is not None else None
+        if current is None or not isinstance(holder, (cst.IndentedBlock, cst.Module)):
+            return None
+        return current, list(holder.body)
+
+    @staticmethod
+    def _empty_list_before(block: Sequence[cst.BaseStatement], here: int, name: str) -> Optional[int]:
+        """The index of the last `name = []` before `here` in the block."""
+        for index in range(here - 1, -1, -1):
+            if matches(block[index], _binding_line(name, EMPTY_LIST)):
+                return index
+        return None
+
+    def _rebinding(self, statement: cst.BaseStatement, name: str) -> bool:
+        """`name = value` alone on its line, the value not reading `name`."""
+        if not matches(statement, _binding_line(name)):
+            return False
+        value = cst.ensure_type(cst.ensure_type(statement, cst.SimpleStatementLine).body[0], cst.Assign).value
+        return not self._mentions(value, name)
+
+    def _mentions(self, node: cst.CSTNode, name: str) -> bool:
+        return any(not self._attribute_or_keyword(n) for n in findall(node, m.Name(name)))
+
+    def _attribute_or_keyword(self, name: cst.CSTNode) -> bool:
+        holder = parent(self, name)
+        return (isinstance(holder, cst.Attribute) and holder.attr is name) or (isinstance(holder, cst.Arg) and holder.keyword is name)
+
+    def _is_target_of(self, read: cst.CSTNode, statement: cst.SimpleStatementLine) -> bool:
+        first = statement.body[0]
+        return isinstance(first, cst.Assign) and len(first.targets) == 1 and first.targets[0].target is read
 
     def _known_count(self, iterable: cst.BaseExpression, loop: Loop) -> bool:
         stated = known_length(self, iterable)
-        if stated is not None and stated < SMALL_LOOP:
-            return False  # a few items stated in the code: nothing worth saving
-        if stated is None and is_tiny(self, iterable, below=SMALL_LOOP):
-            return False  # one item per dimension, `range(a.ndim)`: nothing worth saving
+        if stated is not None and stated < TINY_LIMIT:
+            return False  # under 1,000 items stated in the code: a few kB, nothing worth saving
+        if stated is None and is_tiny(self, iterable):
+            return False  # one item per dimension, `range(a.ndim)`, `np.linspace(a, b, 101)`
         if m.matches(iterable, m.Call(func=m.Name("range"))):
             return qualified_name(self, cst.ensure_type(iterable, cst.Call).func) == "builtins.range"
         if m.matches(iterable, m.Call()):
@@ -164,3 +302,12 @@ class AppendThenArray(Rule):
 def _receiver(line: cst.BaseStatement) -> cst.CSTNode:
     call = cst.ensure_type(cst.ensure_type(cst.ensure_type(line, cst.SimpleStatementLine).body[0], cst.Expr).value, cst.Call)
     return cst.ensure_type(call.func, cst.Attribute).value
+
+
+def _statements(body: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    return list(body.body) if isinstance(body, cst.IndentedBlock) else []
+
+
+def _binding_line(name: str, value: m.BaseExpressionMatchType = m.DoNotCare()) -> m.SimpleStatementLine:
+    """`name = value` alone on its line."""
+    return m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name(name))], value=value)])
