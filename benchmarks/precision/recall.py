@@ -52,7 +52,7 @@ PATTERNS = {
     "readlines-iteration": (("MEM103",), "`for line in f.readlines()`"),
     "read-splitlines": (("MEM104",), "`f.read().splitlines()` / `.split('\\n')` iterated"),
     "len-of-listcomp": (("MEM105",), "`len([comprehension])` / `len(list(lazy))`"),
-    "first-of-list": (("MEM106",), "`list(x)[0]` / `[comprehension][0]` / `tuple(x)[0]`"),
+    "first-of-list": (("MEM106", "MEM110"), "`list(x)[0]` / `[comprehension][0]` / `tuple(x)[0]` / `sorted(x)[0]`"),
     "redundant-copy": (("MEM107",), "`sorted(list(x))`, `list(sorted(x))`, `set(list(x))`..."),
     "array-of-listcomp": (("MEM108",), "`np.array/asarray([comprehension])` / `np.array(list(gen))`"),
     "for-over-slice": (("MEM109",), "`for x in xs[a:b]`"),
