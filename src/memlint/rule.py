@@ -9,6 +9,9 @@ Facts worth remembering when writing a rule:
 - In a batched traversal returning ``False`` from ``visit_X`` does not prune the subtree, and the
   ``@m.visit``/``@m.call_if_inside`` decorators are ignored: keep your own depth/flag state.
 - Positions are resolved by the engine only for reported nodes; a rule never needs them.
+- Parents are always available (`analysis.loops.parent`, `ParentNodeProvider`) without a
+  declaration: the traversal records them.
+- Rule base classes (`LoopDepthRule`, `IterationSiteRule`) live in `memlint.rules._bases`.
 """
 
 from __future__ import annotations
@@ -228,7 +231,9 @@ class Rule(cst.BatchableCSTVisitor):
 
     # -- metadata, resolved on first use ------------------------------------------------------
     def get_metadata(self, key: Any, node: cst.CSTNode, default: Any = _MISSING) -> Any:
-        if key not in self.get_inherited_dependencies():
+        """A node's metadata from `key`, which the rule declares in METADATA_DEPENDENCIES.
+        Parents need no declaration: the engine's traversal records them for every rule."""
+        if key not in self.get_inherited_dependencies() and key is not ParentNodeProvider:
             raise KeyError(f"{self.code} asks for {key.__name__} without declaring it")
         table = self.context.metadata_table(key)
         if default is _MISSING:

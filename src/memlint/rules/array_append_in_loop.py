@@ -7,10 +7,11 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, accumulation
-from memlint.analysis.loops import dotted_name, LoopDepthRule, repeats_often
+from memlint.analysis.loops import dotted_name, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call() | m.Subscript())
 OUT_KEYWORD = m.Arg(keyword=m.Name("out"))

@@ -7,10 +7,11 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, accumulation, kind_before_loop
-from memlint.analysis.loops import dotted_name, enclosing_loop, LoopDepthRule, repeats_often
+from memlint.analysis.loops import dotted_name, enclosing_loop, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call())
 LOC_AT_LEN = m.Assign(

@@ -5,10 +5,11 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.escapes import result_escapes, value_escapes
-from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
+from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, parent, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
 
 ONE_PLAIN_ARG = m.Call(args=[m.Arg(keyword=None, star="")])

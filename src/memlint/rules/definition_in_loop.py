@@ -9,11 +9,12 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.hoisting import hoist_before
-from memlint.analysis.loops import enclosing_loop, is_inside, Loop, loop_bindings, LoopDepthRule, parent, repeats_often
+from memlint.analysis.loops import enclosing_loop, is_inside, Loop, loop_bindings, parent, repeats_often
 from memlint.analysis.scopes import scope_index
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
+from memlint.rules._bases import LoopDepthRule
 
 PLAIN_DECORATOR = m.Decorator(decorator=m.Name())
 SINGLE_NAME_ASSIGN = m.Assign(targets=[m.AssignTarget(target=m.Name())])

@@ -7,10 +7,11 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, kind_before_loop
-from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, LoopDepthRule, repeats_often
+from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, repeats_often
 from memlint.analysis.values import data_evidence, loop_trips
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
 
 ZERO = m.Integer("0")

@@ -8,12 +8,13 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.escapes import result_escapes
-from memlint.analysis.loops import enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
+from memlint.analysis.loops import enclosing_loop, loop_bindings, parent, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.analysis.values import value_of
 from memlint.findings import Tier
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
 
 ALLOCATORS = {

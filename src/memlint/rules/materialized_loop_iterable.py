@@ -7,7 +7,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import sequence_estimate
-from memlint.analysis.iteration import IterationSite, IterationSiteRule
+from memlint.analysis.iteration import IterationSite
 from memlint.analysis.lazy import LazySource, lazy_source
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
@@ -16,6 +16,7 @@ from memlint.analysis.usage import may_mutate, names_read, only_reference_is, si
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
+from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
 
 CONTAINER = m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple"))

@@ -10,12 +10,13 @@ from memlint.analysis.estimates import same_estimate
 from memlint.analysis.values import in_test_code, value_of
 from memlint.analysis.accumulators import Kind, binding_values
 from memlint.analysis.lifetime import reads_name
-from memlint.analysis.loops import LoopDepthRule, enclosing_loop, parent, runs_at_most_once
+from memlint.analysis.loops import enclosing_loop, parent, runs_at_most_once
 from memlint.analysis.rewrite import parses
 from memlint.analysis.sizes import known_length
 from memlint.findings import Applicability, Tier
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.BinaryOperation())
 IN_PLACE = {

@@ -7,10 +7,11 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, Kind, accumulation
-from memlint.analysis.loops import dotted_name, LoopDepthRule, repeats_often
+from memlint.analysis.loops import dotted_name, repeats_often
 from memlint.analysis.values import data_evidence, loop_trips
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 
 TARGET = m.Name() | m.Attribute(value=m.Name())
 NUMBER = m.Integer() | m.Float() | m.Imaginary() | m.UnaryOperation(expression=m.Integer() | m.Float())

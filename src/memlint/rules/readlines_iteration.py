@@ -7,13 +7,14 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.files import FileKind, file_kind
-from memlint.analysis.iteration import Comprehension, IterationSite, IterationSiteRule, iterated_parts
+from memlint.analysis.iteration import Comprehension, IterationSite, iterated_parts
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.analysis.usage import may_mutate, names_read, unseen_code_may_change
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
+from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
 
 READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])

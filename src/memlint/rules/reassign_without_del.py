@@ -9,11 +9,12 @@ from memlint.analysis.accumulators import reads_target
 from memlint.analysis.values import ARRAY_KINDS, in_test_code, value_of
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.lifetime import definitely_bound, deletes, name_reads
-from memlint.analysis.loops import LoopDepthRule, enclosing_loop, parent, runs_at_most_once
+from memlint.analysis.loops import enclosing_loop, parent, runs_at_most_once
 from memlint.analysis.sizes import known_length
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 
 REBINDING = m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Call() | m.BinaryOperation())
 

@@ -6,7 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
-from memlint.analysis.iteration import IterationSite, IterationSiteRule, iterated_parts
+from memlint.analysis.iteration import IterationSite, iterated_parts
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, visible_import
 from memlint.analysis.sizes import known_length
@@ -15,6 +15,7 @@ from memlint.analysis.values import data_evidence, is_tiny
 from memlint.findings import Applicability, Tier
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
+from memlint.rules._bases import IterationSiteRule
 
 SLICED = m.Subscript(value=m.Name(), slice=[m.SubscriptElement(slice=m.Slice())])
 ITERATES_SLICE = SLICED | m.Call(args=[m.ZeroOrMore(), m.Arg(value=SLICED), m.ZeroOrMore()])
