@@ -7,25 +7,19 @@ import textwrap
 import libcst as cst
 import libcst.matchers as m
 import pytest
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper
 
 from memlint.analysis.usage import may_mutate, names_read, only_reference_is, root_name, single_binding
-from memlint.rule import LintContext, Rule
+from memlint.context import LintContext
 
 
-class _Probe(Rule):
-    """Not registered: holds metadata so helpers can be called outside a traversal."""
-
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
-
-
-def _probe(code: str) -> _Probe:
+def _probe(code: str) -> LintContext:
     module = cst.parse_module(textwrap.dedent(code))
-    return _Probe(LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {}))
+    return LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
 
 
-def _last_name(rule: _Probe, name: str) -> cst.Name:
-    return list(m.findall(rule.context.module, m.Name(name)))[-1]
+def _last_name(context: LintContext, name: str) -> cst.Name:
+    return list(m.findall(context.module, m.Name(name)))[-1]
 
 
 @pytest.mark.parametrize(
@@ -81,7 +75,7 @@ def test_may_mutate_with_no_roots_is_false():
 
 
 def test_single_binding_of_assignment_with_and_param():
-    rule = _probe(
+    context = _probe(
         """
         def f(p: list, q):
             a = open(p)
@@ -91,13 +85,13 @@ def test_single_binding_of_assignment_with_and_param():
             use(a, b, c, p, q)
         """
     )
-    a = single_binding(rule, _last_name(rule, "a"))
+    a = single_binding(context, _last_name(context, "a"))
     assert a is not None and a.kind == "assign" and m.matches(a.value, m.Call(func=m.Name("open")))
-    b = single_binding(rule, _last_name(rule, "b"))
+    b = single_binding(context, _last_name(context, "b"))
     assert b is not None and b.kind == "with"
-    c = single_binding(rule, _last_name(rule, "c"))
+    c = single_binding(context, _last_name(context, "c"))
     assert c is not None and m.matches(c.value, m.Integer("3")) and m.matches(c.annotation, m.Name("int"))
-    p = single_binding(rule, _last_name(rule, "p"))
+    p = single_binding(context, _last_name(context, "p"))
     assert p is not None and p.kind == "param" and m.matches(p.annotation, m.Name("list"))
 
 
@@ -113,13 +107,13 @@ def test_single_binding_of_assignment_with_and_param():
     ],
 )
 def test_single_binding_none(code):
-    rule = _probe(code)
-    name = _last_name(rule, "len" if "len" in code else "a")
-    assert single_binding(rule, name) is None
+    context = _probe(code)
+    name = _last_name(context, "len" if "len" in code else "a")
+    assert single_binding(context, name) is None
 
 
 def test_only_reference_is():
-    rule = _probe(
+    context = _probe(
         """
         def once():
             a = make()
@@ -140,19 +134,19 @@ def test_only_reference_is():
         """
     )
     for name, expected in (("a", True), ("b", False), ("c", False), ("d", False)):
-        use = _last_name(rule, name)
-        binding = single_binding(rule, use)
+        use = _last_name(context, name)
+        binding = single_binding(context, use)
         assert binding is not None, name
-        assert only_reference_is(rule, binding, use) is expected, name
+        assert only_reference_is(context, binding, use) is expected, name
 
 
 # -- unseen code and aliases (issue 17 item 1) ---------------------------------------------------
 def _loop_case(code: str):
     """The rule, the first `for` loop's body and its iterable."""
-    rule = _probe(code)
-    loop = list(m.findall(rule.context.module, m.For()))[0]
+    context = _probe(code)
+    loop = list(m.findall(context.module, m.For()))[0]
     assert isinstance(loop, cst.For)
-    return rule, [loop.body], loop.iter
+    return context, [loop.body], loop.iter
 
 
 @pytest.mark.parametrize(
@@ -181,8 +175,8 @@ def _loop_case(code: str):
 def test_unseen_code_may_change_exposed_roots(code):
     from memlint.analysis.usage import unseen_code_may_change
 
-    rule, body, source = _loop_case(code)
-    assert unseen_code_may_change(rule, body, names_read(source), source)
+    context, body, source = _loop_case(code)
+    assert unseen_code_may_change(context, body, names_read(source), source)
 
 
 @pytest.mark.parametrize(
@@ -201,16 +195,16 @@ def test_unseen_code_may_change_exposed_roots(code):
 def test_unseen_code_cannot_reach_private_roots(code):
     from memlint.analysis.usage import unseen_code_may_change
 
-    rule, body, source = _loop_case(code)
-    assert not unseen_code_may_change(rule, body, names_read(source), source)
+    context, body, source = _loop_case(code)
+    assert not unseen_code_may_change(context, body, names_read(source), source)
 
 
 def test_unseen_code_is_judged_by_the_vocabulary():
     from memlint.analysis.usage import calls_unseen_code, runs_unseen_code
 
-    rule = _probe("def len(x):\n    return 0\nlen(a)\nsorted(a)\na.strip()\na.frobnicate()\nkey = lambda s: s.lower()\n")
-    calls = [c for c in m.findall(rule.context.module, m.Call())]
-    assert [runs_unseen_code(rule, c) for c in calls] == [True, False, False, True, False]  # a shadowed `len` is unseen
-    lam = list(m.findall(rule.context.module, m.Lambda()))[0]
-    assert not calls_unseen_code(rule, lam)
-    assert calls_unseen_code(rule, cst.parse_expression("rank"))
+    context = _probe("def len(x):\n    return 0\nlen(a)\nsorted(a)\na.strip()\na.frobnicate()\nkey = lambda s: s.lower()\n")
+    calls = [c for c in m.findall(context.module, m.Call())]
+    assert [runs_unseen_code(context, c) for c in calls] == [True, False, False, True, False]  # a shadowed `len` is unseen
+    lam = list(m.findall(context.module, m.Lambda()))[0]
+    assert not calls_unseen_code(context, lam)
+    assert calls_unseen_code(context, cst.parse_expression("rank"))

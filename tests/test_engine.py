@@ -50,8 +50,8 @@ def _visit_undeclared(self, node):
 def _visit_reporting_parents(self, node):
     # No METADATA_DEPENDENCIES: parents are always available, through the rule and its context.
     statement = self.get_metadata(ParentNodeProvider, self.get_metadata(ParentNodeProvider, node))
-    if m.matches(statement, m.SimpleStatementLine()) and parent(self, node) is not None:
-        self.report(node, message_parent=type(parent(self, statement)).__name__)
+    if m.matches(statement, m.SimpleStatementLine()) and parent(self.context, node) is not None:
+        self.report(node, message_parent=type(parent(self.context, statement)).__name__)
 
 
 def _visit_breaking_fix(self, node):

@@ -37,15 +37,13 @@ from typing import (
 
 import libcst as cst
 from libcst._metadata_dependent import LazyValue
-from libcst.metadata import ParentNodeProvider, PositionProvider
+from libcst.metadata import ParentNodeProvider
 
+from memlint.context import LintContext
 from memlint.findings import CODE_RE, Applicability, Tier
 from memlint.prefilter import entry_problems
-from memlint.traversal import Parents
 
 if TYPE_CHECKING:  # pragma: no cover
-    from libcst.metadata import BaseMetadataProvider, MetadataWrapper
-
     from memlint.analysis.estimates import Estimate
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -132,47 +130,6 @@ class Report:
     def estimated_bytes(self) -> Optional[int]:
         """The bytes at stake when the code states them in full; None otherwise."""
         return None if self.estimate is None else self.estimate.known_bytes
-
-
-class LintContext:
-    """Per-file state shared by the rules of one traversal."""
-
-    def __init__(
-        self,
-        wrapper: "MetadataWrapper",
-        path: str,
-        rule_options: Mapping[str, Mapping[str, Any]],
-        source: str = "",
-    ) -> None:
-        self.wrapper = wrapper
-        self.module: cst.Module = wrapper.module
-        self.path = path
-        self.source = source
-        self.rule_options = rule_options
-        self.reports: List[Report] = []
-        self.cache: Dict[str, Any] = {}  # per-file analysis shared by rules (analysis/*)
-        self.parents = Parents(self.module)  # filled by the engine's traversal
-        self._tables: Dict[Type["BaseMetadataProvider[Any]"], Mapping[cst.CSTNode, Any]] = {}
-
-    def metadata_table(
-        self, provider: Type["BaseMetadataProvider[Any]"]
-    ) -> Mapping[cst.CSTNode, Any]:
-        table = self._tables.get(provider)
-        if table is None:
-            if provider is ParentNodeProvider:
-                # Same answers, a third of the cost: a walk over dataclass fields, shared with
-                # the scope index (analysis/scopes.py) instead of a full visitor pass.
-                from memlint.analysis.scopes import ParentTable, index_for
-
-                table = ParentTable(index_for(self))
-            elif provider is PositionProvider:
-                from memlint.positions import PositionTable
-
-                table = PositionTable(self.module)  # same ranges, a fraction of the cost
-            else:
-                table = self.wrapper.resolve(provider)
-            self._tables[provider] = table
-        return table
 
 
 _MISSING = object()

@@ -1,5 +1,10 @@
 """Semantic helpers shared by rules: name resolution, known sizes, side effects.
 
+Every helper that needs the file takes its `LintContext` (`memlint.context`: module, parents,
+scope index, path, per-file caches) as its first argument; from a rule, pass `self.context`
+(`parent(self.context, node)`). Nothing here imports `memlint.rule` or the rules
+(tests/test_layers.py); rule base classes live in `memlint.rules._bases`.
+
 Need X -> call Y (the modules of tree navigation, method effects and usage):
 - name chains, assignment targets, parameters, a visitor over binding targets or one scope ->
   `tree` (`dotted_name`, `full_name`, `root_name`, `base_name`, `target_names`, `parameters`,

@@ -16,7 +16,7 @@ import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 
 Comprehension = Union[cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
 COMPREHENSION = m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp()
@@ -66,7 +66,7 @@ def comprehension_sites(node: Comprehension) -> List[IterationSite]:
     return sites
 
 
-def iterated_parts(rule: Rule, iterable: cst.BaseExpression, wanted: m.BaseMatcherNode) -> Iterator[cst.BaseExpression]:
+def iterated_parts(context: LintContext, iterable: cst.BaseExpression, wanted: m.BaseMatcherNode) -> Iterator[cst.BaseExpression]:
     """`iterable` itself and, when it is `enumerate(...)`/`zip(...)`, its positional arguments,
     keeping those that match `wanted` (names are resolved only when some argument matches)."""
     if m.matches(iterable, wanted):
@@ -78,7 +78,7 @@ def iterated_parts(rule: Rule, iterable: cst.BaseExpression, wanted: m.BaseMatch
     positional = [arg.value for arg in call.args if matches(arg, PLAIN_POSITIONAL)]
     if not any(m.matches(value, wanted) for value in positional):
         return  # cheap syntactic guard before resolving the callee
-    callee = qualified_name(rule, call.func)
+    callee = qualified_name(context, call.func)
     if callee not in LAZY_WRAPPERS:
         return
     if callee == "builtins.enumerate":

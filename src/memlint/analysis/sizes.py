@@ -15,7 +15,7 @@ import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 
 DISPLAY = m.List() | m.Tuple() | m.Set() | m.Dict()
 STARRED_ELEMENT = m.StarredElement() | m.StarredDictElement()
@@ -23,7 +23,7 @@ RANGE_CALL = m.Call(func=m.Name("range"))
 MAX_CONSTANT_BITS = 60  # len() of any range of such bounds fits in a C ssize_t
 
 
-def known_length(rule: Rule, node: cst.BaseExpression) -> Optional[int]:
+def known_length(context: LintContext, node: cst.BaseExpression) -> Optional[int]:
     """The number of items iterating `node` yields, when the code states it; else None.
 
     Resolving `range` uses the cheap scope index (analysis/scopes.py): nothing to declare.
@@ -36,13 +36,13 @@ def known_length(rule: Rule, node: cst.BaseExpression) -> Optional[int]:
     if m.matches(node, m.SimpleString()):
         value = cst.ensure_type(node, cst.SimpleString).evaluated_value
         return len(value)
-    bounds = constant_range(rule, node)
+    bounds = constant_range(context, node)
     return len(bounds) if bounds is not None else None
 
 
-def constant_range(rule: Rule, node: cst.BaseExpression) -> Optional[range]:
+def constant_range(context: LintContext, node: cst.BaseExpression) -> Optional[range]:
     """The `range` object a call to the builtin `range()` with constant bounds makes; else None."""
-    if not matches(node, RANGE_CALL) or qualified_name(rule, cst.ensure_type(node, cst.Call).func) != "builtins.range":
+    if not matches(node, RANGE_CALL) or qualified_name(context, cst.ensure_type(node, cst.Call).func) != "builtins.range":
         return None
     bounds = _integers(cst.ensure_type(node, cst.Call).args)
     if bounds is None or not 1 <= len(bounds) <= 3 or (len(bounds) == 3 and bounds[2] == 0):
@@ -50,12 +50,12 @@ def constant_range(rule: Rule, node: cst.BaseExpression) -> Optional[range]:
     return range(*bounds)
 
 
-def comprehension_length(rule: Rule, for_in: cst.CompFor) -> Optional[int]:
+def comprehension_length(context: LintContext, for_in: cst.CompFor) -> Optional[int]:
     """Items a comprehension's `for` clauses produce (before its `if`s), when all are known."""
     total = 1
     clause: Optional[cst.CompFor] = for_in
     while clause is not None:
-        length = known_length(rule, clause.iter)
+        length = known_length(context, clause.iter)
         if length is None:
             return None
         total *= length

@@ -16,7 +16,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.iteration import Comprehension, IterationSite, comprehension_sites, for_site
-from memlint.rule import LintContext, Rule
+from memlint.context import LintContext
+from memlint.rule import Rule
 
 
 class LoopDepthRule(Rule):

@@ -105,11 +105,11 @@ class AppendThenArray(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not matches(node, CONVERSION) or any(matches(arg, OBJECT_DTYPE) for arg in node.args):
             return
-        converter = CONVERTERS.get(qualified_name(self, node.func) or "")
+        converter = CONVERTERS.get(qualified_name(self.context, node.func) or "")
         if converter is None:
             return
         name = cst.ensure_type(node.args[0].value, cst.Name)
-        scope = scope_of(self, name)
+        scope = scope_of(self.context, name)
         sites = binding_sites(scope, name.value)
         if sites is None or len(sites) != 1:
             return
@@ -119,22 +119,22 @@ class AppendThenArray(Rule):
             return  # the list is used for something else (or bound in a nested scope)
         other = mentions[0]
         loop = self._filling_loop(binding, other)
-        if loop is None or enclosing_loop(self, node) is not None and enclosing_loop(self, node) != enclosing_loop(self, loop.node):
+        if loop is None or enclosing_loop(self.context, node) is not None and enclosing_loop(self.context, node) != enclosing_loop(self.context, loop.node):
             return
-        append = cst.ensure_type(parent(self, parent(self, other) or other), cst.Call)
-        estimate = appended_estimate(self, cst.ensure_type(loop.node, cst.For), append.args[0].value)
+        append = cst.ensure_type(parent(self.context, parent(self.context, other) or other), cst.Call)
+        estimate = appended_estimate(self.context, cst.ensure_type(loop.node, cst.For), append.args[0].value)
         self.report(node, estimate=estimate, name=name.value, converter=converter)
 
     def _filling_loop(self, binding: cst.CSTNode, append_receiver: cst.CSTNode) -> Optional[Loop]:
         """The `for` loop filling the list, when the shape is exactly init / loop-append."""
-        assign = parent(self, parent(self, binding) or binding)
+        assign = parent(self.context, parent(self.context, binding) or binding)
         if not m.matches(assign, m.Assign(targets=[m.AssignTarget()], value=EMPTY_LIST)):
             return None
-        line = parent(self, assign) if assign is not None else None
-        loop = enclosing_loop(self, append_receiver)
+        line = parent(self.context, assign) if assign is not None else None
+        loop = enclosing_loop(self.context, append_receiver)
         if loop is None or not m.matches(loop.node, m.For()) or line is None:
             return None
-        if parent(self, loop.node) is not parent(self, line):
+        if parent(self.context, loop.node) is not parent(self.context, line):
             return None  # the list is not created right next to the loop, in the same block
         appends = [s for s in loop.statements if matches(s, APPEND_LINE)]
         if not any(_receiver(s) is append_receiver for s in appends):
@@ -147,17 +147,17 @@ class AppendThenArray(Rule):
         return loop
 
     def _known_count(self, iterable: cst.BaseExpression, loop: Loop) -> bool:
-        stated = known_length(self, iterable)
+        stated = known_length(self.context, iterable)
         if stated is not None and stated < SMALL_LOOP:
             return False  # a few items stated in the code: nothing worth saving
-        if stated is None and is_tiny(self, iterable, below=SMALL_LOOP):
+        if stated is None and is_tiny(self.context, iterable, below=SMALL_LOOP):
             return False  # one item per dimension, `range(a.ndim)`: nothing worth saving
         if m.matches(iterable, m.Call(func=m.Name("range"))):
-            return qualified_name(self, cst.ensure_type(iterable, cst.Call).func) == "builtins.range"
+            return qualified_name(self.context, cst.ensure_type(iterable, cst.Call).func) == "builtins.range"
         if m.matches(iterable, m.Call()):
-            return kind_of(self, iterable) is Kind.ARRAY
+            return kind_of(self.context, iterable) is Kind.ARRAY
         if m.matches(iterable, m.Name()):
-            return kind_before_loop(self, cst.ensure_type(iterable, cst.Name), loop) in SIZED_KINDS
+            return kind_before_loop(self.context, cst.ensure_type(iterable, cst.Name), loop) in SIZED_KINDS
         return m.matches(iterable, m.List() | m.Tuple())
 
 

@@ -149,7 +149,7 @@ class ArrayAppendInLoop(LoopDepthRule):
         call_name = self._growing_call(node.value, target)
         if call_name is None:
             return
-        found = accumulation(self, node)
+        found = accumulation(self.context, node)
         if found is None or found.reset_in_loop or not _repeats(self, found):
             return
         self.report(node, name=found.name, call=call_name)
@@ -161,7 +161,7 @@ class ArrayAppendInLoop(LoopDepthRule):
             subscript = cst.ensure_type(value, cst.Subscript)
             if not any(_is(element.slice, wanted) for element in subscript.slice if m.matches(element.slice, m.Index())):
                 return None
-            name = qualified_name(self, subscript.value) if m.matches(subscript.value, m.Name() | m.Attribute()) else None
+            name = qualified_name(self.context, subscript.value) if m.matches(subscript.value, m.Name() | m.Attribute()) else None
             return f"np.{name[6:]}" if name and name.startswith("numpy.") and name[6:] in INDEX_BUILDERS else None
         call = cst.ensure_type(value, cst.Call)
         positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
@@ -178,7 +178,7 @@ class ArrayAppendInLoop(LoopDepthRule):
             return None
         if not m.matches(call.func, m.Name() | m.Attribute()):
             return None
-        name = qualified_name(self, call.func)
+        name = qualified_name(self.context, call.func)
         if name is None or not name.startswith("numpy.") or name[6:] not in allowed:
             return None
         return f"np.{name[6:]}"
@@ -197,4 +197,4 @@ def _part_of(node: cst.CSTNode, wanted: Optional[str]) -> bool:
 
 def _repeats(rule: LoopDepthRule, found: Accumulation) -> bool:
     """Does the loop run often enough for quadratic copying to matter?"""
-    return repeats_often(rule, found.loop)
+    return repeats_often(rule.context, found.loop)

@@ -220,7 +220,7 @@ class ArrayFromList(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not matches(node, CANDIDATE):
             return  # cheap syntactic guard before any name resolution
-        builder = qualified_name(self, node.func)
+        builder = qualified_name(self.context, node.func)
         if builder not in BUILDERS:
             return
         dtype, other_args = _dtype(node)
@@ -232,7 +232,7 @@ class ArrayFromList(Rule):
             return
         what = "a list comprehension" if m.matches(source, m.ListComp()) else "`list(...)`"
         fields = {"func": short_name(builder or ""), "what": what}
-        estimate = sequence_estimate(self, source)  # the Python objects alive before the array
+        estimate = sequence_estimate(self.context, source)  # the Python objects alive before the array
         if other_args or not m.matches(node.func, m.Attribute()):
             self.report(node, estimate=estimate, **fields)
             return
@@ -259,7 +259,7 @@ class ArrayFromList(Rule):
                 return None  # `dtype=` proves nothing: `np.asarray([a.coord for a in atoms], dtype=float)` is 2-D
             return _generator_for(comp)
         inner = cst.ensure_type(source, cst.Call).args[0].value
-        if qualified_name(self, cst.ensure_type(source, cst.Call).func) != "builtins.list":
+        if qualified_name(self.context, cst.ensure_type(source, cst.Call).func) != "builtins.list":
             return None
         if m.matches(inner, m.GeneratorExp()):
             gen = cst.ensure_type(inner, cst.GeneratorExp)
@@ -268,10 +268,10 @@ class ArrayFromList(Rule):
             if not self._scalar(gen.elt):
                 return None
             return gen.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if not gen.lpar else gen
-        if m.matches(inner, m.Call()) and qualified_name(self, cst.ensure_type(inner, cst.Call).func) in SCALAR_LAZY:
+        if m.matches(inner, m.Call()) and qualified_name(self.context, cst.ensure_type(inner, cst.Call).func) in SCALAR_LAZY:
             lazy = cst.ensure_type(inner, cst.Call)
             maps_to_scalar = m.matches(lazy, m.Call(args=[m.Arg(value=m.Name() | m.Attribute()), m.ZeroOrMore()])) and (
-                qualified_name(self, lazy.args[0].value) in SCALAR_BUILTINS
+                qualified_name(self.context, lazy.args[0].value) in SCALAR_BUILTINS
             )
             return inner if maps_to_scalar else None
         return None
@@ -288,7 +288,7 @@ class ArrayFromList(Rule):
             return self._scalar(choice.body) and self._scalar(choice.orelse)
         if m.matches(element, m.Call(func=m.Attribute(attr=m.Name("get")), args=[m.Arg(), m.Arg(value=NUMBER)])):
             return True
-        return m.matches(element, m.Call()) and qualified_name(self, cst.ensure_type(element, cst.Call).func) in SCALAR_BUILTINS
+        return m.matches(element, m.Call()) and qualified_name(self.context, cst.ensure_type(element, cst.Call).func) in SCALAR_BUILTINS
 
     def _scalar_method(self, element: cst.BaseExpression, for_in: cst.CompFor) -> bool:
         """`[m.start(0) for m in re.finditer(...)]`: a method known to return an int, called on
@@ -300,16 +300,16 @@ class ArrayFromList(Rule):
             return False
         if for_in.inner_for_in is not None or not isinstance(for_in.iter, cst.Call):
             return False
-        methods = SCALAR_METHODS_OF.get(qualified_name(self, for_in.iter.func) or "", frozenset())
+        methods = SCALAR_METHODS_OF.get(qualified_name(self.context, for_in.iter.func) or "", frozenset())
         return element.func.attr.value in methods
 
     def _small(self, for_in: cst.CompFor) -> bool:
-        length = comprehension_length(self, for_in)
+        length = comprehension_length(self.context, for_in)
         if length is not None:
             return length < self.settings["small-iterable-size"]
         clause: Optional[cst.CompFor] = for_in
         while clause is not None:  # a tiny iterable (a shape, `range(a.ndim)`, `xs[:10]`) is enough
-            if is_tiny(self, clause.iter):
+            if is_tiny(self.context, clause.iter):
                 return True
             clause = clause.inner_for_in
         return False
@@ -319,12 +319,12 @@ class ArrayFromList(Rule):
         if not m.matches(source, m.ListComp(for_in=m.CompFor(iter=m.Name(), ifs=[], inner_for_in=None))):
             return None
         iterated = cst.ensure_type(cst.ensure_type(source, cst.ListComp).for_in.iter, cst.Name)
-        binding = single_binding(self, iterated)
+        binding = single_binding(self.context, iterated)
         if binding is None or binding.value is None:
             return None
         value = binding.value
         is_sequence = matches(value, SEQUENCE_VALUE) or (
-            m.matches(value, m.Call()) and qualified_name(self, cst.ensure_type(value, cst.Call).func) in SEQUENCE_BUILDERS
+            m.matches(value, m.Call()) and qualified_name(self.context, cst.ensure_type(value, cst.Call).func) in SEQUENCE_BUILDERS
         )
         if not is_sequence:
             return None

@@ -123,13 +123,13 @@ class ListAsQueue(LoopDepthRule):
         if not (popping or matches(node, INSERT_FRONT)):
             return
         receiver = cst.ensure_type(node.func, cst.Attribute).value
-        loop = enclosing_loop(self, node)
+        loop = enclosing_loop(self.context, node)
         if loop is None:
             return
-        if not repeats_often(self, loop):
+        if not repeats_often(self.context, loop):
             return
         target = cst.ensure_type(receiver, cst.Name) if m.matches(receiver, m.Name()) else cst.ensure_type(receiver, cst.Attribute)
-        if kind_before_loop(self, target, loop) is not Kind.LIST:
+        if kind_before_loop(self.context, target, loop) is not Kind.LIST:
             return
         name = cst.Module([]).code_for_node(receiver)
         evidence = self._evidence(receiver, name, loop, popping)
@@ -146,10 +146,10 @@ class ListAsQueue(LoopDepthRule):
         """Why the list can be long: the loop runs over data-sized input (or reads a stream),
         the list holds data-sized input, or the loop refills the list it drains (a work queue:
         it holds the whole frontier of a traversal)."""
-        trips = loop_trips(self, loop.node)
+        trips = loop_trips(self.context, loop.node)
         if trips.data:
             return trips.reason
-        held = data_evidence(self, receiver)
+        held = data_evidence(self.context, receiver)
         if held is not None:
             return held
         if not popping:

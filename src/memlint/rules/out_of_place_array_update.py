@@ -146,22 +146,22 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
         steps = _chain(node.value, target.value)
         if steps is None:
             return
-        loop = enclosing_loop(self, node)
-        if loop is None or runs_at_most_once(loop, lambda e: known_length(self, e)) or in_test_code(self, node):
+        loop = enclosing_loop(self.context, node)
+        if loop is None or runs_at_most_once(loop, lambda e: known_length(self.context, e)) or in_test_code(self.context, node):
             return
-        values = binding_values(self, target, loop)
+        values = binding_values(self.context, target, loop)
         if not values or any(v is None or not self._fresh_array(v) for v in values):
             return
         fix = None
         if not any(reads_name(operand, target.value) for _, operand in steps):
             fix = self._fix(node, target, steps)
         # Each operator allocates a temporary the size of the array, while the array is alive.
-        sizes = same_estimate(self, [v for v in values if v is None or not reads_name(v, target.value)])
+        sizes = same_estimate(self.context, [v for v in values if v is None or not reads_name(v, target.value)])
         self.report(node, fix=fix, estimate=sizes, name=target.value)
 
     def _fresh_array(self, value: cst.BaseExpression) -> bool:
         """A numpy array the binding allocates, not proven tiny (the precision policy)."""
-        found = value_of(self, value)
+        found = value_of(self.context, value)
         return found.kind is Kind.ARRAY and found.allocates and not found.tiny
 
     def _fix(self, node: cst.Assign, target: cst.Name, steps: List[Tuple[cst.BaseBinaryOp, cst.BaseExpression]]):  # type: ignore[no-untyped-def]
@@ -170,7 +170,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
         ]
         if len(updates) == 1:
             return self.make_fix(Applicability.UNSAFE, (node, updates[0]))
-        line = parent(self, node)
+        line = parent(self.context, node)
         if not m.matches(line, m.SimpleStatementLine(body=[m.Assign()])):
             return None
         line = cst.ensure_type(line, cst.SimpleStatementLine)

@@ -140,7 +140,7 @@ class QuadraticConcatInLoop(LoopDepthRule):
                 self._check(node)
 
     def _check(self, node: Union[cst.Assign, cst.AugAssign]) -> None:
-        found = accumulation(self, node)
+        found = accumulation(self.context, node)
         if found is None or found.kind is None or found.reset_in_loop or not self._repeats(found):
             return
         kind = found.kind
@@ -159,13 +159,13 @@ class QuadraticConcatInLoop(LoopDepthRule):
     def _evidence(self, found: Accumulation) -> Optional[str]:
         """Why the result grows with the data: the loop runs over data-sized input (or reads a
         stream until it ends), or each piece is itself data-sized."""
-        trips = loop_trips(self, found.loop.node)
+        trips = loop_trips(self.context, found.loop.node)
         if trips.data:
             return trips.reason
-        return data_evidence(self, found.value)
+        return data_evidence(self.context, found.value)
 
     def _repeats(self, found: Accumulation) -> bool:
-        return repeats_often(self, found.loop)
+        return repeats_often(self.context, found.loop)
 
 
 def _prepends(found: Accumulation) -> bool:

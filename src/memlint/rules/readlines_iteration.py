@@ -201,7 +201,7 @@ class ReadlinesIteration(IterationSiteRule):
     def visit_Call(self, node: cst.Call) -> None:
         if not matches(node, COLLECTOR_CALL):
             return
-        callee = qualified_name(self, node.func)
+        callee = qualified_name(self.context, node.func)
         if callee not in COLLECTORS or (callee in KEYWORD_FREE and len(node.args) != 1):
             return
         self._check(cst.ensure_type(node.args[0].value, cst.Call), body=())
@@ -210,12 +210,12 @@ class ReadlinesIteration(IterationSiteRule):
         return bool(findall(node, READLINES))  # anywhere in it: also inside enumerate()/zip()
 
     def check_site(self, site: IterationSite) -> None:
-        for part in iterated_parts(self, site.iterable, READLINES):
+        for part in iterated_parts(self.context, site.iterable, READLINES):
             self._check(cst.ensure_type(part, cst.Call), site.body)
 
     def _check(self, call: cst.Call, body: Sequence[cst.CSTNode]) -> None:
         receiver = cst.ensure_type(call.func, cst.Attribute).value
-        kind = file_kind(self, receiver, "readlines")
+        kind = file_kind(self.context, receiver, "readlines")
         if kind is FileKind.NOT_FILE:
             return
         roots: Set[str] = set() if kind is FileKind.STREAM else names_read(receiver)
@@ -227,7 +227,7 @@ class ReadlinesIteration(IterationSiteRule):
             and not _leaves_early(body)
             and not _touches_files(body)
             and not drops_comments(call, replacement)
-            and not unseen_code_may_change(self, body, roots, receiver)
+            and not unseen_code_may_change(self.context, body, roots, receiver)
         )
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         self.report(call, fix=self.make_fix(applicability, (call, replacement)))
