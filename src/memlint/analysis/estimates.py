@@ -46,7 +46,7 @@ import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
 from memlint.analysis.numpy_api import NUMPY
-from memlint.analysis.sizes import STARRED_ELEMENT, comprehension_length, constant_int, constant_range, known_length
+from memlint.analysis.values import STARRED_ELEMENT, comprehension_length, constant_int, constant_range, known_length
 from memlint.matching import matches
 from memlint.context import LintContext
 from memlint.units import human_bytes

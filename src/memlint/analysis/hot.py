@@ -34,7 +34,7 @@ import libcst.matchers as m
 
 from memlint.analysis.loops import enclosing_function, enclosing_loop, enclosing_loops, is_inside, known_trip_count
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.matching import matches
 from memlint.context import LintContext
 

@@ -17,7 +17,7 @@ import libcst.matchers as m
 
 from memlint.analysis.effects import has_side_effects, needs_full_evaluation
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import comprehension_length, known_length
+from memlint.analysis.values import comprehension_length, known_length
 from memlint.matching import matches
 from memlint.context import LintContext
 

@@ -22,8 +22,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.effects import MUTATING_METHODS
-from memlint.analysis.sizes import known_length
-from memlint.analysis.values import is_tiny
+from memlint.analysis.values import is_tiny, known_length
 from memlint.matching import matches
 from memlint.context import LintContext
 from memlint.analysis.tree import SameScopeVisitor, TargetVisitor, base_name, dotted_name, flatten_targets, target_names
@@ -137,7 +136,7 @@ def is_inside(context: LintContext, node: cst.CSTNode, ancestor: cst.CSTNode) ->
 
 def runs_at_most_once(loop: Loop, length: Optional[Callable[[cst.BaseExpression], Optional[int]]] = None) -> bool:
     """A loop whose body cannot run twice: it ends with `break`/`return`/`raise` and never
-    `continue`s, or (given `length`, e.g. `sizes.known_length` bound to a context) its iterable has
+    `continue`s, or (given `length`, e.g. `values.known_length` bound to a context) its iterable has
     at most one item."""
     if not loop.is_statement:
         return False
@@ -299,7 +298,7 @@ def loop_iterable(loop: Loop) -> Optional[cst.BaseExpression]:
 
 def known_trip_count(loop: Loop, length: Callable[[cst.BaseExpression], Optional[int]]) -> Optional[int]:
     """How many times a `for` loop or comprehension iterates, when its iterable's length is
-    stated in the code (`length` is e.g. `sizes.known_length` bound to a context); else None."""
+    stated in the code (`length` is e.g. `values.known_length` bound to a context); else None."""
     if m.matches(loop.node, m.For()):
         return length(cst.ensure_type(loop.node, cst.For).iter)
     if matches(loop.node, COMPREHENSION):

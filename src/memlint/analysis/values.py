@@ -28,15 +28,23 @@ function of the same module through its `return` values. A container that a loop
 (`xs.append(...)`, `d[k] = v`, `xs += ...`) is as big as what fills it. The numpy and pandas
 functions are described by the table in `numpy_api.py`.
 
+Exact lengths stated in the code are answered apart, because a rule's threshold or a fix's
+`count=` needs the figure itself, not a size class: `known_length(context, expr)` (a display
+without `*`, a string literal, `range()` with constant bounds), `comprehension_length`,
+`constant_range`, `constant_int` (integer arithmetic on literals). Bytes are not sizes: they are
+estimated in `estimates.py` from these lengths.
+
 Policy (stated in each rule's doc): rules whose cost grows with the data report when the value is
 not proven TINY; the rules that were noisy on real code report only on DATA evidence and say it.
 """
 
 from __future__ import annotations
 
+import ast
 import enum
+import operator
 from dataclasses import dataclass, replace
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 import libcst.matchers as m
@@ -51,9 +59,8 @@ from memlint.analysis.numpy_api import (
     numpy_api,
 )
 from memlint.analysis.scopes import iter_children, scope_index
-from memlint.analysis.sizes import constant_int
-from memlint.matching import matches
 from memlint.context import LintContext
+from memlint.matching import matches
 from memlint.traversal import findall
 
 TINY_LIMIT = 1_000  # fewer items than this, stated in the code: tiny
@@ -202,6 +209,114 @@ def short_code(node: cst.CSTNode, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+# -- lengths stated in the code -----------------------------------------------------------------
+# `known_length` is exact (the items iterating an expression yields: `range(0, 100, 10)` is 10),
+# where a `Value`'s `count` is the figure its size class rests on (a number's magnitude, the span
+# of a range). A constant is an integer literal or integer arithmetic on literals (`10**6`,
+# `1 << 20`, `4 * 1024`), as long as the result stays within `MAX_CONSTANT_BITS` bits.
+DISPLAY = m.List() | m.Tuple() | m.Set() | m.Dict()
+STARRED_ELEMENT = m.StarredElement() | m.StarredDictElement()
+RANGE_CALL = m.Call(func=m.Name("range"))
+MAX_CONSTANT_BITS = 60  # len() of any range of such bounds fits in a C ssize_t
+
+
+def known_length(context: LintContext, node: cst.BaseExpression) -> Optional[int]:
+    """The exact number of items iterating `node` yields, when the code states it (a display
+    without `*`, a string literal, `range()` with constant bounds); else None.
+
+    Resolving `range` uses the cheap scope index (analysis/scopes.py): nothing to declare.
+    """
+    if matches(node, DISPLAY):
+        return display_length(node)
+    if m.matches(node, m.SimpleString()):
+        value = cst.ensure_type(node, cst.SimpleString).evaluated_value
+        return len(value)
+    bounds = constant_range(context, node)
+    return len(bounds) if bounds is not None else None
+
+
+def display_length(node: cst.BaseExpression) -> Optional[int]:
+    """The number of elements of a list, tuple, set or dict display without `*`/`**`; else None."""
+    if not isinstance(node, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
+        return None
+    if any(matches(element, STARRED_ELEMENT) for element in node.elements):
+        return None
+    return len(node.elements)
+
+
+def constant_range(context: LintContext, node: cst.BaseExpression) -> Optional[range]:
+    """The `range` object a call to the builtin `range()` with constant bounds makes; else None."""
+    if not matches(node, RANGE_CALL) or scope_index(context).qualified_name(cst.ensure_type(node, cst.Call).func) != "builtins.range":
+        return None
+    bounds = _integers(cst.ensure_type(node, cst.Call).args)
+    if bounds is None or not 1 <= len(bounds) <= 3 or (len(bounds) == 3 and bounds[2] == 0):
+        return None
+    return range(*bounds)
+
+
+def comprehension_length(context: LintContext, for_in: cst.CompFor) -> Optional[int]:
+    """Items a comprehension's `for` clauses produce (before its `if`s), when all are known."""
+    total = 1
+    clause: Optional[cst.CompFor] = for_in
+    while clause is not None:
+        length = known_length(context, clause.iter)
+        if length is None:
+            return None
+        total *= length
+        clause = clause.inner_for_in
+    return total
+
+
+def _integers(args: Sequence[cst.Arg]) -> Optional[List[int]]:
+    values = []
+    for arg in args:
+        value = None if arg.keyword is not None or arg.star else constant_int(arg.value)
+        if value is None:
+            return None
+        values.append(value)
+    return values
+
+
+def constant_int(expr: cst.BaseExpression) -> Optional[int]:
+    """The value of an integer literal, or of `+ - * // % ** <<` on such literals; else None."""
+    if m.matches(expr, m.Integer()):
+        return _bounded(ast.literal_eval(cst.ensure_type(expr, cst.Integer).value))
+    if m.matches(expr, m.UnaryOperation(operator=m.Minus() | m.Plus())):
+        unary = cst.ensure_type(expr, cst.UnaryOperation)
+        inner = constant_int(unary.expression)
+        if inner is None:
+            return None
+        return -inner if m.matches(unary.operator, m.Minus()) else inner
+    if m.matches(expr, m.BinaryOperation()):
+        binary = cst.ensure_type(expr, cst.BinaryOperation)
+        left, right = constant_int(binary.left), constant_int(binary.right)
+        operation = INTEGER_OPERATIONS.get(type(binary.operator))
+        if left is None or right is None or operation is None:
+            return None
+        if isinstance(binary.operator, (cst.Power, cst.LeftShift)) and not 0 <= right <= MAX_CONSTANT_BITS:
+            return None
+        try:
+            return _bounded(operation(left, right))
+        except ZeroDivisionError:
+            return None
+    return None
+
+
+def _bounded(value: int) -> Optional[int]:
+    return value if value.bit_length() <= MAX_CONSTANT_BITS else None
+
+
+INTEGER_OPERATIONS: Dict[type, Callable[[int, int], int]] = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.FloorDivide: operator.floordiv,
+    cst.Modulo: operator.mod,
+    cst.Power: operator.pow,
+    cst.LeftShift: operator.lshift,
+}
+
+
 # -- the model -------------------------------------------------------------------------------------
 BUILTIN_CONTAINERS = {
     "builtins.list": Kind.LIST, "builtins.tuple": Kind.TUPLE, "builtins.set": Kind.SET,
@@ -309,9 +424,10 @@ class _Model:
         if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
             return self._display(expr, {cst.List: Kind.LIST, cst.Tuple: Kind.TUPLE, cst.Set: Kind.SET}[type(expr)])
         if isinstance(expr, cst.Dict):
-            if any(isinstance(e, cst.StarredDictElement) for e in expr.elements):
+            length = display_length(expr)
+            if length is None:
                 return Value(Kind.DICT, allocates=True)
-            return counted(Kind.DICT, len(expr.elements), "a literal dict")
+            return counted(Kind.DICT, length, "a literal dict")
         if isinstance(expr, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
             return self._comprehension(expr)
         if isinstance(expr, cst.BinaryOperation):
@@ -339,10 +455,11 @@ class _Model:
         return UNKNOWN
 
     def _display(self, expr: cst.BaseExpression, kind: Kind) -> Value:
+        length = display_length(expr)
+        if length is not None:
+            return counted(kind, length, "a literal display")
         elements = getattr(expr, "elements")
         starred = [e.value for e in elements if isinstance(e, cst.StarredElement)]
-        if not starred:
-            return counted(kind, len(elements), "a literal display")
         parts = [self.value(value) for value in starred]
         if all(p.tiny for p in parts) and len(elements) < TINY_LIMIT:
             return tiny(kind, "a display of tiny parts")

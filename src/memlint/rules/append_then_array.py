@@ -10,7 +10,7 @@ from memlint.analysis.estimates import appended_estimate
 from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_before_loop, kind_of
 from memlint.analysis.loops import SMALL_LOOP, Loop, enclosing_loop, parent
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.analysis.values import is_tiny
 from memlint.findings import Tier
 from memlint.matching import matches

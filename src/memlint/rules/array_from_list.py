@@ -9,7 +9,7 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.names import qualified_name, short_name
-from memlint.analysis.sizes import comprehension_length
+from memlint.analysis.values import comprehension_length
 from memlint.analysis.usage import single_binding
 from memlint.analysis.values import is_tiny
 from memlint.findings import Applicability, Tier

@@ -9,7 +9,7 @@ from memlint.analysis.effects import has_side_effects, needs_full_evaluation
 from memlint.analysis.usage import calls_unseen_code, exposed_roots, names_read
 from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.estimates import comprehension_estimate
-from memlint.analysis.sizes import comprehension_length
+from memlint.analysis.values import comprehension_length
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid

@@ -12,7 +12,7 @@ from memlint.analysis.values import in_test_code, large_kind, value_of
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.lifetime import deletes, name_reads
 from memlint.analysis.loops import SMALL_LOOP
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.findings import Tier
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid

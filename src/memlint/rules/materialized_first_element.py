@@ -10,7 +10,7 @@ from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible
-from memlint.analysis.sizes import comprehension_length, known_length
+from memlint.analysis.values import comprehension_length, known_length
 from memlint.analysis.usage import only_reference_is, single_binding
 from memlint.findings import Applicability
 from memlint.matching import matches

@@ -12,7 +12,7 @@ from memlint.analysis.accumulators import Kind, binding_values
 from memlint.analysis.lifetime import reads_name
 from memlint.analysis.loops import enclosing_loop, parent, runs_at_most_once
 from memlint.analysis.rewrite import parses
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.findings import Applicability, Tier
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid

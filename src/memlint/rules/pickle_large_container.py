@@ -10,7 +10,7 @@ from memlint.analysis.accumulators import scope_of
 from memlint.analysis.values import bound_values, is_tiny
 from memlint.analysis.loops import enclosing_loop, runs_at_most_once
 from memlint.analysis.serialization import serializer
-from memlint.analysis.sizes import comprehension_length, known_length
+from memlint.analysis.values import comprehension_length, known_length
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall

@@ -10,7 +10,7 @@ from memlint.analysis.values import ARRAY_KINDS, in_test_code, value_of
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.lifetime import definitely_bound, deletes, name_reads
 from memlint.analysis.loops import enclosing_loop, parent, runs_at_most_once
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid

@@ -9,7 +9,7 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.iteration import IterationSite, iterated_parts
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, visible_import
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.analysis.usage import may_mutate, single_binding
 from memlint.analysis.values import data_evidence, is_tiny
 from memlint.findings import Applicability, Tier
