@@ -75,3 +75,53 @@ def test_rule_base_classes_live_with_the_rules_and_are_not_rules():
     assert LoopDepthRule not in rules and IterationSiteRule not in rules
     assert {cls.code for cls in rules if issubclass(cls, LoopDepthRule)} >= {"MEM201", "MEM301"}
     assert {cls.code for cls in rules if issubclass(cls, IterationSiteRule)} >= {"MEM102", "MEM103"}
+
+
+def _context_helpers() -> Set[str]:
+    """The functions of memlint.analysis whose first parameter is the file's context."""
+    names = set()
+    for path in (PACKAGE / "analysis").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.args.args and node.args.args[0].arg == "context":
+                names.add(node.name)
+    return names
+
+
+def test_no_analysis_helper_takes_a_rule():
+    offending = {
+        f"{path.name}:{node.lineno} {node.name}({arg.arg})"
+        for path in sorted((PACKAGE / "analysis").glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, (ast.FunctionDef, ast.Lambda))
+        for arg in node.args.args
+        if arg.arg == "rule"
+    }
+    assert offending == set()
+
+
+def test_rules_pass_their_context_to_analysis_helpers():
+    """`parent(self, node)` would hand the rule where the helper reads the context (a crash only
+    when the line runs): every call of a helper passes `self.context` (or `rule.context`)."""
+    helpers = _context_helpers()
+    assert {"parent", "value_of", "known_length", "qualified_name", "scope_index"} <= helpers
+    offending = []
+    for path in sorted((PACKAGE / "rules").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("memlint.analysis")
+            for alias in node.names
+            if alias.name in helpers
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in imported
+                and node.args
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id in ("self", "rule")
+            ):
+                offending.append(f"rules/{path.name}:{node.lineno} {node.func.id}({node.args[0].id}, ...)")
+    assert offending == []
