@@ -125,3 +125,19 @@ def test_rules_pass_their_context_to_analysis_helpers():
             ):
                 offending.append(f"rules/{path.name}:{node.lineno} {node.func.id}({node.args[0].id}, ...)")
     assert offending == []
+
+
+TESTS = Path(__file__).resolve().parents[1]
+LAYERS = ("core", "analysis", "rules", "shells", "robustness")
+
+
+def test_every_test_module_is_in_a_layer_folder():
+    strays = sorted(path.name for path in TESTS.glob("test_*.py"))
+    assert strays == [], f"move them into a layer folder, tests/{{{','.join(LAYERS)}}}/ (git mv)"
+    folders = sorted(path.parent.name for path in TESTS.glob("*/test_*.py"))
+    assert set(folders) == set(LAYERS)
+
+
+def test_a_test_carries_the_marker_of_its_layer(request):
+    assert request.node.get_closest_marker("core") is not None
+    assert [layer for layer in LAYERS if request.node.get_closest_marker(layer)] == ["core"]

@@ -3,7 +3,7 @@
 Every helper that needs the file takes its `LintContext` (`memlint.context`: module, parents,
 scope index, path, per-file caches) as its first argument; from a rule, pass `self.context`
 (`parent(self.context, node)`). Nothing here imports `memlint.rule` or the rules
-(tests/test_layers.py); rule base classes live in `memlint.rules._bases`.
+(tests/core/test_layers.py); rule base classes live in `memlint.rules._bases`.
 
 Need X -> call Y (the modules of tree navigation, method effects and usage):
 - name chains, assignment targets, parameters, a visitor over binding targets or one scope ->

@@ -24,7 +24,7 @@ What is estimated:
 An estimate counts what `sys.getsizeof` reports. It leaves out the spare slots a list grown by a
 comprehension keeps (CPython over-allocates by up to 1/8) and the allocator's rounding (CPython
 3.11+ allocates 32 bytes for an int `sys.getsizeof` calls 28): measured with `tracemalloc`, a
-comprehension of a million ints takes about 10% more than its estimate (tests/test_estimates.py).
+comprehension of a million ints takes about 10% more than its estimate (tests/analysis/test_estimates.py).
 
 The human form uses decimal units, `kB` = 1,000 bytes, `MB` = 1,000,000, `GB`, `TB`, with one
 decimal below 10 and none above: "~36 MB", "~8.4 kB", "~640 bytes".

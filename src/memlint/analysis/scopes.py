@@ -13,7 +13,7 @@ know what a name refers to at a few candidate nodes, so this module does less, l
   parameter defaults, decorators and the first comprehension iterable belong to the enclosing
   scope, a walrus binds in the enclosing function.
 
-`tests/test_analysis_scopes.py` checks the results against LibCST's QualifiedNameProvider on
+`tests/analysis/test_analysis_scopes.py` checks the results against LibCST's QualifiedNameProvider on
 real modules.
 """
 
