@@ -1,6 +1,7 @@
 """A file's `LintContext` to call `memlint.analysis` helpers on parsed code, outside any traversal.
 
-The helpers take the context, not a rule: no rule class is needed to ask them anything.
+The helpers take the context, not a rule: no rule class is needed to ask them anything. (Tests
+written before the context existed still call the probe `rule`.)
 """
 
 from __future__ import annotations

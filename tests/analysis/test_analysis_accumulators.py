@@ -8,24 +8,24 @@ from memlint.analysis.accumulators import Kind, accumulation, kind_of
 from memlint.analysis.escapes import result_escapes, value_escapes
 
 
-def updates(context):
-    return find(context, m.AugAssign() | m.Assign(value=m.Call() | m.BinaryOperation()))
+def updates(rule):
+    return find(rule, m.AugAssign() | m.Assign(value=m.Call() | m.BinaryOperation()))
 
 
-def only(context, matcher):
-    return find(context, matcher)[0]
+def only(rule, matcher):
+    return find(rule, matcher)[0]
 
 
 def test_kind_of_literals_constructors_and_libraries():
-    context = probe(
+    rule = probe(
         """
         import numpy as np
         import pandas as pd
         values = [b"", "", (), [], [x for x in y], bytes(), tuple(), list(), np.zeros(3), pd.DataFrame(), pd.read_csv(p), f(), b"a" + b"b", "".join(parts)]
         """
     )
-    values = [element.value for element in only(context, m.List(elements=[m.AtLeastN(n=10)])).elements]
-    kinds = [kind_of(context, value) for value in values]
+    values = [element.value for element in only(rule, m.List(elements=[m.AtLeastN(n=10)])).elements]
+    kinds = [kind_of(rule, value) for value in values]
     assert kinds == [
         Kind.BYTES, Kind.STR, Kind.TUPLE, Kind.LIST, Kind.LIST, Kind.BYTES, Kind.TUPLE, Kind.LIST,
         Kind.ARRAY, Kind.FRAME, Kind.FRAME, None, Kind.BYTES, Kind.STR,
@@ -33,20 +33,20 @@ def test_kind_of_literals_constructors_and_libraries():
 
 
 def test_accumulation_with_kind_from_before_the_loop():
-    context = probe(
+    rule = probe(
         """
         payload = b""
         for chunk in chunks:
             payload += chunk
         """
     )
-    found = accumulation(context, only(context, m.AugAssign()))
+    found = accumulation(rule, only(rule, m.AugAssign()))
     assert found is not None
     assert (found.name, found.kind, found.augmented, found.reset_in_loop) == ("payload", Kind.BYTES, True, False)
 
 
 def test_unknown_kind_and_reset_in_loop():
-    context = probe(
+    rule = probe(
         """
         def f(data, rows):
             for c in rows:
@@ -56,14 +56,14 @@ def test_unknown_kind_and_reset_in_loop():
                 line += r
         """
     )
-    first, second = find(context, m.AugAssign())
-    assert accumulation(context, first).kind is None
-    reset = accumulation(context, second)
+    first, second = find(rule, m.AugAssign())
+    assert accumulation(rule, first).kind is None
+    reset = accumulation(rule, second)
     assert reset.reset_in_loop and reset.kind is None
 
 
 def test_rebinding_must_read_the_old_value_and_be_in_a_loop():
-    context = probe(
+    rule = probe(
         """
         import numpy as np
         a = np.empty(0)
@@ -73,15 +73,15 @@ def test_rebinding_must_read_the_old_value_and_be_in_a_loop():
             a = np.append(a, x)
         """
     )
-    outside, other, inside = find(context, m.Assign(value=m.Call(func=m.Attribute(attr=m.Name("append")))))
-    assert accumulation(context, outside) is None
-    assert accumulation(context, other) is None
-    found = accumulation(context, inside)
+    outside, other, inside = find(rule, m.Assign(value=m.Call(func=m.Attribute(attr=m.Name("append")))))
+    assert accumulation(rule, outside) is None
+    assert accumulation(rule, other) is None
+    found = accumulation(rule, inside)
     assert found is not None and found.kind is Kind.ARRAY and not found.augmented
 
 
 def test_attribute_accumulator_kind_from_the_class():
-    context = probe(
+    rule = probe(
         """
         class W:
             def __init__(self):
@@ -91,12 +91,12 @@ def test_attribute_accumulator_kind_from_the_class():
                     self.text += p
         """
     )
-    found = accumulation(context, only(context, m.AugAssign()))
+    found = accumulation(rule, only(rule, m.AugAssign()))
     assert found.name == "self.text" and found.kind is Kind.STR
 
 
 def test_escapes():
-    context = probe(
+    rule = probe(
         """
         for x in xs:
             buf = make()
@@ -109,9 +109,9 @@ def test_escapes():
             store = other
         """
     )
-    reads = [n for n in find(context, m.Name("buf")) if n is not only(context, m.AssignTarget(target=m.Name("buf"))).target]
-    verdicts = [value_escapes(context, n) for n in reads]
+    reads = [n for n in find(rule, m.Name("buf")) if n is not only(rule, m.AssignTarget(target=m.Name("buf"))).target]
+    verdicts = [value_escapes(rule, n) for n in reads]
     assert verdicts == [False, False, False, False, True]
-    assert result_escapes(context, only(context, m.Call(func=m.Name("make"))), only(context, m.For(target=m.Name("x"))))
-    others = find(context, m.Name("other"))
-    assert [value_escapes(context, n) for n in others] == [True, True]
+    assert result_escapes(rule, only(rule, m.Call(func=m.Name("make"))), only(rule, m.For(target=m.Name("x"))))
+    others = find(rule, m.Name("other"))
+    assert [value_escapes(rule, n) for n in others] == [True, True]

@@ -6,12 +6,12 @@ from analysis_probe import find, probe
 from memlint.analysis.captures import captures, definition_time_names
 
 
-def definition(context, name):
-    return find(context, m.FunctionDef(name=m.Name(name)) | m.ClassDef(name=m.Name(name)))[0]
+def definition(rule, name):
+    return find(rule, m.FunctionDef(name=m.Name(name)) | m.ClassDef(name=m.Name(name)))[0]
 
 
 def test_closure_global_and_builtin_reads():
-    context = probe(
+    rule = probe(
         """
         CONSTANT = 1
         def outer(scale):
@@ -22,14 +22,14 @@ def test_closure_global_and_builtin_reads():
             return inner
         """
     )
-    found = captures(context, definition(context, "inner"))
+    found = captures(rule, definition(rule, "inner"))
     assert found.from_functions == {"scale", "offset"}
     assert {"CONSTANT", "len", "range", "scale", "offset"} <= found.names
     assert "local" not in found.names and "x" not in found.names and "_" not in found.names
 
 
 def test_nonlocal_and_global_declarations():
-    context = probe(
+    rule = probe(
         """
         def outer():
             count = 0
@@ -39,11 +39,11 @@ def test_nonlocal_and_global_declarations():
             return bump
         """
     )
-    assert "count" in captures(context, definition(context, "bump")).declared
+    assert "count" in captures(rule, definition(rule, "bump")).declared
 
 
 def test_self_reference_and_unresolved_names():
-    context = probe(
+    rule = probe(
         """
         def outer():
             def fact(n):
@@ -51,13 +51,13 @@ def test_self_reference_and_unresolved_names():
             return fact
         """
     )
-    found = captures(context, definition(context, "fact"))
+    found = captures(rule, definition(rule, "fact"))
     assert found.from_functions == {"fact"}
     assert "undefined_thing" in found.unresolved
 
 
 def test_class_body_reads_and_definition_time_names():
-    context = probe(
+    rule = probe(
         """
         def outer(kind, base, deco, default, hint):
             @deco
@@ -68,14 +68,14 @@ def test_class_body_reads_and_definition_time_names():
             return Node
         """
     )
-    node = definition(context, "Node")
-    assert "kind" in captures(context, node).from_functions
+    node = definition(rule, "Node")
+    assert "kind" in captures(rule, node).from_functions
     assert definition_time_names(node) == {"deco", "base", "Meta"}
-    assert definition_time_names(definition(context, "method")) == {"hint", "default", "Ret"}
+    assert definition_time_names(definition(rule, "method")) == {"hint", "default", "Ret"}
 
 
 def test_lambda_parameters_are_local():
-    context = probe("def f(y):\n    return lambda x, z=y: x + z + y\n")
-    lam = find(context, m.Lambda())[0]
-    assert captures(context, lam).from_functions == {"y"}
+    rule = probe("def f(y):\n    return lambda x, z=y: x + z + y\n")
+    lam = find(rule, m.Lambda())[0]
+    assert captures(rule, lam).from_functions == {"y"}
     assert definition_time_names(lam) == {"y"}

@@ -15,9 +15,9 @@ from memlint.context import LintContext
 
 def _kind_of_receiver(code: str) -> FileKind:
     module = cst.parse_module(textwrap.dedent(code))
-    context = LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
+    rule = LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
     call = list(m.findall(module, m.Call(func=m.Attribute(attr=m.Name("readlines")))))[-1]
-    return file_kind(context, cst.ensure_type(cst.ensure_type(call, cst.Call).func, cst.Attribute).value, "readlines")
+    return file_kind(rule, cst.ensure_type(cst.ensure_type(call, cst.Call).func, cst.Attribute).value, "readlines")
 
 
 @pytest.mark.parametrize(
@@ -46,6 +46,6 @@ def test_file_kind(code, kind):
 
 def test_module_defines_method_is_per_class_method_only():
     module = cst.parse_module("def readlines():\n    pass\nclass C:\n    def read(self):\n        pass\n")
-    context = LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
-    assert module_defines_method(context, "read")
-    assert not module_defines_method(context, "readlines")  # a module-level function is not a method
+    rule = LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
+    assert module_defines_method(rule, "read")
+    assert not module_defines_method(rule, "readlines")  # a module-level function is not a method

@@ -8,23 +8,23 @@ from memlint.analysis.hot import CallSites, has_hot_marker, hot_reason, matching
 
 
 def setup(code):
-    context = probe(code)
+    rule = probe(code)
     sites = CallSites()
-    for call in find(context, m.Call()):
+    for call in find(rule, m.Call()):
         sites.record(call)
-    return context, sites
+    return rule, sites
 
 
-def function(context, name):
-    return find(context, m.FunctionDef(name=m.Name(name)))[0]
+def function(rule, name):
+    return find(rule, m.FunctionDef(name=m.Name(name)))[0]
 
 
 def test_marker_on_the_def_line_only():
-    context, sites = setup("def a(x):  # memlint: hot\n    return x\ndef b(x):\n    # memlint: hot\n    return x\ndef c(x): return x  # memlint: hot\n")
-    assert has_hot_marker(function(context, "a"))
-    assert not has_hot_marker(function(context, "b"))
-    assert has_hot_marker(function(context, "c"))
-    assert hot_reason(context, function(context, "b"), sites) is None
+    rule, sites = setup("def a(x):  # memlint: hot\n    return x\ndef b(x):\n    # memlint: hot\n    return x\ndef c(x): return x  # memlint: hot\n")
+    assert has_hot_marker(function(rule, "a"))
+    assert not has_hot_marker(function(rule, "b"))
+    assert has_hot_marker(function(rule, "c"))
+    assert hot_reason(rule, function(rule, "b"), sites) is None
 
 
 def test_globs_match_name_or_class_qualified_name():
@@ -34,7 +34,7 @@ def test_globs_match_name_or_class_qualified_name():
 
 
 def test_recursion_and_calls_in_loops():
-    context, sites = setup(
+    rule, sites = setup(
         """
         def rec(n):
             return rec(n - 1) if n else 0
@@ -50,13 +50,13 @@ def test_recursion_and_calls_in_loops():
                 looped(i)
         """
     )
-    assert hot_reason(context, function(context, "rec"), sites) == "calls itself"
-    assert hot_reason(context, function(context, "looped"), sites) == "called inside a loop"
-    assert hot_reason(context, function(context, "once"), sites) is None
+    assert hot_reason(rule, function(rule, "rec"), sites) == "calls itself"
+    assert hot_reason(rule, function(rule, "looped"), sites) == "called inside a loop"
+    assert hot_reason(rule, function(rule, "once"), sites) is None
 
 
 def test_parameter_shadowing_is_not_a_call():
-    context, sites = setup(
+    rule, sites = setup(
         """
         def target(x):
             return x
@@ -65,11 +65,11 @@ def test_parameter_shadowing_is_not_a_call():
                 target(i)
         """
     )
-    assert hot_reason(context, function(context, "target"), sites) is None
+    assert hot_reason(rule, function(rule, "target"), sites) is None
 
 
 def test_methods_called_on_self_in_a_loop_of_their_class():
-    context, sites = setup(
+    rule, sites = setup(
         """
         class A:
             def run(self, xs):
@@ -85,6 +85,6 @@ def test_methods_called_on_self_in_a_loop_of_their_class():
                     self.other(x)
         """
     )
-    owner = find(context, m.ClassDef(name=m.Name("A")))[0]
-    assert hot_reason(context, function(context, "step"), sites, owner=owner) == "called inside a loop"
-    assert hot_reason(context, function(context, "other"), sites, owner=owner) is None
+    owner = find(rule, m.ClassDef(name=m.Name("A")))[0]
+    assert hot_reason(rule, function(rule, "step"), sites, owner=owner) == "called inside a loop"
+    assert hot_reason(rule, function(rule, "other"), sites, owner=owner) is None

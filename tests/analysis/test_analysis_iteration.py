@@ -46,10 +46,10 @@ def test_comprehension_sites_bodies_and_deferral():
 
 
 def test_iterated_parts_looks_inside_enumerate_and_zip_only():
-    context = _probe("enumerate(a[1:], b[1:])\nzip(a[1:], b[2:])\nmap(f, a[1:])\n")
+    rule = _probe("enumerate(a[1:], b[1:])\nzip(a[1:], b[2:])\nmap(f, a[1:])\n")
     sliced = m.Subscript()
-    calls = [cst.ensure_type(s, cst.SimpleStatementLine).body[0] for s in context.module.body]
-    parts = [[_code(p) for p in iterated_parts(context, cst.ensure_type(c, cst.Expr).value, sliced)] for c in calls]
+    calls = [cst.ensure_type(s, cst.SimpleStatementLine).body[0] for s in rule.module.body]
+    parts = [[_code(p) for p in iterated_parts(rule, cst.ensure_type(c, cst.Expr).value, sliced)] for c in calls]
     assert parts == [["a[1:]"], ["a[1:]", "b[2:]"], []]
 
 
@@ -73,18 +73,18 @@ def test_iterated_parts_looks_inside_enumerate_and_zip_only():
     ],
 )
 def test_lazy_source(code, name, unobservable, length):
-    context = _probe(code)
-    last = cst.ensure_type(context.module.body[-1], cst.SimpleStatementLine).body[0]
-    source = lazy_source(context, cst.ensure_type(last, cst.Expr).value)
+    rule = _probe(code)
+    last = cst.ensure_type(rule.module.body[-1], cst.SimpleStatementLine).body[0]
+    source = lazy_source(rule, cst.ensure_type(last, cst.Expr).value)
     assert source is not None
     assert (source.name, source.unobservable, source.length) == (name, unobservable, length)
 
 
 @pytest.mark.parametrize("code", ["sorted(a)", "data", "import itertools\nitertools.tee(a)", "[a.pop() for _ in b]", "def range(n):\n    pass\nrange(5)"])
 def test_not_lazy(code):
-    context = _probe(code)
-    last = cst.ensure_type(context.module.body[-1], cst.SimpleStatementLine).body[0]
-    assert lazy_source(context, cst.ensure_type(last, cst.Expr).value) is None
+    rule = _probe(code)
+    last = cst.ensure_type(rule.module.body[-1], cst.SimpleStatementLine).body[0]
+    assert lazy_source(rule, cst.ensure_type(last, cst.Expr).value) is None
 
 
 def test_standalone_and_replacing_add_parentheses_only_when_needed():
@@ -104,7 +104,7 @@ def test_drops_comments():
 
 
 def test_builtin_visible_and_visible_import():
-    context = _probe(
+    rule = _probe(
         """
         import itertools as it
         from itertools import islice
@@ -116,10 +116,10 @@ def test_builtin_visible_and_visible_import():
         total = sum
         """
     )
-    names = list(m.findall(context.module, m.Name("sum")))
-    assert not builtin_visible(context, names[1], "sum")  # inside f: the parameter
-    assert builtin_visible(context, names[-1], "sum")
-    ret = list(m.findall(context.module, m.Return()))
-    assert visible_import(context, ret[0], "itertools.islice") == "islice"
-    assert visible_import(context, ret[1], "itertools.islice") == "it.islice"  # `islice` is shadowed in g
-    assert visible_import(context, ret[0], "collections.deque") is None
+    names = list(m.findall(rule.module, m.Name("sum")))
+    assert not builtin_visible(rule, names[1], "sum")  # inside f: the parameter
+    assert builtin_visible(rule, names[-1], "sum")
+    ret = list(m.findall(rule.module, m.Return()))
+    assert visible_import(rule, ret[0], "itertools.islice") == "islice"
+    assert visible_import(rule, ret[1], "itertools.islice") == "it.islice"  # `islice` is shadowed in g
+    assert visible_import(rule, ret[0], "collections.deque") is None

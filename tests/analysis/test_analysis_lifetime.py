@@ -7,14 +7,14 @@ from analysis_probe import find, probe
 from memlint.analysis.lifetime import definitely_bound, deletes, name_reads
 
 
-def line_of(context, name):
+def line_of(rule, name):
     """The statement line `name = ...` inside the loop (the last such line)."""
-    lines = find(context, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name(name))])]))
+    lines = find(rule, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name(name))])]))
     return lines[-1]
 
 
 def test_bound_before_the_loop_or_a_parameter():
-    context = probe(
+    rule = probe(
         """
         def f(p):
             a = 1
@@ -24,12 +24,12 @@ def test_bound_before_the_loop_or_a_parameter():
                     p = 3
         """
     )
-    assert definitely_bound(context, "a", line_of(context, "a"))
-    assert definitely_bound(context, "p", line_of(context, "p"))
+    assert definitely_bound(rule, "a", line_of(rule, "a"))
+    assert definitely_bound(rule, "p", line_of(rule, "p"))
 
 
 def test_conditional_bindings_and_deletes_do_not_count():
-    context = probe(
+    rule = probe(
         """
         def f(c):
             if c:
@@ -42,13 +42,13 @@ def test_conditional_bindings_and_deletes_do_not_count():
                 del b
         """
     )
-    assert not definitely_bound(context, "a", line_of(context, "a"))
-    assert not definitely_bound(context, "b", line_of(context, "b"))
-    assert deletes(find(context, m.FunctionDef())[0], "b")
+    assert not definitely_bound(rule, "a", line_of(rule, "a"))
+    assert not definitely_bound(rule, "b", line_of(rule, "b"))
+    assert deletes(find(rule, m.FunctionDef())[0], "b")
 
 
 def test_module_level_and_global_declarations():
-    context = probe(
+    rule = probe(
         """
         import numpy
         a = 0
@@ -59,13 +59,13 @@ def test_module_level_and_global_declarations():
             a = 2
         """
     )
-    assert definitely_bound(context, "a", line_of(context, "a")) is False  # the function's own line is last
-    module_line = find(context, m.SimpleStatementLine(body=[m.Assign(value=m.Integer("1"))]))[0]
-    assert definitely_bound(context, "a", module_line)
+    assert definitely_bound(rule, "a", line_of(rule, "a")) is False  # the function's own line is last
+    module_line = find(rule, m.SimpleStatementLine(body=[m.Assign(value=m.Integer("1"))]))[0]
+    assert definitely_bound(rule, "a", module_line)
 
 
 def test_name_reads_skip_targets_attributes_keywords_and_params():
-    context = probe(
+    rule = probe(
         """
         def f(x):
             x = x + 1
@@ -77,6 +77,6 @@ def test_name_reads_skip_targets_attributes_keywords_and_params():
             return x.x
         """
     )
-    function = cst.ensure_type(find(context, m.FunctionDef(name=m.Name("f")))[0], cst.FunctionDef)
+    function = cst.ensure_type(find(rule, m.FunctionDef(name=m.Name("f")))[0], cst.FunctionDef)
     reads = name_reads(function.body, "x")
     assert len(reads) == 4  # x + 1, x=x's value, `in x`, return x

@@ -8,12 +8,12 @@ from memlint.analysis.loops import enclosing_function, enclosing_loop, enclosing
 from memlint.analysis.values import known_length
 
 
-def call_named(context, name):
-    return find(context, m.Call(func=m.Name(name)))[0]
+def call_named(rule, name):
+    return find(rule, m.Call(func=m.Name(name)))[0]
 
 
 def test_for_body_is_in_loop_but_iterable_and_else_are_not():
-    context = probe(
+    rule = probe(
         """
         for x in source():
             body(x)
@@ -21,41 +21,41 @@ def test_for_body_is_in_loop_but_iterable_and_else_are_not():
             after()
         """
     )
-    assert enclosing_loop(context, call_named(context, "body")) is not None
-    assert enclosing_loop(context, call_named(context, "source")) is None
-    assert enclosing_loop(context, call_named(context, "after")) is None
+    assert enclosing_loop(rule, call_named(rule, "body")) is not None
+    assert enclosing_loop(rule, call_named(rule, "source")) is None
+    assert enclosing_loop(rule, call_named(rule, "after")) is None
 
 
 def test_while_test_and_body_are_in_loop():
-    context = probe("while more():\n    step()\n")
-    assert enclosing_loop(context, call_named(context, "more")) is not None
-    assert enclosing_loop(context, call_named(context, "step")) is not None
+    rule = probe("while more():\n    step()\n")
+    assert enclosing_loop(rule, call_named(rule, "more")) is not None
+    assert enclosing_loop(rule, call_named(rule, "step")) is not None
 
 
 def test_comprehension_first_iterable_is_evaluated_once():
-    context = probe("[elt(x) for x in first() for y in inner(x) if cond(y)]\n")
-    assert enclosing_loop(context, call_named(context, "first")) is None
+    rule = probe("[elt(x) for x in first() for y in inner(x) if cond(y)]\n")
+    assert enclosing_loop(rule, call_named(rule, "first")) is None
     for name in ("elt", "inner", "cond"):
-        assert enclosing_loop(context, call_named(context, name)) is not None, name
+        assert enclosing_loop(rule, call_named(rule, name)) is not None, name
 
 
 def test_function_body_is_a_new_frame_but_defaults_are_not():
-    context = probe(
+    rule = probe(
         """
         for x in xs:
             def f(a=default()):
                 inside()
         """
     )
-    assert enclosing_loop(context, call_named(context, "inside")) is None
-    assert enclosing_loop(context, call_named(context, "default")) is not None
-    function = find(context, m.FunctionDef())[0]
-    assert enclosing_function(context, call_named(context, "inside")) is function
-    assert enclosing_function(context, call_named(context, "default")) is None
+    assert enclosing_loop(rule, call_named(rule, "inside")) is None
+    assert enclosing_loop(rule, call_named(rule, "default")) is not None
+    function = find(rule, m.FunctionDef())[0]
+    assert enclosing_function(rule, call_named(rule, "inside")) is function
+    assert enclosing_function(rule, call_named(rule, "default")) is None
 
 
 def test_class_body_is_transparent_and_loops_nest_innermost_first():
-    context = probe(
+    rule = probe(
         """
         def outer():
             for a in xs:
@@ -64,13 +64,13 @@ def test_class_body_is_transparent_and_loops_nest_innermost_first():
                         attr = make()
         """
     )
-    loops = enclosing_loops(context, call_named(context, "make"))
+    loops = enclosing_loops(rule, call_named(rule, "make"))
     assert [type(loop.node).__name__ for loop in loops] == ["While", "For"]
-    assert all(loop.function is find(context, m.FunctionDef())[0] for loop in loops)
+    assert all(loop.function is find(rule, m.FunctionDef())[0] for loop in loops)
 
 
 def test_loop_bindings_names_attributes_and_mutations():
-    context = probe(
+    rule = probe(
         """
         for i, (a, *rest) in pairs:
             total = f(i)
@@ -83,7 +83,7 @@ def test_loop_bindings_names_attributes_and_mutations():
                 hidden = 1
         """
     )
-    bindings = loop_bindings(find(context, m.For())[0])
+    bindings = loop_bindings(find(rule, m.For())[0])
     assert {"i", "a", "rest", "total", "handle", "helper"} <= bindings.names
     assert "hidden" not in bindings.names
     assert "self.count" in bindings.attributes
@@ -92,7 +92,7 @@ def test_loop_bindings_names_attributes_and_mutations():
 
 
 def test_runs_at_most_once_and_trip_count():
-    context = probe(
+    rule = probe(
         """
         while True:
             work()
@@ -107,9 +107,9 @@ def test_runs_at_most_once_and_trip_count():
             pass
         """
     )
-    loops = [enclosing_loop(context, node) for node in find(context, m.Pass() | m.Call(func=m.Name("work") | m.Name("done")))]
+    loops = [enclosing_loop(rule, node) for node in find(rule, m.Pass() | m.Call(func=m.Name("work") | m.Name("done")))]
     first, second, ranged, single = loops[0], loops[1], loops[2], loops[3]
-    length = lambda expr: known_length(context, expr)  # noqa: E731
+    length = lambda expr: known_length(rule, expr)  # noqa: E731
     assert runs_at_most_once(first)
     assert not runs_at_most_once(second)
     assert known_trip_count(ranged, length) == 5 and not runs_at_most_once(ranged, length)

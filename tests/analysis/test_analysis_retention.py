@@ -7,7 +7,7 @@ from memlint.analysis.retention import storage
 
 
 def test_where_values_are_kept():
-    context = probe(
+    rule = probe(
         """
         G = []
         def f(param, out):
@@ -28,8 +28,8 @@ def test_where_values_are_kept():
         """
     )
     found = {}
-    for name in find(context, m.Name(m.MatchRegex("v[0-9]"))):
-        found[name.value] = storage(context, name)
+    for name in find(rule, m.Name(m.MatchRegex("v[0-9]"))):
+        found[name.value] = storage(rule, name)
     assert found == {
         "v1": "on an attribute",
         "v2": "in a container that outlives the call",

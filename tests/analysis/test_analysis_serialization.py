@@ -7,12 +7,12 @@ from analysis_probe import find, probe
 from memlint.analysis.serialization import serializer
 
 
-def calls(context):
-    return [cst.ensure_type(c, cst.Call).func for c in find(context, m.Call(func=m.Attribute(attr=m.Name(m.MatchRegex("(dump|load)s?"))) | m.Name(m.MatchRegex("(dump|load)s?"))))]
+def calls(rule):
+    return [cst.ensure_type(c, cst.Call).func for c in find(rule, m.Call(func=m.Attribute(attr=m.Name(m.MatchRegex("(dump|load)s?"))) | m.Name(m.MatchRegex("(dump|load)s?"))))]
 
 
 def test_every_import_spelling():
-    context = probe(
+    rule = probe(
         """
         import pickle as pkl
         import json, marshal, _pickle
@@ -25,13 +25,13 @@ def test_every_import_spelling():
         dumps(x)
         """
     )
-    assert [serializer(context, func) for func in calls(context)] == [
+    assert [serializer(rule, func) for func in calls(rule)] == [
         ("pickle", "dumps"), ("json", "dump"), ("marshal", "loads"), ("pickle", "load"), ("pickle", "dumps"),
     ]
 
 
 def test_cpickle_fallback_and_unknowns():
-    context = probe(
+    rule = probe(
         """
         try:
             import cPickle as pickle
@@ -45,4 +45,4 @@ def test_cpickle_fallback_and_unknowns():
         dumps(x)
         """
     )
-    assert [serializer(context, func) for func in calls(context)] == [("pickle", "dumps"), None, None]
+    assert [serializer(rule, func) for func in calls(rule)] == [("pickle", "dumps"), None, None]

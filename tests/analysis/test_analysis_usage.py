@@ -18,8 +18,8 @@ def _probe(code: str) -> LintContext:
     return LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
 
 
-def _last_name(context: LintContext, name: str) -> cst.Name:
-    return list(m.findall(context.module, m.Name(name)))[-1]
+def _last_name(rule: LintContext, name: str) -> cst.Name:
+    return list(m.findall(rule.module, m.Name(name)))[-1]
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_may_mutate_with_no_roots_is_false():
 
 
 def test_single_binding_of_assignment_with_and_param():
-    context = _probe(
+    rule = _probe(
         """
         def f(p: list, q):
             a = open(p)
@@ -85,13 +85,13 @@ def test_single_binding_of_assignment_with_and_param():
             use(a, b, c, p, q)
         """
     )
-    a = single_binding(context, _last_name(context, "a"))
+    a = single_binding(rule, _last_name(rule, "a"))
     assert a is not None and a.kind == "assign" and m.matches(a.value, m.Call(func=m.Name("open")))
-    b = single_binding(context, _last_name(context, "b"))
+    b = single_binding(rule, _last_name(rule, "b"))
     assert b is not None and b.kind == "with"
-    c = single_binding(context, _last_name(context, "c"))
+    c = single_binding(rule, _last_name(rule, "c"))
     assert c is not None and m.matches(c.value, m.Integer("3")) and m.matches(c.annotation, m.Name("int"))
-    p = single_binding(context, _last_name(context, "p"))
+    p = single_binding(rule, _last_name(rule, "p"))
     assert p is not None and p.kind == "param" and m.matches(p.annotation, m.Name("list"))
 
 
@@ -107,13 +107,13 @@ def test_single_binding_of_assignment_with_and_param():
     ],
 )
 def test_single_binding_none(code):
-    context = _probe(code)
-    name = _last_name(context, "len" if "len" in code else "a")
-    assert single_binding(context, name) is None
+    rule = _probe(code)
+    name = _last_name(rule, "len" if "len" in code else "a")
+    assert single_binding(rule, name) is None
 
 
 def test_only_reference_is():
-    context = _probe(
+    rule = _probe(
         """
         def once():
             a = make()
@@ -134,19 +134,19 @@ def test_only_reference_is():
         """
     )
     for name, expected in (("a", True), ("b", False), ("c", False), ("d", False)):
-        use = _last_name(context, name)
-        binding = single_binding(context, use)
+        use = _last_name(rule, name)
+        binding = single_binding(rule, use)
         assert binding is not None, name
-        assert only_reference_is(context, binding, use) is expected, name
+        assert only_reference_is(rule, binding, use) is expected, name
 
 
 # -- unseen code and aliases (issue 17 item 1) ---------------------------------------------------
 def _loop_case(code: str):
     """The rule, the first `for` loop's body and its iterable."""
-    context = _probe(code)
-    loop = list(m.findall(context.module, m.For()))[0]
+    rule = _probe(code)
+    loop = list(m.findall(rule.module, m.For()))[0]
     assert isinstance(loop, cst.For)
-    return context, [loop.body], loop.iter
+    return rule, [loop.body], loop.iter
 
 
 @pytest.mark.parametrize(
@@ -175,8 +175,8 @@ def _loop_case(code: str):
 def test_unseen_code_may_change_exposed_roots(code):
     from memlint.analysis.usage import unseen_code_may_change
 
-    context, body, source = _loop_case(code)
-    assert unseen_code_may_change(context, body, names_read(source), source)
+    rule, body, source = _loop_case(code)
+    assert unseen_code_may_change(rule, body, names_read(source), source)
 
 
 @pytest.mark.parametrize(
@@ -195,16 +195,16 @@ def test_unseen_code_may_change_exposed_roots(code):
 def test_unseen_code_cannot_reach_private_roots(code):
     from memlint.analysis.usage import unseen_code_may_change
 
-    context, body, source = _loop_case(code)
-    assert not unseen_code_may_change(context, body, names_read(source), source)
+    rule, body, source = _loop_case(code)
+    assert not unseen_code_may_change(rule, body, names_read(source), source)
 
 
 def test_unseen_code_is_judged_by_the_vocabulary():
     from memlint.analysis.usage import calls_unseen_code, runs_unseen_code
 
-    context = _probe("def len(x):\n    return 0\nlen(a)\nsorted(a)\na.strip()\na.frobnicate()\nkey = lambda s: s.lower()\n")
-    calls = [c for c in m.findall(context.module, m.Call())]
-    assert [runs_unseen_code(context, c) for c in calls] == [True, False, False, True, False]  # a shadowed `len` is unseen
-    lam = list(m.findall(context.module, m.Lambda()))[0]
-    assert not calls_unseen_code(context, lam)
-    assert calls_unseen_code(context, cst.parse_expression("rank"))
+    rule = _probe("def len(x):\n    return 0\nlen(a)\nsorted(a)\na.strip()\na.frobnicate()\nkey = lambda s: s.lower()\n")
+    calls = [c for c in m.findall(rule.module, m.Call())]
+    assert [runs_unseen_code(rule, c) for c in calls] == [True, False, False, True, False]  # a shadowed `len` is unseen
+    lam = list(m.findall(rule.module, m.Lambda()))[0]
+    assert not calls_unseen_code(rule, lam)
+    assert calls_unseen_code(rule, cst.parse_expression("rank"))

@@ -13,9 +13,9 @@ from memlint.analysis.values import Kind, Size, large_kind, loop_trips, value_of
 
 
 def last(code: str):
-    context = probe(textwrap.dedent(code))
-    assign = cst.ensure_type(find(context, m.Assign())[-1], cst.Assign)
-    return value_of(context, assign.value)
+    rule = probe(textwrap.dedent(code))
+    assign = cst.ensure_type(find(rule, m.Assign())[-1], cst.Assign)
+    return value_of(rule, assign.value)
 
 
 TINY = [
@@ -89,10 +89,10 @@ def test_a_chunked_reader_is_not_a_frame() -> None:
 
 
 def test_views_and_names_allocate_nothing() -> None:
-    context = probe("import numpy as np\na = np.load(p)\nv1 = a.T\nv2 = np.asarray(a)\nv3 = a.reshape(-1)\nv4 = a\nv5 = a * 2\n")
-    values = [cst.ensure_type(s, cst.Assign).value for s in find(context, m.Assign())][1:]
-    assert [value_of(context, v).allocates for v in values] == [False, False, False, False, True]
-    assert [large_kind(context, v) for v in values] == [None, None, None, None, Kind.ARRAY]
+    rule = probe("import numpy as np\na = np.load(p)\nv1 = a.T\nv2 = np.asarray(a)\nv3 = a.reshape(-1)\nv4 = a\nv5 = a * 2\n")
+    values = [cst.ensure_type(s, cst.Assign).value for s in find(rule, m.Assign())][1:]
+    assert [value_of(rule, v).allocates for v in values] == [False, False, False, False, True]
+    assert [large_kind(rule, v) for v in values] == [None, None, None, None, Kind.ARRAY]
 
 
 def test_the_product_of_dimensions_not_the_largest() -> None:
@@ -102,17 +102,17 @@ def test_the_product_of_dimensions_not_the_largest() -> None:
 
 
 def test_loop_trips() -> None:
-    context = probe(
+    rule = probe(
         "import numpy as np\n"
         "for ax in range(a.ndim):\n    pass\n"
         "for line in open(p):\n    pass\n"
         "while True:\n    chunk = sock.recv(4096)\n"
         "while running:\n    pass\n"
     )
-    loops = find(context, m.For() | m.While())
-    sizes = [loop_trips(context, loop).size for loop in loops]
+    loops = find(rule, m.For() | m.While())
+    sizes = [loop_trips(rule, loop).size for loop in loops]
     assert sizes == [Size.TINY, Size.DATA, Size.DATA, Size.UNKNOWN]
-    assert loop_trips(context, loops[2]).reason == "the loop reads `sock.recv(4096)` until the stream ends"
+    assert loop_trips(rule, loops[2]).reason == "the loop reads `sock.recv(4096)` until the stream ends"
 
 
 def test_a_container_stays_tiny_only_while_every_use_is_seen() -> None:
@@ -124,9 +124,9 @@ def test_a_container_stays_tiny_only_while_every_use_is_seen() -> None:
 
 
 def test_structure_is_tiny_whatever_the_data() -> None:
-    context = probe("import numpy as np\na = np.load(p)\nv1 = a.shape\nv2 = a.ndim\nv3 = len(a.shape)\nv4 = a.shape[0]\nv5 = len(a)\n")
-    values = [cst.ensure_type(s, cst.Assign).value for s in find(context, m.Assign())][1:]
-    assert [value_of(context, v).size for v in values] == [Size.TINY, Size.TINY, Size.TINY, Size.DATA, Size.DATA]
+    rule = probe("import numpy as np\na = np.load(p)\nv1 = a.shape\nv2 = a.ndim\nv3 = len(a.shape)\nv4 = a.shape[0]\nv5 = len(a)\n")
+    values = [cst.ensure_type(s, cst.Assign).value for s in find(rule, m.Assign())][1:]
+    assert [value_of(rule, v).size for v in values] == [Size.TINY, Size.TINY, Size.TINY, Size.DATA, Size.DATA]
 
 
 def test_a_data_sized_default_is_the_scale_the_code_is_written_for() -> None:

@@ -21,9 +21,9 @@ TOLERANCE = 0.15
 
 
 def estimate_of(expr: str, prelude: str = "import numpy as np\n") -> Optional[Estimate]:
-    context = probe(f"{prelude}value = {expr}\n")
-    (assign,) = m.findall(context.module, m.Assign())
-    return allocation_estimate(context, cst.ensure_type(assign, cst.Assign).value)
+    rule = probe(f"{prelude}value = {expr}\n")
+    (assign,) = m.findall(rule.module, m.Assign())
+    return allocation_estimate(rule, cst.ensure_type(assign, cst.Assign).value)
 
 
 def traced_bytes(expr: str, namespace: Dict[str, Any]) -> int:
@@ -113,10 +113,10 @@ def test_numpy_estimates_match_tracemalloc(expr: str, what: str) -> None:
 
 def test_a_list_filled_by_append_matches_tracemalloc() -> None:
     """MEM305's estimate: the list `for i in range(n): values.append(i * 1.5)` fills."""
-    context = probe("values = []\nfor i in range(300000):\n    values.append(i * 1.5)\n")
-    (loop,) = m.findall(context.module, m.For())
-    (append,) = m.findall(context.module, m.Call(func=m.Attribute()))
-    estimate = estimates.appended_estimate(context, cst.ensure_type(loop, cst.For), cst.ensure_type(append, cst.Call).args[0].value)
+    rule = probe("values = []\nfor i in range(300000):\n    values.append(i * 1.5)\n")
+    (loop,) = m.findall(rule.module, m.For())
+    (append,) = m.findall(rule.module, m.Call(func=m.Attribute()))
+    estimate = estimates.appended_estimate(rule, cst.ensure_type(loop, cst.For), cst.ensure_type(append, cst.Call).args[0].value)
     assert estimate is not None and estimate.what == "a list of 300,000 floats"
     code = compile("values = []\nfor i in range(300000):\n    values.append(i * 1.5)\n", "<measured>", "exec")
     namespace: Dict[str, Any] = {}
@@ -133,10 +133,10 @@ def test_a_list_filled_by_append_matches_tracemalloc() -> None:
 @pytest.mark.parametrize(("expr", "copied"), [("sorted(list(range(10**6)))", "list(range(10**6))"), ("tuple(list(x for x in range(10**5)))", "list(x for x in range(10**5))")])
 def test_a_redundant_copy_costs_its_slots(expr: str, copied: str) -> None:
     """MEM107's estimate: the second copy shares the items, so only its slots are at stake."""
-    context = probe(f"value = {expr}\n")
-    outer = cst.ensure_type(cst.ensure_type(next(iter(m.findall(context.module, m.Assign()))), cst.Assign).value, cst.Call)
+    rule = probe(f"value = {expr}\n")
+    outer = cst.ensure_type(cst.ensure_type(next(iter(m.findall(rule.module, m.Assign()))), cst.Assign).value, cst.Call)
     inner = cst.ensure_type(outer.args[0].value, cst.Call)
-    estimate = estimates.slots_estimate(context, "list", inner.args[0].value)
+    estimate = estimates.slots_estimate(rule, "list", inner.args[0].value)
     original = eval(copied)  # noqa: S307 - our own test expression
     measured = traced_bytes("list(original)", {"original": original})
     assert estimate is not None and abs(estimate.nbytes - measured) <= TOLERANCE * measured
