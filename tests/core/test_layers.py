@@ -8,6 +8,7 @@ import neither `memlint.rule` nor the rules (not even for type checking or insid
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -141,3 +142,17 @@ def test_every_test_module_is_in_a_layer_folder():
 def test_a_test_carries_the_marker_of_its_layer(request):
     assert request.node.get_closest_marker("core") is not None
     assert [layer for layer in LAYERS if request.node.get_closest_marker(layer)] == ["core"]
+
+
+def test_layer_tests_reach_tests_and_the_repository_through_parents():
+    """A test one folder down that still takes its own folder's parent for tests/ would glob an
+    empty `fixtures` folder and pass having checked nothing: from a layer folder,
+    `Path(__file__).parents[1]` is tests/ and `parents[2]` the repository."""
+    stale = re.compile(r"Path\(__file__\)(\.resolve\(\))?\.parent\b")
+    offending = sorted(
+        f"{path.parent.name}/{path.name}:{number}"
+        for path in TESTS.glob("*/test_*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if stale.search(line)
+    )
+    assert offending == []
