@@ -1,4 +1,8 @@
-"""A bare rule to call `memlint.analysis` helpers on parsed code, outside any traversal."""
+"""A file's `LintContext` to call `memlint.analysis` helpers on parsed code, outside any traversal.
+
+The helpers take the context, not a rule: no rule class is needed to ask them anything. (Tests
+written before the context existed still call the probe `rule`.)
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,17 @@ from typing import List, Type, TypeVar
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper
 
-from memlint.rule import LintContext, Rule
+from memlint.context import LintContext
 
 N = TypeVar("N", bound=cst.CSTNode)
 
 
-class Probe(Rule):
-    """No code: not a registered rule, only a holder of metadata for helper tests."""
-
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
-
-
-def probe(code: str) -> Probe:
+def probe(code: str) -> LintContext:
     module = cst.parse_module(textwrap.dedent(code))
-    return Probe(LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {}))
+    return LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
 
 
-def find(rule: Rule, matcher: m.BaseMatcherNode, kind: Type[N] = cst.CSTNode) -> List[N]:  # type: ignore[assignment]
-    return list(m.findall(rule.context.module, matcher))  # type: ignore[arg-type]
+def find(context: LintContext, matcher: m.BaseMatcherNode, kind: Type[N] = cst.CSTNode) -> List[N]:  # type: ignore[assignment]
+    return list(m.findall(context.module, matcher))  # type: ignore[arg-type]

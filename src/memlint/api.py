@@ -10,6 +10,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
 from memlint.config import Config
+from memlint.context import LintContext
 from memlint.deep import call_with_deep_stack
 from memlint.engine import run_rules
 from memlint.filesystem import UnreadableFile, read_source
@@ -34,7 +35,7 @@ from memlint.parsing import (
     vet,
 )
 from memlint.prefilter import applicable
-from memlint.rule import Fix, LintContext, Report, Rule
+from memlint.rule import Fix, Report, Rule
 from memlint.suppression import ALL, NoqaMap, file_suppression, is_suppressed
 
 MAX_FIX_PASSES = 10

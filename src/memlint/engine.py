@@ -13,9 +13,10 @@ from typing import Any, List, Mapping, Optional, Sequence, Tuple, Type
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from memlint.context import LintContext
 from memlint.findings import InternalError
 from memlint.parsing import SourceError
-from memlint.rule import LintContext, Rule
+from memlint.rule import Rule
 from memlint.traversal import Traversal
 
 

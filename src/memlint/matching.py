@@ -15,7 +15,7 @@ matcher, which reads only what is certain to decide a non-match:
   wildcards) constrains nothing in the check and is left to `m.matches`.
 
 Only when the check passes does `m.matches` run, so the answer is `m.matches`'s own.
-`tests/test_matching.py` compares the two over every node of real modules.
+`tests/core/test_matching.py` compares the two over every node of real modules.
 
 Use it for module-level matchers (the checks are cached by the matcher's identity).
 """

@@ -6,7 +6,7 @@ standard-library modules). Only files with findings need positions at all, and o
 nodes, so this state records plain character offsets while generating the code (the same hooks,
 the same "syntactic position" rules: a node's own parentheses and surrounding whitespace are
 excluded exactly where LibCST excludes them) and turns the offsets of the nodes asked about into
-1-based lines and 0-based columns afterwards. `tests/test_positions.py` compares every node of
+1-based lines and 0-based columns afterwards. `tests/core/test_positions.py` compares every node of
 real modules with PositionProvider.
 """
 

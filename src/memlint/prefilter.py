@@ -17,7 +17,7 @@ the text cannot fire.
 - A keyword alternative (`for`, `while`, `def`, ...) matches anywhere as a plain substring,
   because a keyword may follow a number with no space (`[x for x in y if 1jor z]`).
 
-`tests/test_prefilter.py` proves the filter changes nothing on a corpus of real files.
+`tests/core/test_prefilter.py` proves the filter changes nothing on a corpus of real files.
 """
 
 from __future__ import annotations

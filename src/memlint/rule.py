@@ -9,6 +9,9 @@ Facts worth remembering when writing a rule:
 - In a batched traversal returning ``False`` from ``visit_X`` does not prune the subtree, and the
   ``@m.visit``/``@m.call_if_inside`` decorators are ignored: keep your own depth/flag state.
 - Positions are resolved by the engine only for reported nodes; a rule never needs them.
+- Parents are always available (`analysis.loops.parent`, `ParentNodeProvider`) without a
+  declaration: the traversal records them.
+- Rule base classes (`LoopDepthRule`, `IterationSiteRule`) live in `memlint.rules._bases`.
 """
 
 from __future__ import annotations
@@ -34,15 +37,13 @@ from typing import (
 
 import libcst as cst
 from libcst._metadata_dependent import LazyValue
-from libcst.metadata import ParentNodeProvider, PositionProvider
+from libcst.metadata import ParentNodeProvider
 
+from memlint.context import LintContext
 from memlint.findings import CODE_RE, Applicability, Tier
 from memlint.prefilter import entry_problems
-from memlint.traversal import Parents
 
 if TYPE_CHECKING:  # pragma: no cover
-    from libcst.metadata import BaseMetadataProvider, MetadataWrapper
-
     from memlint.analysis.estimates import Estimate
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -131,47 +132,6 @@ class Report:
         return None if self.estimate is None else self.estimate.known_bytes
 
 
-class LintContext:
-    """Per-file state shared by the rules of one traversal."""
-
-    def __init__(
-        self,
-        wrapper: "MetadataWrapper",
-        path: str,
-        rule_options: Mapping[str, Mapping[str, Any]],
-        source: str = "",
-    ) -> None:
-        self.wrapper = wrapper
-        self.module: cst.Module = wrapper.module
-        self.path = path
-        self.source = source
-        self.rule_options = rule_options
-        self.reports: List[Report] = []
-        self.cache: Dict[str, Any] = {}  # per-file analysis shared by rules (analysis/*)
-        self.parents = Parents(self.module)  # filled by the engine's traversal
-        self._tables: Dict[Type["BaseMetadataProvider[Any]"], Mapping[cst.CSTNode, Any]] = {}
-
-    def metadata_table(
-        self, provider: Type["BaseMetadataProvider[Any]"]
-    ) -> Mapping[cst.CSTNode, Any]:
-        table = self._tables.get(provider)
-        if table is None:
-            if provider is ParentNodeProvider:
-                # Same answers, a third of the cost: a walk over dataclass fields, shared with
-                # the scope index (analysis/scopes.py) instead of a full visitor pass.
-                from memlint.analysis.scopes import ParentTable, index_for
-
-                table = ParentTable(index_for(self))
-            elif provider is PositionProvider:
-                from memlint.positions import PositionTable
-
-                table = PositionTable(self.module)  # same ranges, a fraction of the cost
-            else:
-                table = self.wrapper.resolve(provider)
-            self._tables[provider] = table
-        return table
-
-
 _MISSING = object()
 
 
@@ -228,7 +188,9 @@ class Rule(cst.BatchableCSTVisitor):
 
     # -- metadata, resolved on first use ------------------------------------------------------
     def get_metadata(self, key: Any, node: cst.CSTNode, default: Any = _MISSING) -> Any:
-        if key not in self.get_inherited_dependencies():
+        """A node's metadata from `key`, which the rule declares in METADATA_DEPENDENCIES.
+        Parents need no declaration: the engine's traversal records them for every rule."""
+        if key not in self.get_inherited_dependencies() and key is not ParentNodeProvider:
             raise KeyError(f"{self.code} asks for {key.__name__} without declaring it")
         table = self.context.metadata_table(key)
         if default is _MISSING:

@@ -1,4 +1,4 @@
-"""Running a rule's own VALID and INVALID examples as tests (used by tests/test_rule_examples.py).
+"""Running a rule's own VALID and INVALID examples as tests (used by tests/rules/test_rule_examples.py).
 
 Each check raises AssertionError with a message that shows the example, so a failing example
 reads like a bug report. Fixes are checked to produce exactly the stated output, to re-parse, to

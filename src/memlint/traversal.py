@@ -7,7 +7,7 @@ walk only reads it. It calls the same methods as `visit_batched` -- `visit_<Type
 `leave_<Type>` and the attribute hooks `visit_<Type>_<field>` / `leave_<Type>_<field>` -- in the
 same order: children in the order LibCST visits them (learnt once per node type from LibCST
 itself, see `_field_order`), the hooks of several rules in the order of the rules.
-`tests/test_traversal.py` compares the two event by event on real modules.
+`tests/core/test_traversal.py` compares the two event by event on real modules.
 """
 
 from __future__ import annotations

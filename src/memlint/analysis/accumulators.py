@@ -10,8 +10,7 @@ and inside the loop the name may only be bound by updates (or, once, by `acc = f
 `if acc is None:`, the first pass of an accumulation that starts from None). Anything else - a parameter, an
 unknown call, a reset inside the loop - makes the kind unknown (None), and rules do not flag it.
 
-Needs `ParentNodeProvider` (bindings are found syntactically, names through the cheap scope
-index of `analysis/names.py`).
+Bindings are found syntactically, names through the cheap scope index of `analysis/names.py`.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from memlint.analysis.names import qualified_name
 from memlint.analysis.numpy_api import numpy_api
 from memlint.analysis.values import Kind
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 from memlint.analysis.tree import TargetVisitor, visit_body
 from memlint.traversal import findall, visit_read_only
 
@@ -46,7 +45,7 @@ Target = Union[cst.Name, cst.Attribute]
 UPDATE = m.Assign(targets=[m.AssignTarget()]) | m.AugAssign()
 
 
-def kind_of(rule: Rule, expr: cst.BaseExpression) -> Optional[Kind]:
+def kind_of(context: LintContext, expr: cst.BaseExpression) -> Optional[Kind]:
     """The kind of value `expr` evaluates to, when the expression alone makes it certain."""
     if matches(expr, STRING):
         return Kind.BYTES if "b" in _string_prefix(expr).lower() else Kind.STR
@@ -56,20 +55,20 @@ def kind_of(rule: Rule, expr: cst.BaseExpression) -> Optional[Kind]:
         return Kind.LIST
     if m.matches(expr, m.BinaryOperation(operator=m.Add())):
         binary = cst.ensure_type(expr, cst.BinaryOperation)
-        left, right = kind_of(rule, binary.left), kind_of(rule, binary.right)
+        left, right = kind_of(context, binary.left), kind_of(context, binary.right)
         return left if left is not None and left == right else None
     if m.matches(expr, m.Call()):
-        return _call_kind(rule, cst.ensure_type(expr, cst.Call))
+        return _call_kind(context, cst.ensure_type(expr, cst.Call))
     return None
 
 
-def _call_kind(rule: Rule, call: cst.Call) -> Optional[Kind]:
+def _call_kind(context: LintContext, call: cst.Call) -> Optional[Kind]:
     func = call.func
     if m.matches(func, m.Attribute(attr=m.Name("join"), value=STRING)):
-        return kind_of(rule, cst.ensure_type(func, cst.Attribute).value)
+        return kind_of(context, cst.ensure_type(func, cst.Attribute).value)
     if not m.matches(func, m.Name() | m.Attribute()):
         return None
-    name = qualified_name(rule, func)
+    name = qualified_name(context, func)
     if name is None:
         return None
     if name in BUILTIN_KINDS:
@@ -118,7 +117,7 @@ class Accumulation:
     reset_in_loop: bool
 
 
-def accumulation(rule: Rule, statement: cst.CSTNode) -> Optional[Accumulation]:
+def accumulation(context: LintContext, statement: cst.CSTNode) -> Optional[Accumulation]:
     """`statement` as an accumulator update in a loop, or None.
 
     It must be `x = <expr reading x>` or `x += <expr>` (also on `obj.attr`), evaluated once per
@@ -139,50 +138,50 @@ def accumulation(rule: Rule, statement: cst.CSTNode) -> Optional[Accumulation]:
     typed_target: Target = cst.ensure_type(target, cst.Name) if m.matches(target, m.Name()) else cst.ensure_type(target, cst.Attribute)
     if not augmented and not reads_target(value, typed_target):
         return None
-    loop = enclosing_loop(rule, statement)
+    loop = enclosing_loop(context, statement)
     if loop is None:
         return None
     name = dotted_name(typed_target) or ""
-    values = binding_values(rule, typed_target, loop)
-    kind = _common_kind(rule, values)
+    values = binding_values(context, typed_target, loop)
+    kind = _common_kind(context, values)
     return Accumulation(
         cst.ensure_type(statement, cst.AugAssign) if augmented else cst.ensure_type(statement, cst.Assign),
         typed_target, name, value, augmented, loop, kind, reset_in_loop=values is None,
     )
 
 
-def kind_before_loop(rule: Rule, target: Target, loop: Loop) -> Optional[Kind]:
+def kind_before_loop(context: LintContext, target: Target, loop: Loop) -> Optional[Kind]:
     """The kind every binding of `target` outside `loop` gives it, if all agree and the loop
     binds it only through updates (see the module doc); else None."""
-    return _common_kind(rule, binding_values(rule, target, loop))
+    return _common_kind(context, binding_values(context, target, loop))
 
 
-def _common_kind(rule: Rule, values: Optional[List[Optional[cst.BaseExpression]]]) -> Optional[Kind]:
+def _common_kind(context: LintContext, values: Optional[List[Optional[cst.BaseExpression]]]) -> Optional[Kind]:
     if not values:
         return None
-    kinds = {kind_of(rule, value) if value is not None else None for value in values}
+    kinds = {kind_of(context, value) if value is not None else None for value in values}
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def binding_values(rule: Rule, target: Target, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
+def binding_values(context: LintContext, target: Target, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
     """The values `target` is bound to outside `loop` (None for a binding without a plain value,
     such as a parameter or a `for` target; updates `x += y` are skipped), or None when the loop
     binds it other than by an update (a reset: growth is bounded per iteration)."""
     if m.matches(target, m.Name()):
-        return _name_binding_values(rule, cst.ensure_type(target, cst.Name), loop)
-    return _attribute_binding_values(rule, cst.ensure_type(target, cst.Attribute), loop)
+        return _name_binding_values(context, cst.ensure_type(target, cst.Name), loop)
+    return _attribute_binding_values(context, cst.ensure_type(target, cst.Attribute), loop)
 
 
-def _name_binding_values(rule: Rule, target: cst.Name, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
-    scope = scope_of(rule, target)
+def _name_binding_values(context: LintContext, target: cst.Name, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
+    scope = scope_of(context, target)
     sites = binding_sites(scope, target.value)
     if sites is None:
         return None  # `global`/`nonlocal`: bound elsewhere too
     values: List[Optional[cst.BaseExpression]] = []
     for node in sites:
-        statement = _binding_statement(rule, node)
-        if is_inside(rule, node, loop.node):
-            if statement is None or not (_is_update_of(statement, target) or _first_pass_init(rule, statement, target)):
+        statement = _binding_statement(context, node)
+        if is_inside(context, node, loop.node):
+            if statement is None or not (_is_update_of(statement, target) or _first_pass_init(context, statement, target)):
                 return None
             continue
         if statement is not None and _is_update_of(statement, target):
@@ -206,17 +205,17 @@ def binding_sites(scope: cst.CSTNode, name: str) -> Optional[List[cst.CSTNode]]:
     return None if finder.declared else finder.sites
 
 
-def scope_of(rule: Rule, node: cst.CSTNode) -> cst.CSTNode:
+def scope_of(context: LintContext, node: cst.CSTNode) -> cst.CSTNode:
     """The module, `def`, `lambda` or class whose own scope `node` is evaluated in."""
     child = node
-    current = parent(rule, node)
+    current = parent(context, node)
     while current is not None:
         if m.matches(current, m.FunctionDef() | m.Lambda() | m.ClassDef()) and child is getattr(current, "body"):
             return current
         if m.matches(current, m.Module()):
             return current
         child = current
-        current = parent(rule, current)
+        current = parent(context, current)
     return child
 
 
@@ -267,13 +266,13 @@ class _BindingSites(TargetVisitor):
         return False
 
 
-def _binding_statement(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+def _binding_statement(context: LintContext, node: cst.CSTNode) -> Optional[cst.CSTNode]:
     """The `x = value` / `x: T = value` / `x += value` statement binding the name `node`."""
     if not m.matches(node, m.Name()):
         return None
-    outer = parent(rule, node)
+    outer = parent(context, node)
     if m.matches(outer, m.AssignTarget()):
-        statement = parent(rule, outer)
+        statement = parent(context, outer)
         if m.matches(statement, m.Assign(targets=[m.AssignTarget()])):
             return statement
         return None
@@ -288,7 +287,7 @@ def _binding_statement(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:
 _IS_NONE = m.Comparison(comparisons=[m.ComparisonTarget(operator=m.Is(), comparator=m.Name("None"))])
 
 
-def _first_pass_init(rule: Rule, statement: cst.CSTNode, target: cst.Name) -> bool:
+def _first_pass_init(context: LintContext, statement: cst.CSTNode, target: cst.Name) -> bool:
     """`acc = first` directly under `if acc is None:` (not its `else`), with a value that is not
     `None`: it runs once, on the first pass, and starts the accumulation rather than resetting
     it (`if pos is None: pos = part` / `else: pos = np.concatenate([pos, part])`)."""
@@ -296,9 +295,9 @@ def _first_pass_init(rule: Rule, statement: cst.CSTNode, target: cst.Name) -> bo
         cst.ensure_type(statement, cst.Assign).value, m.Name("None")
     ):
         return False
-    line = parent(rule, statement)
-    block = parent(rule, line) if line is not None else None
-    branch = parent(rule, block) if block is not None else None
+    line = parent(context, statement)
+    block = parent(context, line) if line is not None else None
+    branch = parent(context, block) if block is not None else None
     if not isinstance(branch, cst.If) or branch.body is not block:
         return False
     test = branch.test
@@ -313,10 +312,10 @@ def _is_update_of(statement: cst.CSTNode, target: Target) -> bool:
     return False
 
 
-def _attribute_binding_values(rule: Rule, target: cst.Attribute, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
+def _attribute_binding_values(context: LintContext, target: cst.Attribute, loop: Loop) -> Optional[List[Optional[cst.BaseExpression]]]:
     """For `self.attr`: every assignment to `<same base>.attr` in the enclosing class."""
     wanted = dotted_name(target)
-    klass = _enclosing_class(rule, target)
+    klass = _enclosing_class(context, target)
     if klass is None or wanted is None:
         return None
     values: List[Optional[cst.BaseExpression]] = []
@@ -324,7 +323,7 @@ def _attribute_binding_values(rule: Rule, target: cst.Attribute, loop: Loop) -> 
         targets = _statement_targets(statement)
         if not any(dotted_name(t) == wanted for t in targets):
             continue
-        if is_inside(rule, statement, loop.node):
+        if is_inside(context, statement, loop.node):
             if len(targets) != 1 or not _is_update_of(statement, target):
                 return None
             continue
@@ -343,10 +342,10 @@ def _statement_targets(statement: cst.CSTNode) -> List[cst.CSTNode]:
     return [getattr(statement, "target")]
 
 
-def _enclosing_class(rule: Rule, node: cst.CSTNode) -> Optional[cst.ClassDef]:
-    current = parent(rule, node)
+def _enclosing_class(context: LintContext, node: cst.CSTNode) -> Optional[cst.ClassDef]:
+    current = parent(context, node)
     while current is not None:
         if m.matches(current, m.ClassDef()):
             return cst.ensure_type(current, cst.ClassDef)
-        current = parent(rule, current)
+        current = parent(context, current)
     return None

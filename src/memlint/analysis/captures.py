@@ -20,7 +20,7 @@ import libcst.matchers as m
 
 from memlint.analysis.scopes import COMPREHENSIONS, FUNCTIONS, ScopeIndex, scope_index
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 from memlint.traversal import findall, visit_read_only
 
 Definition = Union[cst.FunctionDef, cst.ClassDef, cst.Lambda]
@@ -49,9 +49,9 @@ class Captures:
         return self.names | self.declared
 
 
-def captures(rule: Rule, definition: Definition) -> Captures:
+def captures(context: LintContext, definition: Definition) -> Captures:
     """The free names of `definition`'s body (its decorators, defaults etc. are not looked at)."""
-    index = scope_index(rule)
+    index = scope_index(context)
     names: Set[str] = set()
     from_functions: Set[str] = set()
     unresolved: Set[str] = set()

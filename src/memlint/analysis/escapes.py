@@ -1,14 +1,13 @@
 """Escapes: can the object an expression reads outlive the statement that reads it?
 
-`value_escapes(rule, name_node)` walks up from one read of a name and answers True when the object
+`value_escapes(context, name_node)` walks up from one read of a name and answers True when the object
 may be kept: bound to another name, attribute or item, returned, yielded, put into a container
 (a display that is itself kept, or a storing method such as `.append()`), or captured by a lambda
 or comprehension. Calling it, reading an attribute or item of it, doing arithmetic with it,
 iterating it, or passing it as an argument to a call that is not a storing method do not count.
 Views (`x[1:]`, `x.T`, `x.reshape(...)`) escape when the view does.
 
-Needs `ParentNodeProvider` in the rule's METADATA_DEPENDENCIES; names are resolved with the
-cheap per-file scope index (analysis/scopes.py).
+Names are resolved with the cheap per-file scope index (analysis/scopes.py).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from memlint.analysis.loops import is_inside, parent
 from memlint.analysis.scopes import scope_index
 from memlint.analysis.tree import full_name
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 
 VIEW_METHODS: FrozenSet[str] = frozenset({"reshape", "view", "ravel", "transpose", "squeeze", "swapaxes", "__getitem__"})
 VIEW_ATTRIBUTES: FrozenSet[str] = frozenset({"T", "real", "imag", "flat", "mT", "base"})
@@ -33,29 +32,29 @@ KEPT = m.Return() | m.Yield() | m.Assign() | m.AnnAssign() | m.NamedExpr() | m.L
 HARMLESS = m.Expr() | m.If() | m.While() | m.For() | m.CompFor() | m.Del() | m.Assert() | m.Index() | m.SubscriptElement() | m.Slice() | m.IfExp() | m.WithItem() | m.Raise()
 
 
-def value_escapes(rule: Rule, node: cst.BaseExpression) -> bool:
+def value_escapes(context: LintContext, node: cst.BaseExpression) -> bool:
     """May the object `node` evaluates to be kept after its statement ends? (see module doc)"""
     child: cst.CSTNode = node
-    current = parent(rule, node)
+    current = parent(context, node)
     in_display = False
     while current is not None:
         if m.matches(current, m.Call()):
             call = cst.ensure_type(current, cst.Call)
             if child is call.func:
                 return False  # called
-            return _stored_by(rule, call)
+            return _stored_by(context, call)
         if m.matches(current, m.Arg()):
-            child, current = current, parent(rule, current)
+            child, current = current, parent(context, current)
             continue
         if m.matches(current, m.Attribute()):
             attribute = cst.ensure_type(current, cst.Attribute)
-            if _is_target(rule, attribute):
+            if _is_target(context, attribute):
                 return True  # state set on the object itself
-            outer = parent(rule, attribute)
+            outer = parent(context, attribute)
             if m.matches(outer, m.Call()) and cst.ensure_type(outer, cst.Call).func is attribute:
                 if attribute.attr.value not in VIEW_METHODS:
                     return False  # a method call: its result is a new value
-                child, current = outer, parent(rule, outer)
+                child, current = outer, parent(context, outer)
                 continue
             if attribute.attr.value not in VIEW_ATTRIBUTES:
                 return False
@@ -63,9 +62,9 @@ def value_escapes(rule: Rule, node: cst.BaseExpression) -> bool:
             continue
         if m.matches(current, m.Subscript()):
             subscript = cst.ensure_type(current, cst.Subscript)
-            if child is not subscript.value or _is_target(rule, subscript):
+            if child is not subscript.value or _is_target(context, subscript):
                 return False  # used as a key, or written into
-            child, current = current, parent(rule, current)
+            child, current = current, parent(context, current)
             continue
         if m.matches(current, m.AssignTarget()):
             return False  # `x = ...` rebinds the name, the object is not kept by it
@@ -73,11 +72,11 @@ def value_escapes(rule: Rule, node: cst.BaseExpression) -> bool:
             if_exp = cst.ensure_type(current, cst.IfExp)
             if child is if_exp.test:
                 return False
-            child, current = current, parent(rule, current)
+            child, current = current, parent(context, current)
             continue
         if m.matches(current, m.BooleanOperation() | m.Await() | m.Element() | m.DictElement() | CONTAINER):
             in_display = in_display or matches(current, CONTAINER)
-            child, current = current, parent(rule, current)
+            child, current = current, parent(context, current)
             continue
         if m.matches(current, m.StarredElement() | m.StarredDictElement()):
             return False  # unpacked: its items are kept, not the object
@@ -93,24 +92,24 @@ def value_escapes(rule: Rule, node: cst.BaseExpression) -> bool:
     return True
 
 
-def _stored_by(rule: Rule, call: cst.Call) -> bool:
+def _stored_by(context: LintContext, call: cst.Call) -> bool:
     func = call.func
     if m.matches(func, m.Attribute()):
         if cst.ensure_type(func, cst.Attribute).attr.value not in STORING_METHODS:
             return False
-        return not _module_function(rule, func)
+        return not _module_function(context, func)
     if m.matches(func, m.Name()):
         return cst.ensure_type(func, cst.Name).value in {"setattr", "partial"}
     return False
 
 
-def _module_function(rule: Rule, func: cst.BaseExpression) -> bool:
+def _module_function(context: LintContext, func: cst.BaseExpression) -> bool:
     """Is `func` a function reached through an imported module (`np.add`, `operator.add`)?
     (Every binding of the name it starts from is an import.)"""
     dotted = full_name(func)
     if dotted is None:
         return False
-    index = scope_index(rule)
+    index = scope_index(context)
     root = dotted.split(".", 1)[0]
     scope = index.binding_scope(func, root)
     if isinstance(scope, str):
@@ -119,40 +118,40 @@ def _module_function(rule: Rule, func: cst.BaseExpression) -> bool:
     return bool(imported) and None not in imported and bool(index.assignments(scope, root))
 
 
-def _is_target(rule: Rule, node: cst.CSTNode) -> bool:
+def _is_target(context: LintContext, node: cst.CSTNode) -> bool:
     """Is `node` written to: an assignment, augmented assignment or `del` target?"""
-    outer = parent(rule, node)
+    outer = parent(context, node)
     if m.matches(outer, m.AssignTarget()):
         return True
     if m.matches(outer, m.AugAssign() | m.AnnAssign()):
         return getattr(outer, "target") is node
     if m.matches(outer, m.Del()):
         return True
-    return m.matches(outer, m.Tuple() | m.List() | m.Element()) and _is_target_container(rule, outer)
+    return m.matches(outer, m.Tuple() | m.List() | m.Element()) and _is_target_container(context, outer)
 
 
-def _is_target_container(rule: Rule, node: cst.CSTNode) -> bool:
-    current = parent(rule, node)
+def _is_target_container(context: LintContext, node: cst.CSTNode) -> bool:
+    current = parent(context, node)
     while m.matches(current, m.Tuple() | m.List() | m.Element()):
-        current = parent(rule, current)
+        current = parent(context, current)
     return m.matches(current, m.AssignTarget() | m.For() | m.CompFor())
 
 
-def result_escapes(rule: Rule, value: cst.BaseExpression, region: cst.CSTNode) -> bool:
+def result_escapes(context: LintContext, value: cst.BaseExpression, region: cst.CSTNode) -> bool:
     """Does the object `value` produces outlive its use inside `region` (typically a loop)?
 
     When `value` is bound by `name = value`, every read of `name` inside `region` is checked
     with `value_escapes`; otherwise `value` itself is.
     """
-    holder = parent(rule, value)
+    holder = parent(context, value)
     if not m.matches(holder, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
-        return value_escapes(rule, value)
+        return value_escapes(context, value)
     assign = cst.ensure_type(holder, cst.Assign)
     target = cst.ensure_type(assign.targets[0].target, cst.Name)
-    index = scope_index(rule)
+    index = scope_index(context)
     scope = index.scopes(target)[0]
     for read in index.accesses(scope).get(target.value, ()):
-        if is_inside(rule, read, region) and value_escapes(rule, read):
+        if is_inside(context, read, region) and value_escapes(context, read):
             return True
     return False
 

@@ -24,7 +24,7 @@ What is estimated:
 An estimate counts what `sys.getsizeof` reports. It leaves out the spare slots a list grown by a
 comprehension keeps (CPython over-allocates by up to 1/8) and the allocator's rounding (CPython
 3.11+ allocates 32 bytes for an int `sys.getsizeof` calls 28): measured with `tracemalloc`, a
-comprehension of a million ints takes about 10% more than its estimate (tests/test_estimates.py).
+comprehension of a million ints takes about 10% more than its estimate (tests/analysis/test_estimates.py).
 
 The human form uses decimal units, `kB` = 1,000 bytes, `MB` = 1,000,000, `GB`, `TB`, with one
 decimal below 10 and none above: "~36 MB", "~8.4 kB", "~640 bytes".
@@ -46,9 +46,9 @@ import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
 from memlint.analysis.numpy_api import NUMPY
-from memlint.analysis.sizes import STARRED_ELEMENT, comprehension_length, constant_int, constant_range, known_length
+from memlint.analysis.values import STARRED_ELEMENT, comprehension_length, constant_int, constant_range, known_length
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 from memlint.units import human_bytes
 
 POINTER = struct.calcsize("P")
@@ -152,8 +152,8 @@ MAX_BITS = 4096
 class _Element:
     """Computes an element expression for given loop-variable values; returns (value, new bytes)."""
 
-    def __init__(self, rule: Rule) -> None:
-        self.rule = rule
+    def __init__(self, context: LintContext) -> None:
+        self.context = context
 
     def cost(self, node: cst.BaseExpression, env: Dict[str, Any]) -> Tuple[Any, int]:
         if matches(node, CONSTANT) or (m.matches(node, m.Tuple()) and _all_constant(node)):
@@ -202,7 +202,7 @@ class _Element:
             return self._checked(operation, left, right)
         if m.matches(node, m.Call(args=[m.Arg(keyword=None, star="")])):
             call = cst.ensure_type(node, cst.Call)
-            conversion = CONVERSIONS.get(qualified_name(self.rule, call.func) or "")
+            conversion = CONVERSIONS.get(qualified_name(self.context, call.func) or "")
             if conversion is None:
                 raise _Unknown
             return self._checked(conversion, self.value(call.args[0].value, env))
@@ -231,26 +231,26 @@ def _all_constant(node: cst.CSTNode) -> bool:
 
 
 # -- what the code builds ------------------------------------------------------------------------
-def sequence_estimate(rule: Rule, expr: cst.BaseExpression) -> Optional[Estimate]:
+def sequence_estimate(context: LintContext, expr: cst.BaseExpression) -> Optional[Estimate]:
     """The estimate of the list or tuple `expr` builds: a list comprehension, `list(...)`,
     `tuple(...)` or `sorted(...)` of a generator expression, a comprehension, a constant `range`
     or a display, or `[...] * n`; None when its length is unknown."""
     if m.matches(expr, m.ListComp()):
-        return comprehension_estimate(rule, cst.ensure_type(expr, cst.ListComp))
+        return comprehension_estimate(context, cst.ensure_type(expr, cst.ListComp))
     if m.matches(expr, m.BinaryOperation(operator=m.Multiply())):
-        return repetition_estimate(rule, cst.ensure_type(expr, cst.BinaryOperation))
+        return repetition_estimate(context, cst.ensure_type(expr, cst.BinaryOperation))
     if m.matches(expr, m.List() | m.Tuple()):
         return _display_estimate(expr, "tuple" if m.matches(expr, m.Tuple()) else "list")
     if not m.matches(expr, m.Call(args=[m.Arg(keyword=None, star="")])):
         return None
     call = cst.ensure_type(expr, cst.Call)
-    kind = CONTAINER_CALLS.get(qualified_name(rule, call.func) or "")
+    kind = CONTAINER_CALLS.get(qualified_name(context, call.func) or "")
     if kind is None:
         return None
     inner = call.args[0].value
     if m.matches(inner, m.ListComp() | m.GeneratorExp()):
-        return comprehension_estimate(rule, cst.ensure_type(inner, (cst.ListComp, cst.GeneratorExp)), kind)  # type: ignore[arg-type]
-    bounds = constant_range(rule, inner)
+        return comprehension_estimate(context, cst.ensure_type(inner, (cst.ListComp, cst.GeneratorExp)), kind)  # type: ignore[arg-type]
+    bounds = constant_range(context, inner)
     if bounds is not None:
         return _items_estimate(kind, len(bounds), [bounds], lambda values: (values[0], object_bytes(values[0])))
     if m.matches(inner, m.List() | m.Tuple()):
@@ -258,7 +258,7 @@ def sequence_estimate(rule: Rule, expr: cst.BaseExpression) -> Optional[Estimate
     return None
 
 
-def comprehension_estimate(rule: Rule, comp: Comprehension, kind: str = "list") -> Optional[Estimate]:
+def comprehension_estimate(context: LintContext, comp: Comprehension, kind: str = "list") -> Optional[Estimate]:
     """The list (or tuple, for `tuple(<genexp>)`) a comprehension builds, over constant ranges and
     displays and without `if` clauses; None otherwise."""
     names: List[Optional[str]] = []
@@ -267,7 +267,7 @@ def comprehension_estimate(rule: Rule, comp: Comprehension, kind: str = "list") 
     while clause is not None:
         if clause.ifs or clause.asynchronous is not None:
             return None
-        values = _iterated(rule, clause.iter)
+        values = _iterated(context, clause.iter)
         if values is None:
             return None
         names.append(cst.ensure_type(clause.target, cst.Name).value if m.matches(clause.target, m.Name()) else None)
@@ -276,7 +276,7 @@ def comprehension_estimate(rule: Rule, comp: Comprehension, kind: str = "list") 
     length = 1
     for values in sequences:
         length *= len(values)
-    element = _Element(rule)
+    element = _Element(context)
 
     def cost(values: Sequence[Any]) -> Tuple[Any, int]:
         env = {name: value for name, value in zip(names, values) if name is not None}
@@ -285,15 +285,15 @@ def comprehension_estimate(rule: Rule, comp: Comprehension, kind: str = "list") 
     return _items_estimate(kind, length, sequences, cost)
 
 
-def appended_estimate(rule: Rule, loop: cst.For, value: cst.BaseExpression) -> Optional[Estimate]:
+def appended_estimate(context: LintContext, loop: cst.For, value: cst.BaseExpression) -> Optional[Estimate]:
     """The list that `for target in iter: lst.append(value)` fills (one append per iteration):
     estimated as the comprehension `[value for target in iter]`."""
     if loop.asynchronous is not None:
         return None
-    return comprehension_estimate(rule, cst.ListComp(elt=value, for_in=cst.CompFor(target=loop.target, iter=loop.iter)))
+    return comprehension_estimate(context, cst.ListComp(elt=value, for_in=cst.CompFor(target=loop.target, iter=loop.iter)))
 
 
-def repetition_estimate(rule: Rule, expr: cst.BinaryOperation) -> Optional[Estimate]:
+def repetition_estimate(context: LintContext, expr: cst.BinaryOperation) -> Optional[Estimate]:
     """`[x] * n` / `n * [x, y]` with a constant `n`: n slots per item, all pointing at the same
     objects (which exist once, whatever n is). Its own bytes are exact: `[x] * n` allocates no spare slot."""
     for display, count in ((expr.left, expr.right), (expr.right, expr.left)):
@@ -308,15 +308,15 @@ def repetition_estimate(rule: Rule, expr: cst.BinaryOperation) -> Optional[Estim
     return None
 
 
-def slots_estimate(rule: Rule, kind: str, iterable: cst.BaseExpression) -> Optional[Estimate]:
+def slots_estimate(context: LintContext, kind: str, iterable: cst.BaseExpression) -> Optional[Estimate]:
     """A second list (or tuple) of the items `iterable` yields, when their number is stated: its
     slots only, since the items are the same objects in both copies."""
     length: Optional[int]
     if m.matches(iterable, m.GeneratorExp() | m.ListComp()):
         comp = cst.ensure_type(iterable, (cst.GeneratorExp, cst.ListComp))  # type: ignore[arg-type]
-        length = None if _has_ifs(comp.for_in) else comprehension_length(rule, comp.for_in)
+        length = None if _has_ifs(comp.for_in) else comprehension_length(context, comp.for_in)
     else:
-        length = known_length(rule, iterable)
+        length = known_length(context, iterable)
     if length is None:
         return None
     return Estimate(container_bytes(kind, length), f"a {kind} of {length:,} slots")
@@ -330,9 +330,9 @@ def _has_ifs(clause: Optional[cst.CompFor]) -> bool:
     return False
 
 
-def buffer_estimate(rule: Rule, call: cst.Call) -> Optional[Estimate]:
+def buffer_estimate(context: LintContext, call: cst.Call) -> Optional[Estimate]:
     """`bytearray(n)` / `bytes(n)` with a constant n."""
-    name = qualified_name(rule, call.func)
+    name = qualified_name(context, call.func)
     if name not in ("builtins.bytearray", "builtins.bytes") or not m.matches(call, m.Call(args=[m.Arg(keyword=None, star="")])):
         return None
     size = constant_int(call.args[0].value)
@@ -342,26 +342,26 @@ def buffer_estimate(rule: Rule, call: cst.Call) -> Optional[Estimate]:
     return Estimate(sys.getsizeof(empty) + size, f"a {name[len('builtins.'):]} of {size:,} bytes")
 
 
-def allocation_estimate(rule: Rule, expr: cst.BaseExpression) -> Optional[Estimate]:
+def allocation_estimate(context: LintContext, expr: cst.BaseExpression) -> Optional[Estimate]:
     """Any of the above, or a numpy array: what `expr` allocates, when the code states it."""
     if m.matches(expr, m.Call()):
         call = cst.ensure_type(expr, cst.Call)
-        return array_estimate(rule, call) or buffer_estimate(rule, call) or sequence_estimate(rule, call)
-    return sequence_estimate(rule, expr)
+        return array_estimate(context, call) or buffer_estimate(context, call) or sequence_estimate(context, call)
+    return sequence_estimate(context, expr)
 
 
-def same_estimate(rule: Rule, values: Sequence[Optional[cst.BaseExpression]]) -> Optional[Estimate]:
+def same_estimate(context: LintContext, values: Sequence[Optional[cst.BaseExpression]]) -> Optional[Estimate]:
     """The estimate every one of `values` (the bindings of a name) gives, when they all agree."""
-    found = [allocation_estimate(rule, value) if value is not None else None for value in values]
+    found = [allocation_estimate(context, value) if value is not None else None for value in values]
     if not found or any(estimate is None for estimate in found) or len(set(found)) != 1:
         return None
     return found[0]
 
 
-def _iterated(rule: Rule, iterable: cst.BaseExpression) -> Optional[Sequence[Any]]:
+def _iterated(context: LintContext, iterable: cst.BaseExpression) -> Optional[Sequence[Any]]:
     """The values a `for` clause iterates (a range, a string, a display's constants, `_UNSET`
     for a display item that is not a constant), or None when their number is unknown."""
-    bounds = constant_range(rule, iterable)
+    bounds = constant_range(context, iterable)
     if bounds is not None:
         return bounds
     if m.matches(iterable, m.SimpleString()):
@@ -371,7 +371,7 @@ def _iterated(rule: Rule, iterable: cst.BaseExpression) -> Optional[Sequence[Any
         elements = getattr(iterable, "elements")
         if any(matches(element, STARRED_ELEMENT) for element in elements):
             return None
-        element = _Element(rule)
+        element = _Element(context)
         values = []
         for item in elements:
             try:
@@ -525,11 +525,11 @@ def fallback_dtype_size(spec: str) -> Optional[Tuple[str, int]]:
     return name, struct.calcsize(code)
 
 
-def array_estimate(rule: Rule, call: cst.Call) -> Optional[Estimate]:
+def array_estimate(context: LintContext, call: cst.Call) -> Optional[Estimate]:
     """The data buffer of a numpy constructor call with a constant shape and dtype (module doc)."""
     if not m.matches(call.func, m.Name() | m.Attribute()) or any(arg.star for arg in call.args):
         return None
-    name = qualified_name(rule, call.func) or ""
+    name = qualified_name(context, call.func) or ""
     if not name.startswith("numpy."):
         return None
     short = name[len("numpy.") :]
@@ -570,7 +570,7 @@ def array_estimate(rule: Rule, call: cst.Call) -> Optional[Estimate]:
     dtype_expr = keywords.get("dtype")
     if dtype_expr is None and dtype_index is not None and len(positional) > dtype_index:
         dtype_expr = positional[dtype_index]
-    spec = default if dtype_expr is None else _dtype_spec(rule, dtype_expr)
+    spec = default if dtype_expr is None else _dtype_spec(context, dtype_expr)
     sized = dtype_size(spec) if spec else None
     if sized is None:
         return None
@@ -662,12 +662,12 @@ def _literal_dtype(fill: cst.BaseExpression) -> str:
     return ""
 
 
-def _dtype_spec(rule: Rule, expr: cst.BaseExpression) -> str:
+def _dtype_spec(context: LintContext, expr: cst.BaseExpression) -> str:
     """A dtype argument as text numpy understands: "float32", "int", "f4"; "" when unknown."""
     if m.matches(expr, m.SimpleString()):
         value = cst.ensure_type(expr, cst.SimpleString).evaluated_value
         return value if isinstance(value, str) else ""
-    name = qualified_name(rule, expr) if m.matches(expr, m.Name() | m.Attribute()) else None
+    name = qualified_name(context, expr) if m.matches(expr, m.Name() | m.Attribute()) else None
     if name is None:
         return ""
     if name in ("builtins.float", "builtins.int", "builtins.bool", "builtins.complex"):

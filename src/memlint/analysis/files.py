@@ -24,7 +24,7 @@ from memlint.analysis.scopes import scope_index
 from memlint.analysis.tree import full_name
 from memlint.analysis.usage import single_binding
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 from memlint.traversal import findall
 
 FILE_OPENERS: FrozenSet[str] = frozenset(
@@ -49,43 +49,43 @@ class FileKind(str, Enum):
     NOT_FILE = "not-file"
 
 
-def file_kind(rule: Rule, expr: cst.BaseExpression, method: str) -> FileKind:
+def file_kind(context: LintContext, expr: cst.BaseExpression, method: str) -> FileKind:
     """What `expr` is, as the receiver of `expr.<method>()` (`readlines`, `read`, `read_text`)."""
-    kind = _kind(rule, expr, MAX_DEPTH)
-    if kind is FileKind.UNKNOWN and module_defines_method(rule, method):
+    kind = _kind(context, expr, MAX_DEPTH)
+    if kind is FileKind.UNKNOWN and module_defines_method(context, method):
         return FileKind.NOT_FILE  # some class here has its own `readlines`: can't tell them apart
     return kind
 
 
-def module_defines_method(rule: Rule, method: str) -> bool:
+def module_defines_method(context: LintContext, method: str) -> bool:
     """Does any class in the file being linted define a method called `method`?"""
-    memo: Dict[str, bool] = rule.__dict__.setdefault("_memlint_defined_methods", {})
+    memo: Dict[str, bool] = context.cache.setdefault("defined_methods", {})
     if method not in memo:
         wanted = m.ClassDef(body=m.IndentedBlock(body=[m.ZeroOrMore(), m.FunctionDef(name=m.Name(method)), m.ZeroOrMore()]))
-        memo[method] = bool(findall(rule.context.module, wanted))
+        memo[method] = bool(findall(context.module, wanted))
     return memo[method]
 
 
-def _kind(rule: Rule, expr: cst.BaseExpression, depth: int) -> FileKind:
+def _kind(context: LintContext, expr: cst.BaseExpression, depth: int) -> FileKind:
     if matches(expr, SELF_NAMES):
         return FileKind.NOT_FILE
     if m.matches(expr, m.Call()):
-        return _call_kind(rule, cst.ensure_type(expr, cst.Call))
+        return _call_kind(context, cst.ensure_type(expr, cst.Call))
     if m.matches(expr, m.Name() | m.Attribute()):
-        name = qualified_name(rule, expr)
+        name = qualified_name(context, expr)
         if name in STREAMS:
             return FileKind.STREAM
     if m.matches(expr, m.Name()) and depth > 0:
-        binding = single_binding(rule, cst.ensure_type(expr, cst.Name))
+        binding = single_binding(context, cst.ensure_type(expr, cst.Name))
         if binding is not None and binding.value is not None:
-            return _kind(rule, binding.value, depth - 1)
+            return _kind(context, binding.value, depth - 1)
     return FileKind.UNKNOWN
 
 
-def _call_kind(rule: Rule, call: cst.Call) -> FileKind:
+def _call_kind(context: LintContext, call: cst.Call) -> FileKind:
     if m.matches(call.func, m.Name("super")):
         return FileKind.NOT_FILE
-    names = _callee_names(rule, call.func)
+    names = _callee_names(context, call.func)
     if names is None or len(names) != 1:
         return FileKind.UNKNOWN
     qualified = next(iter(names))
@@ -99,7 +99,7 @@ def _call_kind(rule: Rule, call: cst.Call) -> FileKind:
 LOCAL = "<local>"
 
 
-def _callee_names(rule: Rule, func: cst.BaseExpression) -> Optional[Set[str]]:
+def _callee_names(context: LintContext, func: cst.BaseExpression) -> Optional[Set[str]]:
     """What `func` may be, like LibCST's qualified names: import or builtin names, or LOCAL for
     a name bound here; None when nothing (or a star import) binds it."""
     dotted = full_name(func)
@@ -107,7 +107,7 @@ def _callee_names(rule: Rule, func: cst.BaseExpression) -> Optional[Set[str]]:
         return None
     root, _, rest = dotted.partition(".")
     suffix = f".{rest}" if rest else ""
-    index = scope_index(rule)
+    index = scope_index(context)
     scope = index.binding_scope(func, root)
     if scope == "builtin":
         return {f"builtins.{dotted}"}

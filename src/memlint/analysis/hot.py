@@ -20,7 +20,7 @@ a loop of unknown length may as well run three times.
 
 Usage: create a `CallSites`, feed it every `Call` during the traversal (`record` is a cheap
 syntactic filter), then ask `hot_reason` from `leave_Module`. Signals 3 and 4 resolve names
-with the cheap scope index (`analysis/names.py`) and need `ParentNodeProvider`.
+with the cheap scope index (`analysis/names.py`) and the parents the traversal records.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ import libcst.matchers as m
 
 from memlint.analysis.loops import enclosing_function, enclosing_loop, enclosing_loops, is_inside, known_trip_count
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 
 HOT_MARKER = re.compile(r"#.*\bmemlint:\s*hot\b")
 SELF_NAMES = ("self", "cls")
@@ -80,13 +80,13 @@ class CallSites:
             self.by_method.setdefault(attribute.attr.value, []).append(call)
 
 
-def function_qualname(rule: Rule, function: cst.FunctionDef) -> Optional[str]:
+def function_qualname(context: LintContext, function: cst.FunctionDef) -> Optional[str]:
     """`f`, `C.m` or `outer.<locals>.inner` (the cheap scope index of `analysis/scopes.py`)."""
-    return qualified_name(rule, function.name)
+    return qualified_name(context, function.name)
 
 
 def hot_reason(
-    rule: Rule,
+    context: LintContext,
     function: cst.FunctionDef,
     sites: CallSites,
     globs: Sequence[str] = (),
@@ -96,62 +96,62 @@ def hot_reason(
     """Why `function` is hot ("marked `# memlint: hot`", "calls itself", …), or None.
 
     `owner` is the class whose body directly holds `function` (None for plain functions);
-    `data_sized` asks for data-sized evidence (module doc). Needs `ParentNodeProvider`.
+    `data_sized` asks for data-sized evidence (module doc).
     """
     if has_hot_marker(function):
         return "marked `# memlint: hot`"
-    qualified = function_qualname(rule, function)
+    qualified = function_qualname(context, function)
     if qualified is None:
         return None
     if globs:
         pattern = matching_glob(qualified, globs)
         if pattern is not None:
             return f"matches the hot-functions pattern `{pattern}`"
-    calls = _calls_of(rule, function, qualified, sites, owner)
+    calls = _calls_of(context, function, qualified, sites, owner)
     if not data_sized:
-        if any(is_inside(rule, call, function) for call in calls):
+        if any(is_inside(context, call, function) for call in calls):
             return "calls itself"
-        if any(enclosing_loop(rule, call) is not None for call in calls):
+        if any(enclosing_loop(context, call) is not None for call in calls):
             return "called inside a loop"
         return None
-    if any(enclosing_function(rule, call) is function and not _in_own_loop(rule, call, function) for call in calls):
+    if any(enclosing_function(context, call) is function and not _in_own_loop(context, call, function) for call in calls):
         return "recurses once per item of its input"
-    most = max((_stated_iterations(rule, call) for call in calls if not is_inside(rule, call, function)), default=0)
+    most = max((_stated_iterations(context, call) for call in calls if not is_inside(context, call, function)), default=0)
     if most >= DATA_SIZED_CALLS:
         return f"called in a loop of {most:,} iterations"
     return None
 
 
-def _in_own_loop(rule: Rule, call: cst.Call, function: cst.FunctionDef) -> bool:
+def _in_own_loop(context: LintContext, call: cst.Call, function: cst.FunctionDef) -> bool:
     """Is this self-call repeated by a loop of the function's own body (a tree walk)?"""
-    return any(is_inside(rule, loop.node, function) for loop in enclosing_loops(rule, call))
+    return any(is_inside(context, loop.node, function) for loop in enclosing_loops(context, call))
 
 
-def _stated_iterations(rule: Rule, call: cst.Call) -> int:
+def _stated_iterations(context: LintContext, call: cst.Call) -> int:
     """The product of the trip counts the code states for the loops around `call` (0 if none)."""
     total = 0
-    for loop in enclosing_loops(rule, call):
-        count = known_trip_count(loop, lambda expr: known_length(rule, expr))
+    for loop in enclosing_loops(context, call):
+        count = known_trip_count(loop, lambda expr: known_length(context, expr))
         if count is not None:
             total = max(total, 1) * count
     return total
 
 
 def _calls_of(
-    rule: Rule, function: cst.FunctionDef, qualified: str, sites: CallSites, owner: Optional[cst.ClassDef]
+    context: LintContext, function: cst.FunctionDef, qualified: str, sites: CallSites, owner: Optional[cst.ClassDef]
 ) -> List[cst.Call]:
     name = function.name.value
     if owner is None:
-        return [call for call in sites.by_name.get(name, ()) if _resolves_to(rule, call.func, qualified)]
+        return [call for call in sites.by_name.get(name, ()) if _resolves_to(context, call.func, qualified)]
     receivers = SELF_NAMES + (owner.name.value,)
     return [
         call
         for call in sites.by_method.get(name, ())
         if cst.ensure_type(cst.ensure_type(call.func, cst.Attribute).value, cst.Name).value in receivers
-        and is_inside(rule, call, owner)
+        and is_inside(context, call, owner)
     ]
 
 
-def _resolves_to(rule: Rule, func: cst.BaseExpression, qualified: str) -> bool:
-    return qualified_name(rule, func) == qualified
+def _resolves_to(context: LintContext, func: cst.BaseExpression, qualified: str) -> bool:
+    return qualified_name(context, func) == qualified
 

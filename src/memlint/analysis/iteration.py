@@ -9,14 +9,14 @@ over, and does the loop leave its source alone?".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 
 Comprehension = Union[cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
 COMPREHENSION = m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp()
@@ -31,52 +31,6 @@ class IterationSite:
     body: Tuple[cst.CSTNode, ...]  # runs between the steps of the iteration
     target: cst.BaseExpression  # the loop variable(s) assigned from each element
     deferred: bool  # a generator expression's first iterable: taken now, iterated later
-
-
-class IterationSiteRule(Rule):
-    """Base of the rules about what a `for` loop or a comprehension clause iterates.
-
-    A subclass sets ``ITERABLE``, a matcher for an iterable worth a closer look, and implements
-    ``check_site``; this class finds the sites cheaply (a matcher on each loop's iterable before
-    anything is resolved) and hands them over.
-    """
-
-    ITERABLE: ClassVar[m.BaseMatcherNode]
-
-    def check_site(self, site: IterationSite) -> None:
-        raise NotImplementedError
-
-    def comprehension_is_candidate(self, node: Comprehension) -> bool:
-        """Cheap guard: does any `for` clause iterate something ITERABLE matches?"""
-        clause: Optional[cst.CompFor] = node.for_in
-        while clause is not None:
-            if m.matches(clause.iter, self.ITERABLE):
-                return True
-            clause = clause.inner_for_in
-        return False
-
-    def visit_For(self, node: cst.For) -> None:
-        if m.matches(node.iter, self.ITERABLE):
-            site = for_site(node)
-            if site is not None:
-                self.check_site(site)
-
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._visit_comprehension(node)
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._visit_comprehension(node)
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._visit_comprehension(node)
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._visit_comprehension(node)
-
-    def _visit_comprehension(self, node: Comprehension) -> None:
-        if self.comprehension_is_candidate(node):
-            for site in comprehension_sites(node):
-                self.check_site(site)
 
 
 def for_site(node: cst.For) -> Optional[IterationSite]:
@@ -112,7 +66,7 @@ def comprehension_sites(node: Comprehension) -> List[IterationSite]:
     return sites
 
 
-def iterated_parts(rule: Rule, iterable: cst.BaseExpression, wanted: m.BaseMatcherNode) -> Iterator[cst.BaseExpression]:
+def iterated_parts(context: LintContext, iterable: cst.BaseExpression, wanted: m.BaseMatcherNode) -> Iterator[cst.BaseExpression]:
     """`iterable` itself and, when it is `enumerate(...)`/`zip(...)`, its positional arguments,
     keeping those that match `wanted` (names are resolved only when some argument matches)."""
     if m.matches(iterable, wanted):
@@ -124,7 +78,7 @@ def iterated_parts(rule: Rule, iterable: cst.BaseExpression, wanted: m.BaseMatch
     positional = [arg.value for arg in call.args if matches(arg, PLAIN_POSITIONAL)]
     if not any(m.matches(value, wanted) for value in positional):
         return  # cheap syntactic guard before resolving the callee
-    callee = qualified_name(rule, call.func)
+    callee = qualified_name(context, call.func)
     if callee not in LAZY_WRAPPERS:
         return
     if callee == "builtins.enumerate":

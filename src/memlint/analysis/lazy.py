@@ -17,9 +17,9 @@ import libcst.matchers as m
 
 from memlint.analysis.effects import has_side_effects, needs_full_evaluation
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import comprehension_length, known_length
+from memlint.analysis.values import comprehension_length, known_length
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 
 # Qualified name -> iterating it lazily is unobservable when its arguments are plain names.
 LAZY_CALLABLES: Mapping[str, bool] = {
@@ -50,7 +50,7 @@ class LazySource:
     length: Optional[int]  # number of elements when the code states it
 
 
-def lazy_source(rule: Rule, expr: cst.BaseExpression) -> Optional[LazySource]:
+def lazy_source(context: LintContext, expr: cst.BaseExpression) -> Optional[LazySource]:
     """What lazy iterable `expr` is, or None when it is not one memlint knows."""
     if matches(expr, COMPREHENSION):
         comp = expr
@@ -58,11 +58,11 @@ def lazy_source(rule: Rule, expr: cst.BaseExpression) -> Optional[LazySource]:
             return None
         for_in = getattr(comp, "for_in")
         kind = "a generator expression" if m.matches(comp, m.GeneratorExp()) else "a list comprehension"
-        return LazySource(kind, not comprehension_observable(comp), _comprehension_length(rule, for_in))
+        return LazySource(kind, not comprehension_observable(comp), _comprehension_length(context, for_in))
     if not matches(expr, CALL):
         return None
     call = cst.ensure_type(expr, cst.Call)
-    callee = qualified_name(rule, call.func)
+    callee = qualified_name(context, call.func)
     if callee is None:
         return None
     if callee.startswith("itertools.") and callee not in NOT_LAZY_ITERTOOLS:
@@ -72,9 +72,9 @@ def lazy_source(rule: Rule, expr: cst.BaseExpression) -> Optional[LazySource]:
     short = callee[len("builtins."):] if callee.startswith("builtins.") else callee
     if callee == "builtins.range":
         # range's arguments are evaluated before iteration starts, and it reads nothing after.
-        return LazySource(short, True, known_length(rule, call))
-    unobservable = LAZY_CALLABLES[callee] and all(_plain(rule, arg.value) and not arg.star for arg in call.args)
-    return LazySource(short, unobservable, _shortest_argument(rule, callee, call))
+        return LazySource(short, True, known_length(context, call))
+    unobservable = LAZY_CALLABLES[callee] and all(_plain(context, arg.value) and not arg.star for arg in call.args)
+    return LazySource(short, unobservable, _shortest_argument(context, callee, call))
 
 
 def comprehension_observable(comp: cst.CSTNode) -> bool:
@@ -99,18 +99,18 @@ def comprehension_observable(comp: cst.CSTNode) -> bool:
     return False
 
 
-def _comprehension_length(rule: Rule, for_in: cst.CompFor) -> Optional[int]:
+def _comprehension_length(context: LintContext, for_in: cst.CompFor) -> Optional[int]:
     """The comprehension's length, also when `range` cannot be resolved (after a star import,
     `range` might be shadowed): for deciding that an iterable is too small to matter, assuming
     the builtin errs on the side of silence."""
-    length = comprehension_length(rule, for_in)
+    length = comprehension_length(context, for_in)
     if length is not None:
         return length
     total = 1
     clause: Optional[cst.CompFor] = for_in
     while clause is not None:
-        part = known_length(rule, clause.iter)
-        if part is None and matches(clause.iter, UNRESOLVED_RANGE) and qualified_name(rule, cst.ensure_type(clause.iter, cst.Call).func) is None:
+        part = known_length(context, clause.iter)
+        if part is None and matches(clause.iter, UNRESOLVED_RANGE) and qualified_name(context, cst.ensure_type(clause.iter, cst.Call).func) is None:
             bounds = [int(cst.ensure_type(arg.value, cst.Integer).evaluated_value) for arg in cst.ensure_type(clause.iter, cst.Call).args]
             part = len(range(*bounds)) if len(bounds) < 3 or (len(bounds) == 3 and bounds[2] != 0) else None
         if part is None:
@@ -120,23 +120,23 @@ def _comprehension_length(rule: Rule, for_in: cst.CompFor) -> Optional[int]:
     return total
 
 
-def _plain(rule: Rule, expr: cst.BaseExpression) -> bool:
+def _plain(context: LintContext, expr: cst.BaseExpression) -> bool:
     """Names, attributes, literals, arithmetic on them and `len()` of them: no user code runs
     when the lazy iterable built over them is iterated (beyond the objects' own iteration)."""
     if matches(expr, PLAIN):
         return True
     if m.matches(expr, m.BinaryOperation()):
         binary = cst.ensure_type(expr, cst.BinaryOperation)
-        return _plain(rule, binary.left) and _plain(rule, binary.right)
+        return _plain(context, binary.left) and _plain(context, binary.right)
     if m.matches(expr, m.UnaryOperation()):
-        return _plain(rule, cst.ensure_type(expr, cst.UnaryOperation).expression)
+        return _plain(context, cst.ensure_type(expr, cst.UnaryOperation).expression)
     if m.matches(expr, m.Call(func=m.Name("len"), args=[m.Arg(keyword=None, star="")])):
         call = cst.ensure_type(expr, cst.Call)
-        return qualified_name(rule, call.func) == "builtins.len" and _plain(rule, call.args[0].value)
+        return qualified_name(context, call.func) == "builtins.len" and _plain(context, call.args[0].value)
     return False
 
 
-def _shortest_argument(rule: Rule, callee: str, call: cst.Call) -> Optional[int]:
+def _shortest_argument(context: LintContext, callee: str, call: cst.Call) -> Optional[int]:
     """zip/enumerate/reversed/map/filter: the smallest known length among their iterables."""
     iterables = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
     if callee in ("builtins.map", "builtins.filter"):
@@ -145,5 +145,5 @@ def _shortest_argument(rule: Rule, callee: str, call: cst.Call) -> Optional[int]
         iterables = iterables[:1]
     elif callee not in ("builtins.zip", "builtins.reversed"):
         return None
-    known = [length for length in (known_length(rule, value) for value in iterables) if length is not None]
+    known = [length for length in (known_length(context, value) for value in iterables) if length is not None]
     return min(known) if known else None

@@ -6,8 +6,6 @@ to its function (or module), some statement *before it in the same block or an e
 binds the name unconditionally (`name = ...`, `name: T = ...`, `import name`), or the name is a
 parameter of the function, and nothing in the scope deletes it. A binding inside an `if`, a
 `try`, a loop body or a `with` does not count unless the statement is in that same block.
-
-Needs `ParentNodeProvider`.
 """
 
 from __future__ import annotations
@@ -20,17 +18,17 @@ import libcst.matchers as m
 from memlint.analysis.loops import parent
 from memlint.analysis.tree import SameScopeVisitor, TargetVisitor, parameters, visit_body
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 from memlint.traversal import findall, visit_read_only
 
 FRAME = m.FunctionDef() | m.Lambda()
 BLOCK = m.IndentedBlock() | m.Module()
 
 
-def definitely_bound(rule: Rule, name: str, statement: cst.CSTNode) -> bool:
+def definitely_bound(context: LintContext, name: str, statement: cst.CSTNode) -> bool:
     """Is `name` bound on every path that reaches `statement` (a statement node)? See module doc."""
     child = statement
-    current = parent(rule, statement)
+    current = parent(context, statement)
     scope: Optional[cst.CSTNode] = None
     bound = False
     while current is not None:
@@ -52,7 +50,7 @@ def definitely_bound(rule: Rule, name: str, statement: cst.CSTNode) -> bool:
         elif m.matches(current, m.ClassDef()):
             return False  # class bodies: keep it simple
         child = current
-        current = parent(rule, current)
+        current = parent(context, current)
     return bound and scope is not None and not deletes(scope, name)
 
 

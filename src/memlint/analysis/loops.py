@@ -10,29 +10,23 @@ A node is *in* a loop when it is evaluated on every iteration of that loop, in t
   decorators, defaults and annotations of a `def` are evaluated where the `def` statement is, so
   they *are* in the loops around it.
 
-Walking up needs `ParentNodeProvider` in the rule's METADATA_DEPENDENCIES; it is resolved only when
-a rule asks, so guard with a cheap syntactic test first.
+Walking up reads the parents the traversal records (`context.parents`): nothing to declare.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, FrozenSet, List, Optional, Set, Union
+from typing import Callable, FrozenSet, List, Optional, Set, Union
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.effects import MUTATING_METHODS
-from memlint.analysis.sizes import known_length
-from memlint.analysis.values import is_tiny
+from memlint.analysis.values import is_tiny, known_length
 from memlint.matching import matches
-from memlint.rule import Rule
+from memlint.context import LintContext
 from memlint.analysis.tree import SameScopeVisitor, TargetVisitor, base_name, dotted_name, flatten_targets, target_names
 from memlint.traversal import visit_read_only
-
-if TYPE_CHECKING:  # pragma: no cover
-    from memlint.rule import LintContext
 
 LOOP_STATEMENT = m.For() | m.While()
 COMPREHENSION = m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp()
@@ -70,17 +64,17 @@ class Loop:
         return []
 
 
-def parent(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:
-    """The node's parent (None for the module). Needs `ParentNodeProvider`."""
-    return rule.get_metadata(ParentNodeProvider, node, None)
+def parent(context: LintContext, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+    """The node's parent (None for the module), as the traversal records it."""
+    return context.parents.get(node)
 
 
-def enclosing_loops(rule: Rule, node: cst.CSTNode) -> List[Loop]:
+def enclosing_loops(context: LintContext, node: cst.CSTNode) -> List[Loop]:
     """Every loop that evaluates `node` once per iteration in the same frame, innermost first."""
     loops: List[cst.CSTNode] = []
     path: List[cst.CSTNode] = [node]
     child = node
-    current = parent(rule, node)
+    current = parent(context, node)
     while current is not None:
         if matches(current, FRAME):
             if child is getattr(current, "body"):
@@ -100,49 +94,49 @@ def enclosing_loops(rule: Rule, node: cst.CSTNode) -> List[Loop]:
                 loops.append(current)
         path.append(current)
         child = current
-        current = parent(rule, current)
+        current = parent(context, current)
     return [Loop(loop, None) for loop in loops]
 
 
-def enclosing_loop(rule: Rule, node: cst.CSTNode) -> Optional[Loop]:
+def enclosing_loop(context: LintContext, node: cst.CSTNode) -> Optional[Loop]:
     """The innermost loop that evaluates `node` once per iteration in the same frame, if any."""
-    loops = enclosing_loops(rule, node)
+    loops = enclosing_loops(context, node)
     return loops[0] if loops else None
 
 
-def enclosing_function(rule: Rule, node: cst.CSTNode) -> Optional[FunctionNode]:
+def enclosing_function(context: LintContext, node: cst.CSTNode) -> Optional[FunctionNode]:
     """The `def` or `lambda` whose body contains `node` (None at module level)."""
     child = node
-    current = parent(rule, node)
+    current = parent(context, node)
     while current is not None:
         if matches(current, FRAME) and child is getattr(current, "body"):
             return _as_function(current)
         child = current
-        current = parent(rule, current)
+        current = parent(context, current)
     return None
 
 
-def statement_of(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+def statement_of(context: LintContext, node: cst.CSTNode) -> Optional[cst.CSTNode]:
     """The innermost statement (simple or compound) containing `node`, or `node` itself."""
     current: Optional[cst.CSTNode] = node
     while current is not None and not isinstance(current, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
-        current = parent(rule, current)
+        current = parent(context, current)
     return current
 
 
-def is_inside(rule: Rule, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+def is_inside(context: LintContext, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
     """Is `ancestor` one of `node`'s ancestors (or `node` itself)?"""
     current: Optional[cst.CSTNode] = node
     while current is not None:
         if current is ancestor:
             return True
-        current = parent(rule, current)
+        current = parent(context, current)
     return False
 
 
 def runs_at_most_once(loop: Loop, length: Optional[Callable[[cst.BaseExpression], Optional[int]]] = None) -> bool:
     """A loop whose body cannot run twice: it ends with `break`/`return`/`raise` and never
-    `continue`s, or (given `length`, e.g. `sizes.known_length` bound to a rule) its iterable has
+    `continue`s, or (given `length`, e.g. `values.known_length` bound to a context) its iterable has
     at most one item."""
     if not loop.is_statement:
         return False
@@ -272,89 +266,16 @@ def _as_function(node: cst.CSTNode) -> FunctionNode:
     return cst.ensure_type(node, cst.FunctionDef)
 
 
-class LoopDepthRule(Rule):
-    """A rule base that counts, during the traversal, the loops open in the current frame.
-
-    `self.maybe_in_loop` is a cheap syntactic over-approximation (true anywhere inside a loop
-    node of the current frame, its iterable included) to test before asking `enclosing_loop`,
-    which resolves parent metadata. Subclasses that define `visit_For`, `visit_While`,
-    comprehension visits or `visit_FunctionDef_body`/`visit_Lambda_body` (and their `leave_`)
-    must call `super()`.
-    """
-
-    def __init__(self, context: "LintContext") -> None:
-        super().__init__(context)
-        self._loop_depths: List[int] = [0]
-
-    @property
-    def maybe_in_loop(self) -> bool:
-        return self._loop_depths[-1] > 0
-
-    def _enter_loop(self) -> None:
-        self._loop_depths[-1] += 1
-
-    def _leave_loop(self) -> None:
-        self._loop_depths[-1] -= 1
-
-    def visit_For(self, node: cst.For) -> None:
-        self._enter_loop()
-
-    def leave_For(self, original_node: cst.For) -> None:
-        self._leave_loop()
-
-    def visit_While(self, node: cst.While) -> None:
-        self._enter_loop()
-
-    def leave_While(self, original_node: cst.While) -> None:
-        self._leave_loop()
-
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._enter_loop()
-
-    def leave_ListComp(self, original_node: cst.ListComp) -> None:
-        self._leave_loop()
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._enter_loop()
-
-    def leave_SetComp(self, original_node: cst.SetComp) -> None:
-        self._leave_loop()
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._enter_loop()
-
-    def leave_DictComp(self, original_node: cst.DictComp) -> None:
-        self._leave_loop()
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._enter_loop()
-
-    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
-        self._leave_loop()
-
-    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        self._loop_depths.append(0)
-
-    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        self._loop_depths.pop()
-
-    def visit_Lambda_body(self, node: cst.Lambda) -> None:
-        self._loop_depths.append(0)
-
-    def leave_Lambda_body(self, node: cst.Lambda) -> None:
-        self._loop_depths.pop()
-
-
 # A loop over fewer items than this, stated in the code, is too short for a per-iteration cost
 # (an allocation, a copy, a quadratic regrowth) to matter.
 SMALL_LOOP = 100
 
 
-def repeats_often(rule: Rule, loop: Loop) -> bool:
+def repeats_often(context: LintContext, loop: Loop) -> bool:
     """Can a per-iteration cost add up here: the body can run more than once, and the code
     does not state fewer than SMALL_LOOP items for it, nor prove its iterable tiny (a shape,
     `range(a.ndim)`, a slice `xs[:20]`: analysis/values.py). An unknown count counts as many."""
-    length = lambda expr: known_length(rule, expr)  # noqa: E731
+    length = lambda expr: known_length(context, expr)  # noqa: E731
     if runs_at_most_once(loop, length):
         return False
     count = known_trip_count(loop, length)
@@ -363,7 +284,7 @@ def repeats_often(rule: Rule, loop: Loop) -> bool:
     iterable = loop_iterable(loop)
     if iterable is None:
         return True
-    return not is_tiny(rule, iterable, below=SMALL_LOOP)
+    return not is_tiny(context, iterable, below=SMALL_LOOP)
 
 
 def loop_iterable(loop: Loop) -> Optional[cst.BaseExpression]:
@@ -377,7 +298,7 @@ def loop_iterable(loop: Loop) -> Optional[cst.BaseExpression]:
 
 def known_trip_count(loop: Loop, length: Callable[[cst.BaseExpression], Optional[int]]) -> Optional[int]:
     """How many times a `for` loop or comprehension iterates, when its iterable's length is
-    stated in the code (`length` is e.g. `sizes.known_length` bound to a rule); else None."""
+    stated in the code (`length` is e.g. `values.known_length` bound to a context); else None."""
     if m.matches(loop.node, m.For()):
         return length(cst.ensure_type(loop.node, cst.For).iter)
     if matches(loop.node, COMPREHENSION):

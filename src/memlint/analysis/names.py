@@ -12,10 +12,10 @@ from typing import Optional
 import libcst as cst
 
 from memlint.analysis.scopes import scope_index
-from memlint.rule import Rule
+from memlint.context import LintContext
 
 
-def qualified_name(rule: Rule, node: cst.BaseExpression) -> Optional[str]:
+def qualified_name(context: LintContext, node: cst.BaseExpression) -> Optional[str]:
     """The one name `node` (a Name or dotted Attribute) refers to, or None when unknown or
     ambiguous (a conditional import beside an assignment, a star import).
 
@@ -23,7 +23,7 @@ def qualified_name(rule: Rule, node: cst.BaseExpression) -> Optional[str]:
     scope-qualified name like LibCST's ("helper", "f.<locals>.sum", "Cls.attr"). Uses the cheap
     per-file scope index (analysis/scopes.py): no LibCST metadata needs declaring.
     """
-    return scope_index(rule).qualified_name(node)
+    return scope_index(context).qualified_name(node)
 
 
 def short_name(qualified: str) -> str:

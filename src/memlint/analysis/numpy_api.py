@@ -4,7 +4,7 @@ Each entry says, for one function (its qualified name, as `analysis/names.py` re
 - `result`: what it returns: "array", "frame", "series", "reader" (an iterator of chunks), "arrays"
   (a list of arrays), "scalar";
 - `memory`: "new" (allocates its result), "view" (shares the input's buffer: `np.shares_memory`
-  holds, tests/test_numpy_api.py checks it against the installed numpy), "input" (returns the
+  holds, tests/analysis/test_numpy_api.py checks it against the installed numpy), "input" (returns the
   input itself when it already is an array of that kind, else a new one: `np.asarray`), "file"
   (reads its data from a file, a buffer, a database or the network);
 - `shape`: where its number of elements comes from:

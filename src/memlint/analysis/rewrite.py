@@ -9,7 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from memlint.analysis.scopes import scope_index
-from memlint.rule import Rule
+from memlint.context import LintContext
 from memlint.traversal import findall
 
 _EMPTY_MODULE = cst.Module([])
@@ -55,19 +55,19 @@ def drops_comments(original: cst.CSTNode, replacement: cst.CSTNode) -> bool:
     return comment_count([original]) > comment_count([replacement])
 
 
-def builtin_visible(rule: Rule, node: cst.CSTNode, name: str) -> bool:
+def builtin_visible(context: LintContext, node: cst.CSTNode, name: str) -> bool:
     """Does `name` at `node` mean the builtin (no assignment or import shadows it, and no star
     import may)? Uses the cheap scope index (analysis/scopes.py)."""
-    return scope_index(rule).binding_scope(node, name) == "builtin"
+    return scope_index(context).binding_scope(node, name) == "builtin"
 
 
-def visible_import(rule: Rule, node: cst.CSTNode, qualified: str) -> Optional[str]:
+def visible_import(context: LintContext, node: cst.CSTNode, qualified: str) -> Optional[str]:
     """How to spell the module-level import `qualified` (a module like "itertools", or a
     function like "itertools.islice") at `node`: "itertools.islice", "it.islice" or "islice";
     None when the module does not import it or a local name shadows the import here.
     Uses the cheap scope index (analysis/scopes.py).
     """
-    index = scope_index(rule)
+    index = scope_index(context)
     module_scope = index.module
     bindings = index.bindings(module_scope)
     module, _, attribute = qualified.rpartition(".")

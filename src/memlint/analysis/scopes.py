@@ -13,7 +13,7 @@ know what a name refers to at a few candidate nodes, so this module does less, l
   parameter defaults, decorators and the first comprehension iterable belong to the enclosing
   scope, a walrus binds in the enclosing function.
 
-`tests/test_analysis_scopes.py` checks the results against LibCST's QualifiedNameProvider on
+`tests/analysis/test_analysis_scopes.py` checks the results against LibCST's QualifiedNameProvider on
 real modules.
 """
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Type, Union
+from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Type, Union
 
 import libcst as cst
 
@@ -29,7 +29,7 @@ from memlint.analysis.tree import dotted_name, parameters, target_name_nodes
 from memlint.traversal import Parents, is_node, node_fields
 
 if TYPE_CHECKING:  # pragma: no cover
-    from memlint.rule import LintContext, Rule
+    from memlint.context import LintContext
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 SCOPE_TYPES: Tuple[Type[cst.CSTNode], ...] = (
@@ -75,12 +75,8 @@ class Bindings:
             self.sites.setdefault(name, []).append(site)
 
 
-def scope_index(rule: "Rule") -> "ScopeIndex":
+def scope_index(context: "LintContext") -> "ScopeIndex":
     """The file's index, built on first use and shared by every rule of the traversal."""
-    return index_for(rule.context)
-
-
-def index_for(context: "LintContext") -> "ScopeIndex":
     index = context.cache.get("scopes")
     if index is None:
         index = ScopeIndex(context.module, has_walrus=":=" in context.source, parents=context.parents)
@@ -88,27 +84,8 @@ def index_for(context: "LintContext") -> "ScopeIndex":
     return index
 
 
-class ParentTable(Mapping[cst.CSTNode, cst.CSTNode]):
-    """ParentNodeProvider's table, answered from the scope index's parent map."""
-
-    def __init__(self, index: "ScopeIndex") -> None:
-        self._index = index
-
-    def __getitem__(self, node: cst.CSTNode) -> cst.CSTNode:
-        parent = self._index.parent(node)
-        if parent is None:
-            raise KeyError(node)
-        return parent
-
-    def __iter__(self) -> Iterator[cst.CSTNode]:
-        raise TypeError("the parent table is looked up node by node, not iterated")
-
-    def __len__(self) -> int:
-        raise TypeError("the parent table is looked up node by node, not measured")
-
-
 class ScopeIndex:
-    """Per-file index; get it with `scope_index(rule)`."""
+    """Per-file index; get it with `scope_index(context)`."""
 
     def __init__(self, module: cst.Module, has_walrus: bool, parents: Optional[Parents] = None) -> None:
         self.module = module

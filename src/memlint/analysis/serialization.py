@@ -14,22 +14,22 @@ import libcst.matchers as m
 
 from memlint.analysis.names import qualified_name
 from memlint.analysis.scopes import dotted_name, scope_index
-from memlint.rule import Rule
+from memlint.context import LintContext
 
 ALIASES = {"pickle": "pickle", "_pickle": "pickle", "cPickle": "pickle", "json": "json", "marshal": "marshal"}
 FUNCTIONS = frozenset({"dump", "dumps", "load", "loads"})
 
 
-def serializer(rule: Rule, func: cst.BaseExpression) -> Optional[Tuple[str, str]]:
+def serializer(context: LintContext, func: cst.BaseExpression) -> Optional[Tuple[str, str]]:
     """`("pickle", "dumps")` when `func` is that function of a known serializer module; else None."""
     if not m.matches(func, m.Name() | m.Attribute()):
         return None
     last = func.attr.value if isinstance(func, cst.Attribute) else cst.ensure_type(func, cst.Name).value
     if last not in FUNCTIONS:
         return None  # cheap syntactic guard before any resolution
-    name = qualified_name(rule, func)
+    name = qualified_name(context, func)
     if name is None:
-        name = _fallback_import(rule, func)
+        name = _fallback_import(context, func)
     if name is None:
         return None
     module, _, function = name.rpartition(".")
@@ -38,14 +38,14 @@ def serializer(rule: Rule, func: cst.BaseExpression) -> Optional[Tuple[str, str]
     return None
 
 
-def _fallback_import(rule: Rule, func: cst.BaseExpression) -> Optional[str]:
+def _fallback_import(context: LintContext, func: cst.BaseExpression) -> Optional[str]:
     """`pickle.dumps` when the name before `.dumps` is imported as `cPickle` on one path and
     `pickle` on another (the scope index calls that ambiguous)."""
     dotted = dotted_name(func)
     if dotted is None or dotted.count(".") != 1:
         return None
     root, attr = dotted.split(".")
-    index = scope_index(rule)
+    index = scope_index(context)
     module = index.module
     found = index.bindings(module).names.get(root)
     if not found or None in found:

@@ -9,7 +9,7 @@ Two levels of proof:
 - `may_mutate(nodes, roots)`: the code *visibly* changes what `roots` hold (a method call on
   one, passing one to a function, an item or attribute assignment): the copy is needed, and the
   rules stay silent;
-- `unseen_code_may_change(rule, nodes, roots, source)`: the code runs something memlint cannot
+- `unseen_code_may_change(context, nodes, roots, source)`: the code runs something memlint cannot
   see (a call of a function or method outside the vocabulary of `analysis/effects.py`, `yield`,
   `await`, a `with` block) or mutates a name that may alias a root, while a root is *exposed*:
   reachable from module globals, attributes, parameters, closures or other names. Then a fix
@@ -30,7 +30,7 @@ import libcst.matchers as m
 from memlint.analysis.effects import MUTATING_METHODS, PURE_METHODS
 from memlint.analysis.scopes import COMPREHENSIONS, FUNCTIONS, ScopeIndex, scope_index
 from memlint.analysis.tree import TargetVisitor, root_name, root_node
-from memlint.rule import Rule
+from memlint.context import LintContext
 from memlint.traversal import findall, visit_read_only
 
 # Functions that never mutate an argument (spelled as bare names; shadowing them with a mutating
@@ -164,13 +164,13 @@ class Binding:
     assignment: Assignment
 
 
-def single_binding(rule: Rule, name: cst.Name) -> Optional[Binding]:
+def single_binding(context: LintContext, name: cst.Name) -> Optional[Binding]:
     """The one binding of the variable `name` reads, when its scope binds it exactly once.
 
     None when the name is bound several times, by an import, a loop, unpacking, `global`/
     `nonlocal` (the binding is then in another scope), or is a builtin.
     """
-    index = scope_index(rule)
+    index = scope_index(context)
     scope = index.binding_scope(name, name.value)
     if isinstance(scope, str):
         return None
@@ -198,21 +198,21 @@ def single_binding(rule: Rule, name: cst.Name) -> Optional[Binding]:
     return None
 
 
-def only_reference_is(rule: Rule, binding: Binding, use: cst.Name) -> bool:
+def only_reference_is(context: LintContext, binding: Binding, use: cst.Name) -> bool:
     """Is `use` the one and only read of a function-local binding (nothing else sees the value)?"""
     scope = binding.assignment.scope
     if not isinstance(scope, FUNCTIONS) or binding.kind == "param":
         return False
-    if _uses_dynamic_scope(rule, scope):
+    if _uses_dynamic_scope(context, scope):
         return False
     references = binding.assignment.references
     return len(references) == 1 and references[0].node is use
 
 
-def _uses_dynamic_scope(rule: Rule, scope: cst.CSTNode) -> bool:
+def _uses_dynamic_scope(context: LintContext, scope: cst.CSTNode) -> bool:
     """`locals()`, `vars()`, `eval` or `exec` in the function (or a scope nested in it) can read
     any local."""
-    return scope_index(rule).reads_anywhere(scope, ("locals", "vars", "eval", "exec"))
+    return scope_index(context).reads_anywhere(scope, ("locals", "vars", "eval", "exec"))
 
 
 CONTAINER_DISPLAY = m.List() | m.Tuple() | m.Set() | m.Dict() | m.ListComp() | m.SetComp() | m.DictComp()
@@ -235,7 +235,7 @@ UNSEEN_STATEMENTS = m.Yield() | m.Await() | m.With() | m.Import() | m.ImportFrom
 IDENTITY_ELEMENT = m.Name() | m.Tuple(elements=[m.ZeroOrMore(m.Element(value=m.Name()))])
 
 
-def unseen_code_may_change(rule: Rule, nodes: Iterable[cst.CSTNode], roots: Set[str], source: cst.CSTNode) -> bool:
+def unseen_code_may_change(context: LintContext, nodes: Iterable[cst.CSTNode], roots: Set[str], source: cst.CSTNode) -> bool:
     """May running `nodes` change what `source` reads through the names in `roots`, by code
     memlint cannot see or through an alias? (See the module doc.)
 
@@ -251,58 +251,58 @@ def unseen_code_may_change(rule: Rule, nodes: Iterable[cst.CSTNode], roots: Set[
     roots = set(roots)
     if not roots:
         return False
-    index = scope_index(rule)
+    index = scope_index(context)
     nodes = list(nodes)
-    if not exposed_roots(rule, roots, source):
+    if not exposed_roots(context, roots, source):
         return False
     for node in nodes:
-        if runs_unseen_code(rule, node):
+        if runs_unseen_code(context, node):
             return True
     finder = _MutationFinder(None)
     for node in nodes:
         visit_read_only(node, finder)
-    return any(_exposed(rule, index, name, node) for name, node in finder.mutated)
+    return any(_exposed(context, index, name, node) for name, node in finder.mutated)
 
 
-def exposed_roots(rule: Rule, roots: Iterable[str], source: cst.CSTNode) -> Set[str]:
+def exposed_roots(context: LintContext, roots: Iterable[str], source: cst.CSTNode) -> Set[str]:
     """The names among `roots` (read by `source`) whose objects code elsewhere may reach."""
-    index = scope_index(rule)
-    return {name for name in roots if _exposed(rule, index, name, source)}
+    index = scope_index(context)
+    return {name for name in roots if _exposed(context, index, name, source)}
 
 
-def runs_unseen_code(rule: Rule, node: cst.CSTNode) -> bool:
+def runs_unseen_code(context: LintContext, node: cst.CSTNode) -> bool:
     """Does `node` call code memlint cannot see: a call outside the pure builtins and the method
     vocabulary, `yield`, `await`, `with`, an import, or a `global`/`nonlocal` rebinding?"""
     if findall(node, UNSEEN_STATEMENTS):
         return True
-    return any(not _seen_call(rule, cst.ensure_type(call, cst.Call)) for call in findall(node, m.Call()))
+    return any(not _seen_call(context, cst.ensure_type(call, cst.Call)) for call in findall(node, m.Call()))
 
 
-def calls_unseen_code(rule: Rule, function: cst.BaseExpression) -> bool:
+def calls_unseen_code(context: LintContext, function: cst.BaseExpression) -> bool:
     """Would calling the callable `function` (a `key=` argument) run code memlint cannot see?"""
     if isinstance(function, cst.Lambda):
-        return runs_unseen_code(rule, function.body)
+        return runs_unseen_code(context, function.body)
     if isinstance(function, cst.Name):
-        return not _pure_builtin(rule, function)
+        return not _pure_builtin(context, function)
     if isinstance(function, cst.Attribute):
         return function.attr.value not in PURE_METHODS or function.attr.value in MUTATING_METHODS
     return True
 
 
-def _seen_call(rule: Rule, call: cst.Call) -> bool:
+def _seen_call(context: LintContext, call: cst.Call) -> bool:
     func = call.func
     if isinstance(func, cst.Name):
-        return _pure_builtin(rule, func)
+        return _pure_builtin(context, func)
     if isinstance(func, cst.Attribute):
         return func.attr.value in PURE_METHODS or func.attr.value in MUTATING_METHODS
     return False
 
 
-def _pure_builtin(rule: Rule, name: cst.Name) -> bool:
-    return name.value in PURE_FUNCTIONS and scope_index(rule).binding_scope(name, name.value) == "builtin"
+def _pure_builtin(context: LintContext, name: cst.Name) -> bool:
+    return name.value in PURE_FUNCTIONS and scope_index(context).binding_scope(name, name.value) == "builtin"
 
 
-def _exposed(rule: Rule, index: ScopeIndex, name: str, where: cst.CSTNode) -> bool:
+def _exposed(context: LintContext, index: ScopeIndex, name: str, where: cst.CSTNode) -> bool:
     """Can code other than the visible mutations reach the object `name` holds at `where`?"""
     if isinstance(where, cst.Name) and where.value == name:
         reads = [where]
@@ -318,9 +318,9 @@ def _exposed(rule: Rule, index: ScopeIndex, name: str, where: cst.CSTNode) -> bo
     if isinstance(scope, COMPREHENSIONS):
         return _reads_element_state(scope, name)
     sites = index.assignments(scope, name)
-    if not sites or not all(_fresh_binding(rule, index, site, scope) for site in sites):
+    if not sites or not all(_fresh_binding(context, index, site, scope) for site in sites):
         return True
-    return any(_escapes(rule, index, read, scope, where) for read in index.references(scope, name))
+    return any(_escapes(context, index, read, scope, where) for read in index.references(scope, name))
 
 
 def _reads_element_state(comp: cst.CSTNode, name: str) -> bool:
@@ -339,7 +339,7 @@ def _reads_element_state(comp: cst.CSTNode, name: str) -> bool:
     return False
 
 
-def _fresh_binding(rule: Rule, index: ScopeIndex, site: cst.CSTNode, scope: cst.CSTNode) -> bool:
+def _fresh_binding(context: LintContext, index: ScopeIndex, site: cst.CSTNode, scope: cst.CSTNode) -> bool:
     """Is `site` a plain `name = <fresh value>` (or `with open(...) as name`) directly in `scope`?"""
     if not isinstance(site, cst.Name) or index.scopes(site)[0] is not scope:
         return False
@@ -361,7 +361,7 @@ def _fresh_binding(rule: Rule, index: ScopeIndex, site: cst.CSTNode, scope: cst.
     return isinstance(value, cst.Call) and index.qualified_name(value.func) in FRESH_CONSTRUCTORS
 
 
-def _escapes(rule: Rule, index: ScopeIndex, read: cst.Name, scope: cst.CSTNode, where: cst.CSTNode) -> bool:
+def _escapes(context: LintContext, index: ScopeIndex, read: cst.Name, scope: cst.CSTNode, where: cst.CSTNode) -> bool:
     """May this read hand the object to code that keeps it (an alias, a store, an unknown call)?"""
     if read is where or any(ancestor is where for ancestor in index.ancestors(read)):
         return False
@@ -371,12 +371,12 @@ def _escapes(rule: Rule, index: ScopeIndex, read: cst.Name, scope: cst.CSTNode, 
     holder = index.parent(read)
     if isinstance(holder, cst.Attribute):
         call = index.parent(holder)
-        return not (isinstance(call, cst.Call) and call.func is holder and _seen_call(rule, call))
+        return not (isinstance(call, cst.Call) and call.func is holder and _seen_call(context, call))
     if isinstance(holder, (cst.Subscript, cst.Del, cst.Comparison, cst.ComparisonTarget, cst.CompFor, cst.For)):
         return isinstance(holder, (cst.CompFor, cst.For)) and getattr(holder, "iter") is not read
     if isinstance(holder, cst.AugAssign):
         return holder.target is not read
     if isinstance(holder, cst.Arg):
         call = index.parent(holder)
-        return not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and _pure_builtin(rule, call.func))
+        return not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and _pure_builtin(context, call.func))
     return True

@@ -1,6 +1,6 @@
 """The one model of values: what an expression holds (its kind) and how big it can be (its size).
 
-`value_of(rule, expr)` answers with a `Value`:
+`value_of(context, expr)` answers with a `Value`:
 - `kind`: list, tuple, set, dict, str, bytes, bytearray, numpy array, DataFrame, Series, file,
   iterator, reader (a handle that yields chunks: `pd.read_csv(..., chunksize=n)`), range,
   scalar, or unknown;
@@ -29,15 +29,23 @@ function of the same module through its `return` values. A container that a loop
 (`xs.append(...)`, `d[k] = v`, `xs += ...`) is as big as what fills it. The numpy and pandas
 functions are described by the table in `numpy_api.py`.
 
+Exact lengths stated in the code are answered apart, because a rule's threshold or a fix's
+`count=` needs the figure itself, not a size class: `known_length(context, expr)` (a display
+without `*`, a string literal, `range()` with constant bounds), `comprehension_length`,
+`constant_range`, `constant_int` (integer arithmetic on literals). Bytes are not sizes: they are
+estimated in `estimates.py` from these lengths.
+
 Policy (stated in each rule's doc): rules whose cost grows with the data report when the value is
 not proven TINY; the rules that were noisy on real code report only on DATA evidence and say it.
 """
 
 from __future__ import annotations
 
+import ast
 import enum
+import operator
 from dataclasses import dataclass, replace
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 import libcst.matchers as m
@@ -52,9 +60,8 @@ from memlint.analysis.numpy_api import (
     numpy_api,
 )
 from memlint.analysis.scopes import iter_children, scope_index
-from memlint.analysis.sizes import constant_int
+from memlint.context import LintContext
 from memlint.matching import matches
-from memlint.rule import Rule
 from memlint.traversal import findall
 
 TINY_LIMIT = 1_000  # fewer items than this, stated in the code: tiny
@@ -138,41 +145,41 @@ def counted(kind: Kind, count: Optional[int], what: str, allocates: bool = True)
 
 
 # -- public questions ------------------------------------------------------------------------------
-def value_of(rule: Rule, expr: cst.BaseExpression) -> Value:
+def value_of(context: LintContext, expr: cst.BaseExpression) -> Value:
     """The kind and size class of `expr` (module doc). Cached per node for the file."""
-    return _Model.of(rule).value(expr)
+    return _Model.of(context).value(expr)
 
 
-def is_tiny(rule: Rule, expr: cst.BaseExpression, below: Optional[int] = None) -> bool:
+def is_tiny(context: LintContext, expr: cst.BaseExpression, below: Optional[int] = None) -> bool:
     """Is `expr` proven tiny? With `below`, a count stated in the code must also be under it
     (a loop of 500 stated iterations is tiny as data, not as a trip count under 100)."""
-    found = value_of(rule, expr)
+    found = value_of(context, expr)
     return found.tiny and (below is None or found.count is None or found.count < below)
 
 
-def data_evidence(rule: Rule, expr: cst.BaseExpression) -> Optional[str]:
+def data_evidence(context: LintContext, expr: cst.BaseExpression) -> Optional[str]:
     """Why `expr` is data-sized ("`frame` is read from a file by `pd.read_csv`"), or None."""
-    found = value_of(rule, expr)
+    found = value_of(context, expr)
     return found.reason if found.data else None
 
 
-def large_kind(rule: Rule, expr: cst.BaseExpression) -> Optional[Kind]:
+def large_kind(context: LintContext, expr: cst.BaseExpression) -> Optional[Kind]:
     """The kind of a *data-sized* array, frame or series that `expr` builds afresh; else None."""
-    found = value_of(rule, expr)
+    found = value_of(context, expr)
     return found.kind if found.data and found.allocates and found.kind in ARRAY_KINDS else None
 
 
 STREAM_READS = frozenset({"read", "recv", "readline", "read1", "readinto", "recv_into", "fetchone", "fetchmany"})
 
 
-def loop_trips(rule: Rule, loop: cst.CSTNode) -> Value:
+def loop_trips(context: LintContext, loop: cst.CSTNode) -> Value:
     """How many times a loop runs, as a size class: what a `for` loop or comprehension iterates;
     a `while` loop that reads a stream in its test or body (`chunk = sock.recv(4096)`) runs until
     the stream ends: data-sized. Other `while` loops: unknown."""
     if isinstance(loop, cst.For):
-        return value_of(rule, loop.iter)
+        return value_of(context, loop.iter)
     if isinstance(loop, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
-        return value_of(rule, loop.for_in.iter)
+        return value_of(context, loop.for_in.iter)
     if isinstance(loop, cst.While):
         for call in findall(loop, m.Call(func=m.Attribute(attr=m.Name(m.MatchIfTrue(lambda a: a in STREAM_READS))))):
             shown = short_code(call)
@@ -180,22 +187,22 @@ def loop_trips(rule: Rule, loop: cst.CSTNode) -> Value:
     return UNKNOWN
 
 
-def bound_values(rule: Rule, name: cst.Name) -> Optional[List[Optional[cst.BaseExpression]]]:
+def bound_values(context: LintContext, name: cst.Name) -> Optional[List[Optional[cst.BaseExpression]]]:
     """The values bound to `name` where it is read (None items for bindings without a plain value,
     such as parameters or `for` targets); None when no scope of this file binds it."""
-    sites = _binding_sites(rule, name)
+    sites = _binding_sites(context, name)
     if sites is None:
         return None
-    return [_site_value(rule, site) for site in sites]
+    return [_site_value(context, site) for site in sites]
 
 
-def in_test_code(rule: Rule, node: cst.CSTNode) -> bool:
+def in_test_code(context: LintContext, node: cst.CSTNode) -> bool:
     """Is `node` in a test: a file named `test_*.py`/`*_test.py`/`conftest.py`, a function named
     `test*` or a class named `Test*`? Test data are small by design."""
-    filename = rule.context.path.replace("\\", "/").rsplit("/", 1)[-1]
+    filename = context.path.replace("\\", "/").rsplit("/", 1)[-1]
     if filename.startswith("test_") or filename.endswith("_test.py") or filename == "conftest.py":
         return True
-    for ancestor in scope_index(rule).ancestors(node):
+    for ancestor in scope_index(context).ancestors(node):
         if isinstance(ancestor, cst.FunctionDef) and ancestor.name.value.startswith("test"):
             return True
         if isinstance(ancestor, cst.ClassDef) and ancestor.name.value.startswith("Test"):
@@ -206,6 +213,114 @@ def in_test_code(rule: Rule, node: cst.CSTNode) -> bool:
 def short_code(node: cst.CSTNode, limit: int = 40) -> str:
     text = " ".join(cst.Module([]).code_for_node(node).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# -- lengths stated in the code -----------------------------------------------------------------
+# `known_length` is exact (the items iterating an expression yields: `range(0, 100, 10)` is 10),
+# where a `Value`'s `count` is the figure its size class rests on (a number's magnitude, the span
+# of a range). A constant is an integer literal or integer arithmetic on literals (`10**6`,
+# `1 << 20`, `4 * 1024`), as long as the result stays within `MAX_CONSTANT_BITS` bits.
+DISPLAY = m.List() | m.Tuple() | m.Set() | m.Dict()
+STARRED_ELEMENT = m.StarredElement() | m.StarredDictElement()
+RANGE_CALL = m.Call(func=m.Name("range"))
+MAX_CONSTANT_BITS = 60  # len() of any range of such bounds fits in a C ssize_t
+
+
+def known_length(context: LintContext, node: cst.BaseExpression) -> Optional[int]:
+    """The exact number of items iterating `node` yields, when the code states it (a display
+    without `*`, a string literal, `range()` with constant bounds); else None.
+
+    Resolving `range` uses the cheap scope index (analysis/scopes.py): nothing to declare.
+    """
+    if matches(node, DISPLAY):
+        return display_length(node)
+    if m.matches(node, m.SimpleString()):
+        value = cst.ensure_type(node, cst.SimpleString).evaluated_value
+        return len(value)
+    bounds = constant_range(context, node)
+    return len(bounds) if bounds is not None else None
+
+
+def display_length(node: cst.BaseExpression) -> Optional[int]:
+    """The number of elements of a list, tuple, set or dict display without `*`/`**`; else None."""
+    if not isinstance(node, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
+        return None
+    if any(matches(element, STARRED_ELEMENT) for element in node.elements):
+        return None
+    return len(node.elements)
+
+
+def constant_range(context: LintContext, node: cst.BaseExpression) -> Optional[range]:
+    """The `range` object a call to the builtin `range()` with constant bounds makes; else None."""
+    if not matches(node, RANGE_CALL) or scope_index(context).qualified_name(cst.ensure_type(node, cst.Call).func) != "builtins.range":
+        return None
+    bounds = _integers(cst.ensure_type(node, cst.Call).args)
+    if bounds is None or not 1 <= len(bounds) <= 3 or (len(bounds) == 3 and bounds[2] == 0):
+        return None
+    return range(*bounds)
+
+
+def comprehension_length(context: LintContext, for_in: cst.CompFor) -> Optional[int]:
+    """Items a comprehension's `for` clauses produce (before its `if`s), when all are known."""
+    total = 1
+    clause: Optional[cst.CompFor] = for_in
+    while clause is not None:
+        length = known_length(context, clause.iter)
+        if length is None:
+            return None
+        total *= length
+        clause = clause.inner_for_in
+    return total
+
+
+def _integers(args: Sequence[cst.Arg]) -> Optional[List[int]]:
+    values = []
+    for arg in args:
+        value = None if arg.keyword is not None or arg.star else constant_int(arg.value)
+        if value is None:
+            return None
+        values.append(value)
+    return values
+
+
+def constant_int(expr: cst.BaseExpression) -> Optional[int]:
+    """The value of an integer literal, or of `+ - * // % ** <<` on such literals; else None."""
+    if m.matches(expr, m.Integer()):
+        return _bounded(ast.literal_eval(cst.ensure_type(expr, cst.Integer).value))
+    if m.matches(expr, m.UnaryOperation(operator=m.Minus() | m.Plus())):
+        unary = cst.ensure_type(expr, cst.UnaryOperation)
+        inner = constant_int(unary.expression)
+        if inner is None:
+            return None
+        return -inner if m.matches(unary.operator, m.Minus()) else inner
+    if m.matches(expr, m.BinaryOperation()):
+        binary = cst.ensure_type(expr, cst.BinaryOperation)
+        left, right = constant_int(binary.left), constant_int(binary.right)
+        operation = INTEGER_OPERATIONS.get(type(binary.operator))
+        if left is None or right is None or operation is None:
+            return None
+        if isinstance(binary.operator, (cst.Power, cst.LeftShift)) and not 0 <= right <= MAX_CONSTANT_BITS:
+            return None
+        try:
+            return _bounded(operation(left, right))
+        except ZeroDivisionError:
+            return None
+    return None
+
+
+def _bounded(value: int) -> Optional[int]:
+    return value if value.bit_length() <= MAX_CONSTANT_BITS else None
+
+
+INTEGER_OPERATIONS: Dict[type, Callable[[int, int], int]] = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.FloorDivide: operator.floordiv,
+    cst.Modulo: operator.mod,
+    cst.Power: operator.pow,
+    cst.LeftShift: operator.lshift,
+}
 
 
 # -- the model -------------------------------------------------------------------------------------
@@ -256,19 +371,18 @@ ANNOTATION_KINDS = {
 class _Model:
     """Per-file memo of `value_of`, with a guard against cycles (`x = x + 1`, recursion)."""
 
-    def __init__(self, rule: Rule) -> None:
-        self.rule = rule
+    def __init__(self, context: LintContext) -> None:
+        self.context = context
         self.memo: Dict[int, Value] = {}
         self.active: Set[int] = set()
         self.uses: Dict[Tuple[int, str], Optional[List[Tuple[cst.Name, object]]]] = {}
 
     @staticmethod
-    def of(rule: Rule) -> "_Model":
-        model = rule.context.cache.get("values")
+    def of(context: LintContext) -> "_Model":
+        model = context.cache.get("values")
         if model is None:
-            model = _Model(rule)
-            rule.context.cache["values"] = model
-        model.rule = rule
+            model = _Model(context)
+            context.cache["values"] = model
         return model
 
     def value(self, expr: cst.CSTNode) -> Value:
@@ -292,7 +406,7 @@ class _Model:
     def qualified(self, node: cst.BaseExpression) -> str:
         if not isinstance(node, (cst.Name, cst.Attribute)):
             return ""
-        return scope_index(self.rule).qualified_name(node) or ""
+        return scope_index(self.context).qualified_name(node) or ""
 
     # -- expressions -------------------------------------------------------------------------
     def _evaluate(self, expr: cst.CSTNode) -> Value:
@@ -319,9 +433,10 @@ class _Model:
         if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
             return self._display(expr, {cst.List: Kind.LIST, cst.Tuple: Kind.TUPLE, cst.Set: Kind.SET}[type(expr)])
         if isinstance(expr, cst.Dict):
-            if any(isinstance(e, cst.StarredDictElement) for e in expr.elements):
+            length = display_length(expr)
+            if length is None:
                 return Value(Kind.DICT, allocates=True)
-            return counted(Kind.DICT, len(expr.elements), "a literal dict")
+            return counted(Kind.DICT, length, "a literal dict")
         if isinstance(expr, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
             return self._comprehension(expr)
         if isinstance(expr, cst.BinaryOperation):
@@ -349,10 +464,11 @@ class _Model:
         return UNKNOWN
 
     def _display(self, expr: cst.BaseExpression, kind: Kind) -> Value:
+        length = display_length(expr)
+        if length is not None:
+            return counted(kind, length, "a literal display")
         elements = getattr(expr, "elements")
         starred = [e.value for e in elements if isinstance(e, cst.StarredElement)]
-        if not starred:
-            return counted(kind, len(elements), "a literal display")
         parts = [self.value(value) for value in starred]
         if all(p.tiny for p in parts) and len(elements) < TINY_LIMIT:
             return tiny(kind, "a display of tiny parts")
@@ -594,7 +710,7 @@ class _Model:
         parts: List[Value] = []
         for size in sizes:
             if isinstance(size, cst.Name):
-                bound = bound_values(self.rule, size) or []
+                bound = bound_values(self.context, size) or []
                 if len(bound) == 1 and isinstance(bound[0], (cst.Tuple, cst.List)):
                     size = bound[0]  # `shape = (h, w)` then `np.zeros(shape)`
                 elif self.value(size).kind in (Kind.TUPLE, Kind.LIST):
@@ -689,7 +805,7 @@ class _Model:
         """A call of a function defined at the top of this module: what its `return`s give."""
         if not qualified or "." in qualified or "<" in qualified:
             return UNKNOWN
-        function = _module_def(self.rule, qualified)
+        function = _module_def(self.context, qualified)
         if function is None:
             return UNKNOWN
         returns = [r.value for r in _returns(function)]
@@ -702,7 +818,7 @@ class _Model:
 
     # -- names ---------------------------------------------------------------------------------
     def _name(self, name: cst.Name) -> Value:
-        sites = _binding_sites(self.rule, name)
+        sites = _binding_sites(self.context, name)
         if not sites:
             return UNKNOWN
         parts: List[Value] = []
@@ -713,11 +829,11 @@ class _Model:
         if joined.size is Size.TINY and joined.kind in (Kind.LIST, Kind.DICT, Kind.SET, Kind.BYTEARRAY, Kind.UNKNOWN):
             joined = self._grown(name, joined)
         if joined.data and joined.reason:
-            joined = replace(joined, reason=_about(name.value, joined.reason, [_site_value(self.rule, s) for s in sites]))
+            joined = replace(joined, reason=_about(name.value, joined.reason, [_site_value(self.context, s) for s in sites]))
         return replace(joined, allocates=False)
 
     def _site(self, site: cst.CSTNode, name: str) -> Value:
-        index = scope_index(self.rule)
+        index = scope_index(self.context)
         holder = index.parent(site)
         if isinstance(site, cst.Param):
             kind = self._annotation_kind(site.annotation.annotation) if site.annotation is not None else Kind.UNKNOWN
@@ -744,7 +860,7 @@ class _Model:
             added = self.value(holder.value)
             if added.data:
                 return added
-            return Value(added.kind) if not added.tiny else Value(added.kind, Size.TINY if _not_repeated(self.rule, holder) else Size.UNKNOWN)
+            return Value(added.kind) if not added.tiny else Value(added.kind, Size.TINY if _not_repeated(self.context, holder) else Size.UNKNOWN)
         if isinstance(holder, cst.AsName):
             item = index.parent(holder)
             if isinstance(item, cst.WithItem):
@@ -763,22 +879,22 @@ class _Model:
 
     def _grown(self, name: cst.Name, start: Value) -> Value:
         """A tiny container that code in its scope fills: as big as what fills it."""
-        key = (id(scope_index(self.rule).binding_scope(name, name.value)), name.value)
+        key = (id(scope_index(self.context).binding_scope(name, name.value)), name.value)
         if key not in self.uses:
-            self.uses[key] = _uses(self.rule, name)
+            self.uses[key] = _uses(self.context, name)
         sites = _growth_sites(self.uses[key], name)
         if sites is None:
             return Value(start.kind)  # grown where memlint cannot see: not proven tiny
         if not sites:
             return start
-        scope = scope_index(self.rule).binding_scope(name, name.value)
+        scope = scope_index(self.context).binding_scope(name, name.value)
         frame = scope if isinstance(scope, (cst.FunctionDef, cst.Lambda)) else None
         parts: List[Value] = []
         for site, added in sites:
-            if _frame_of(self.rule, site) is not frame:
+            if _frame_of(self.context, site) is not frame:
                 parts.append(Value(start.kind))  # grown by another function, called who knows how often
                 continue
-            loops = _enclosing_loop_iterables(self.rule, site)
+            loops = _enclosing_loop_iterables(self.context, site)
             trips = [self.value(iterable) if iterable is not None else UNKNOWN for iterable in loops]
             if any(t.data for t in trips):
                 reason = next(t.reason for t in trips if t.data)
@@ -794,7 +910,7 @@ class _Model:
         return _join([start] + parts, start.kind)
 
     def _self_attribute(self, expr: cst.Attribute) -> Value:
-        klass = _enclosing_class(self.rule, expr)
+        klass = _enclosing_class(self.context, expr)
         if klass is None:
             return UNKNOWN
         values = _attribute_assignments(klass, expr.attr.value)
@@ -931,26 +1047,26 @@ def _same_base_length(sliced: cst.Slice) -> Optional[int]:
     return span if span is not None and 0 <= span < TINY_LIMIT else None
 
 
-def _binding_sites(rule: Rule, name: cst.Name) -> Optional[List[cst.CSTNode]]:
-    index = scope_index(rule)
+def _binding_sites(context: LintContext, name: cst.Name) -> Optional[List[cst.CSTNode]]:
+    index = scope_index(context)
     scope = index.binding_scope(name, name.value)
     if isinstance(scope, str):
         return None
     return index.assignments(scope, name.value)
 
 
-def _site_value(rule: Rule, site: cst.CSTNode) -> Optional[cst.BaseExpression]:
-    holder = scope_index(rule).parent(site)
+def _site_value(context: LintContext, site: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    holder = scope_index(context).parent(site)
     if isinstance(holder, cst.AssignTarget) and holder.target is site:
-        statement = scope_index(rule).parent(holder)
+        statement = scope_index(context).parent(holder)
         return statement.value if isinstance(statement, cst.Assign) else None
     if isinstance(holder, cst.AnnAssign) and holder.target is site:
         return holder.value
     return None
 
 
-def _module_def(rule: Rule, name: str) -> Optional[cst.FunctionDef]:
-    module = scope_index(rule).module
+def _module_def(context: LintContext, name: str) -> Optional[cst.FunctionDef]:
+    module = scope_index(context).module
     found = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == name]
     return found[0] if len(found) == 1 else None
 
@@ -974,8 +1090,8 @@ def _returns(function: cst.FunctionDef) -> List[cst.Return]:
     return [node for node in nodes if isinstance(node, cst.Return)]
 
 
-def _enclosing_class(rule: Rule, node: cst.CSTNode) -> Optional[cst.ClassDef]:
-    for ancestor in scope_index(rule).ancestors(node):
+def _enclosing_class(context: LintContext, node: cst.CSTNode) -> Optional[cst.ClassDef]:
+    for ancestor in scope_index(context).ancestors(node):
         if isinstance(ancestor, cst.ClassDef):
             return ancestor
     return None
@@ -1021,14 +1137,14 @@ READING_CALLS = frozenset(
 ESCAPES = object()  # a use through which the container may grow where memlint cannot see
 
 
-def _uses(rule: Rule, name: cst.Name) -> Optional[List[Tuple[cst.Name, object]]]:
+def _uses(context: LintContext, name: cst.Name) -> Optional[List[Tuple[cst.Name, object]]]:
     """Every read of the container `name` holds, with how it uses it (`_use`); None when the
     name is not bound in this file."""
-    index = scope_index(rule)
+    index = scope_index(context)
     scope = index.binding_scope(name, name.value)
     if isinstance(scope, str):
         return None
-    return [(read, _use(rule, read)) for read in index.references(scope, name.value)]
+    return [(read, _use(context, read)) for read in index.references(scope, name.value)]
 
 
 def _growth_sites(
@@ -1050,9 +1166,9 @@ def _growth_sites(
     return sites
 
 
-def _use(rule: Rule, read: cst.Name) -> object:
+def _use(context: LintContext, read: cst.Name) -> object:
     """How `read` uses its container: a growth `(site, added)`, None (no growth) or ESCAPES."""
-    index = scope_index(rule)
+    index = scope_index(context)
     holder = index.parent(read)
     if isinstance(holder, cst.Attribute) and holder.value is read:
         call = index.parent(holder)
@@ -1078,16 +1194,16 @@ def _use(rule: Rule, read: cst.Name) -> object:
         return None
     if isinstance(holder, cst.Arg):
         call = index.parent(holder)
-        if isinstance(call, cst.Call) and scope_index(rule).qualified_name(call.func) in READING_CALLS:
+        if isinstance(call, cst.Call) and scope_index(context).qualified_name(call.func) in READING_CALLS:
             return None
     return ESCAPES
 
 
-def _enclosing_loop_iterables(rule: Rule, node: cst.CSTNode) -> List[Optional[cst.BaseExpression]]:
+def _enclosing_loop_iterables(context: LintContext, node: cst.CSTNode) -> List[Optional[cst.BaseExpression]]:
     """The iterables of the loops around `node` in its frame (None for `while` loops)."""
     found: List[Optional[cst.BaseExpression]] = []
     child: cst.CSTNode = node
-    for ancestor in scope_index(rule).ancestors(node):
+    for ancestor in scope_index(context).ancestors(node):
         if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
             break
         if isinstance(ancestor, cst.For) and child is ancestor.body:
@@ -1100,13 +1216,13 @@ def _enclosing_loop_iterables(rule: Rule, node: cst.CSTNode) -> List[Optional[cs
     return found
 
 
-def _frame_of(rule: Rule, node: cst.CSTNode) -> Optional[cst.CSTNode]:
-    for ancestor in scope_index(rule).ancestors(node):
+def _frame_of(context: LintContext, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+    for ancestor in scope_index(context).ancestors(node):
         if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
             return ancestor
     return None
 
 
-def _not_repeated(rule: Rule, node: cst.CSTNode) -> bool:
-    return not _enclosing_loop_iterables(rule, node)
+def _not_repeated(context: LintContext, node: cst.CSTNode) -> bool:
+    return not _enclosing_loop_iterables(context, node)
 

@@ -10,7 +10,7 @@ from memlint.analysis.estimates import appended_estimate
 from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_before_loop, kind_of
 from memlint.analysis.loops import Loop, enclosing_loop, enclosing_loops, is_inside, parent
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.analysis.values import TINY_LIMIT, is_tiny
 from memlint.findings import Tier
 from memlint.matching import matches
@@ -141,18 +141,18 @@ class AppendThenArray(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not matches(node, CONVERSION) or any(matches(arg, OBJECT_DTYPE) for arg in node.args):
             return
-        converter = CONVERTERS.get(qualified_name(self, node.func) or "")
+        converter = CONVERTERS.get(qualified_name(self.context, node.func) or "")
         if converter is None:
             return
         name = cst.ensure_type(node.args[0].value, cst.Name)
-        scope = scope_of(self, name)
+        scope = scope_of(self.context, name)
         if binding_sites(scope, name.value) is None:
             return  # `global`/`nonlocal`: bound elsewhere too
         found = self._fill(scope, name, node)
         if found is None:
             return
         loop, append = found
-        estimate = appended_estimate(self, cst.ensure_type(loop.node, cst.For), append.args[0].value)
+        estimate = appended_estimate(self.context, cst.ensure_type(loop.node, cst.For), append.args[0].value)
         self.report(node, estimate=estimate, name=name.value, converter=converter)
 
     def _fill(self, scope: cst.CSTNode, name: cst.Name, conversion: cst.Call) -> Optional[Tuple[Loop, cst.Call]]:
@@ -162,7 +162,7 @@ class AppendThenArray(Rule):
         the statement converting it, after which the list is unreachable (that statement rebinds
         `name` or returns)."""
         reads = [n for n in findall(scope, m.Name(name.value)) if not self._attribute_or_keyword(n)]
-        if any(scope_of(self, read) is not scope for read in reads):
+        if any(scope_of(self.context, read) is not scope for read in reads):
             return None  # a nested function may use the list at any time
         position = {id(read): index for index, read in enumerate(reads)}
         converting = self._statement_in_block(conversion)
@@ -171,18 +171,18 @@ class AppendThenArray(Rule):
         statement, block = converting
         here = block.index(statement)
         start = self._empty_list_before(block, here, name.value)
-        if start is None or enclosing_loop(self, conversion) != enclosing_loop(self, statement):
+        if start is None or enclosing_loop(self.context, conversion) != enclosing_loop(self.context, statement):
             return None
         first = position[id(cst.ensure_type(block[start], cst.SimpleStatementLine).body[0].targets[0].target)]  # type: ignore[attr-defined]
-        inside = [read for read in reads if is_inside(self, read, statement)]
+        inside = [read for read in reads if is_inside(self.context, read, statement)]
         last = position[id(inside[-1])]
         rebinds = matches(statement, _binding_line(name.value))
         if any(read is not conversion.args[0].value and not self._is_target_of(read, statement) for read in inside):
             return None  # the converting statement uses the list for something else too
         leaves = rebinds or matches(statement, RETURN_LINE)
-        loops = enclosing_loops(self, block[start])
+        loops = enclosing_loops(self.context, block[start])
         for read in reads[:first]:
-            if any(is_inside(self, read, outer.node) for outer in loops):
+            if any(is_inside(self.context, read, outer.node) for outer in loops):
                 return None  # read on the next iteration, before `name = []` runs again
         if reads[last + 1 :] and not leaves:
             return None  # the list stays bound after the conversion and is read again
@@ -252,8 +252,8 @@ class AppendThenArray(Rule):
         while current is not None and not isinstance(current, cst.SimpleStatementLine):
             if isinstance(current, (cst.BaseCompoundStatement, cst.Lambda)):
                 return None
-            current = parent(self, current)
-        holder = parent(self, current) if current is not None else None
+            current = parent(self.context, current)
+        holder = parent(self.context, current) if current is not None else None
         if current is None or not isinstance(holder, (cst.IndentedBlock, cst.Module)):
             return None
         return current, list(holder.body)
@@ -277,7 +277,7 @@ class AppendThenArray(Rule):
         return any(not self._attribute_or_keyword(n) for n in findall(node, m.Name(name)))
 
     def _attribute_or_keyword(self, name: cst.CSTNode) -> bool:
-        holder = parent(self, name)
+        holder = parent(self.context, name)
         return (isinstance(holder, cst.Attribute) and holder.attr is name) or (isinstance(holder, cst.Arg) and holder.keyword is name)
 
     def _is_target_of(self, read: cst.CSTNode, statement: cst.SimpleStatementLine) -> bool:
@@ -285,17 +285,17 @@ class AppendThenArray(Rule):
         return isinstance(first, cst.Assign) and len(first.targets) == 1 and first.targets[0].target is read
 
     def _known_count(self, iterable: cst.BaseExpression, loop: Loop) -> bool:
-        stated = known_length(self, iterable)
+        stated = known_length(self.context, iterable)
         if stated is not None and stated < TINY_LIMIT:
             return False  # under 1,000 items stated in the code: a few kB, nothing worth saving
-        if stated is None and is_tiny(self, iterable):
+        if stated is None and is_tiny(self.context, iterable):
             return False  # one item per dimension, `range(a.ndim)`, `np.linspace(a, b, 101)`
         if m.matches(iterable, m.Call(func=m.Name("range"))):
-            return qualified_name(self, cst.ensure_type(iterable, cst.Call).func) == "builtins.range"
+            return qualified_name(self.context, cst.ensure_type(iterable, cst.Call).func) == "builtins.range"
         if m.matches(iterable, m.Call()):
-            return kind_of(self, iterable) is Kind.ARRAY
+            return kind_of(self.context, iterable) is Kind.ARRAY
         if m.matches(iterable, m.Name()):
-            return kind_before_loop(self, cst.ensure_type(iterable, cst.Name), loop) in SIZED_KINDS
+            return kind_before_loop(self.context, cst.ensure_type(iterable, cst.Name), loop) in SIZED_KINDS
         return m.matches(iterable, m.List() | m.Tuple())
 
 

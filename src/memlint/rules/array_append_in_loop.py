@@ -7,12 +7,13 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, accumulation
-from memlint.analysis.loops import dotted_name, LoopDepthRule, parent, repeats_often
+from memlint.analysis.loops import dotted_name, parent, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.analysis.numpy_api import STRUCTURE_ATTRIBUTES
-from memlint.analysis.sizes import constant_int
+from memlint.analysis.values import constant_int
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call() | m.Subscript())
@@ -173,7 +174,7 @@ class ArrayAppendInLoop(LoopDepthRule):
         call_name = self._growing_call(node.value, target)
         if call_name is None:
             return
-        found = accumulation(self, node)
+        found = accumulation(self.context, node)
         if found is None or found.reset_in_loop or not _repeats(self, found):
             return
         if self._contents_read(node, found.loop.node, target):
@@ -192,7 +193,7 @@ class ArrayAppendInLoop(LoopDepthRule):
             for read in findall(part, m.Name() | m.Attribute()):
                 if dotted_name(read) != wanted or id(read) in operands or read is target:
                     continue
-                holder = parent(self, read)
+                holder = parent(self.context, read)
                 if isinstance(read, cst.Name) and isinstance(holder, cst.Attribute) and holder.attr is read:
                     continue  # `obj.name`: another attribute of the same spelling
                 if isinstance(holder, cst.Attribute) and holder.value is read:
@@ -209,8 +210,8 @@ class ArrayAppendInLoop(LoopDepthRule):
         if isinstance(holder, cst.AssignTarget) or (isinstance(holder, cst.Del)):
             return True
         if isinstance(holder, cst.Arg):
-            call = parent(self, holder)
-            return isinstance(call, cst.Call) and len(call.args) == 1 and qualified_name(self, call.func) == "builtins.len"
+            call = parent(self.context, holder)
+            return isinstance(call, cst.Call) and len(call.args) == 1 and qualified_name(self.context, call.func) == "builtins.len"
         if isinstance(holder, cst.Comparison) and holder.left is read:
             return all(isinstance(c.operator, (cst.Is, cst.IsNot)) for c in holder.comparisons)
         if isinstance(holder, cst.ComparisonTarget) and holder.comparator is read:
@@ -226,7 +227,7 @@ class ArrayAppendInLoop(LoopDepthRule):
             subscript = cst.ensure_type(value, cst.Subscript)
             if not any(_is(element.slice, wanted) for element in subscript.slice if m.matches(element.slice, m.Index())):
                 return None
-            name = qualified_name(self, subscript.value) if m.matches(subscript.value, m.Name() | m.Attribute()) else None
+            name = qualified_name(self.context, subscript.value) if m.matches(subscript.value, m.Name() | m.Attribute()) else None
             return f"np.{name[6:]}" if name and name.startswith("numpy.") and name[6:] in INDEX_BUILDERS else None
         call = cst.ensure_type(value, cst.Call)
         positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
@@ -243,7 +244,7 @@ class ArrayAppendInLoop(LoopDepthRule):
             return None
         if not m.matches(call.func, m.Name() | m.Attribute()):
             return None
-        name = qualified_name(self, call.func)
+        name = qualified_name(self.context, call.func)
         if name is None or not name.startswith("numpy.") or name[6:] not in allowed:
             return None
         return f"np.{name[6:]}"
@@ -262,7 +263,7 @@ def _part_of(node: cst.CSTNode, wanted: Optional[str]) -> bool:
 
 def _repeats(rule: LoopDepthRule, found: Accumulation) -> bool:
     """Does the loop run often enough for quadratic copying to matter?"""
-    return repeats_often(rule, found.loop)
+    return repeats_often(rule.context, found.loop)
 
 
 def _grown_operands(value: cst.BaseExpression, wanted: Optional[str]) -> Set[int]:

@@ -9,7 +9,7 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.names import qualified_name, short_name
-from memlint.analysis.sizes import comprehension_length
+from memlint.analysis.values import comprehension_length
 from memlint.analysis.loops import enclosing_loops, parent
 from memlint.analysis.scopes import scope_index
 from memlint.analysis.usage import single_binding
@@ -257,7 +257,7 @@ class ArrayFromList(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not matches(node, CANDIDATE):
             return  # cheap syntactic guard before any name resolution
-        builder = qualified_name(self, node.func)
+        builder = qualified_name(self.context, node.func)
         if builder not in BUILDERS:
             return
         dtype, other_args = _dtype(node)
@@ -269,7 +269,7 @@ class ArrayFromList(Rule):
             return
         what = "a list comprehension" if m.matches(source, m.ListComp()) else "`list(...)`"
         fields = {"func": short_name(builder or ""), "what": what}
-        estimate = sequence_estimate(self, source)  # the Python objects alive before the array
+        estimate = sequence_estimate(self.context, source)  # the Python objects alive before the array
         if other_args or not m.matches(node.func, m.Attribute()):
             self.report(node, estimate=estimate, **fields)
             return
@@ -296,7 +296,7 @@ class ArrayFromList(Rule):
                 return None  # `dtype=` proves nothing: `np.asarray([a.coord for a in atoms], dtype=float)` is 2-D
             return _generator_for(comp)
         inner = cst.ensure_type(source, cst.Call).args[0].value
-        if qualified_name(self, cst.ensure_type(source, cst.Call).func) != "builtins.list":
+        if qualified_name(self.context, cst.ensure_type(source, cst.Call).func) != "builtins.list":
             return None
         if m.matches(inner, m.GeneratorExp()):
             gen = cst.ensure_type(inner, cst.GeneratorExp)
@@ -305,10 +305,10 @@ class ArrayFromList(Rule):
             if not self._scalar(gen.elt):
                 return None
             return gen.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if not gen.lpar else gen
-        if m.matches(inner, m.Call()) and qualified_name(self, cst.ensure_type(inner, cst.Call).func) in SCALAR_LAZY:
+        if m.matches(inner, m.Call()) and qualified_name(self.context, cst.ensure_type(inner, cst.Call).func) in SCALAR_LAZY:
             lazy = cst.ensure_type(inner, cst.Call)
             maps_to_scalar = m.matches(lazy, m.Call(args=[m.Arg(value=m.Name() | m.Attribute()), m.ZeroOrMore()])) and (
-                qualified_name(self, lazy.args[0].value) in SCALAR_BUILTINS
+                qualified_name(self.context, lazy.args[0].value) in SCALAR_BUILTINS
             )
             return inner if maps_to_scalar else None
         return None
@@ -327,23 +327,23 @@ class ArrayFromList(Rule):
             return True
         if isinstance(element, cst.Subscript):
             return self._index_lookup(element)
-        return m.matches(element, m.Call()) and qualified_name(self, cst.ensure_type(element, cst.Call).func) in SCALAR_BUILTINS
+        return m.matches(element, m.Call()) and qualified_name(self.context, cst.ensure_type(element, cst.Call).func) in SCALAR_BUILTINS
 
     def _index_lookup(self, element: cst.Subscript) -> bool:
         """`d[k]` where `d` is an index map of this function (see the precision policy)."""
         if len(element.slice) != 1 or not isinstance(element.slice[0].slice, cst.Index) or not isinstance(element.value, cst.Name):
             return False
-        binding = single_binding(self, element.value)
+        binding = single_binding(self.context, element.value)
         if binding is None or binding.kind != "assign" or binding.value is None:
             return False
         scope = binding.assignment.scope
         if not isinstance(scope, cst.FunctionDef) or not isinstance(scope.body, cst.IndentedBlock):
             return False
-        if scope_index(self).reads_anywhere(scope, ("locals", "vars", "eval", "exec")) or not self._scalar_values(binding.value):
+        if scope_index(self.context).reads_anywhere(scope, ("locals", "vars", "eval", "exec")) or not self._scalar_values(binding.value):
             return False
         statements = [id(statement) for statement in scope.body.body]
         built = self._top_statement(scope, element)
-        repeated = len(enclosing_loops(self, element)) > 1  # a loop around the comprehension's own
+        repeated = len(enclosing_loops(self.context, element)) > 1  # a loop around the comprehension's own
         for reference in binding.assignment.references:
             read = reference.node
             if self._only_reads(read):
@@ -357,7 +357,7 @@ class ArrayFromList(Rule):
         """The statement of the function's own body that contains `node`."""
         current: Optional[cst.CSTNode] = node
         while current is not None:
-            above = parent(self, current)
+            above = parent(self.context, current)
             if above is scope.body:
                 return current
             current = above
@@ -372,18 +372,18 @@ class ArrayFromList(Rule):
             if self._scalar(value.value):
                 return True
             return isinstance(value.value, cst.Name) and self._counter(value.value.value, value.for_in)
-        if isinstance(value, cst.Call) and qualified_name(self, value.func) == "builtins.dict" and len(value.args) == 1:
+        if isinstance(value, cst.Call) and qualified_name(self.context, value.func) == "builtins.dict" and len(value.args) == 1:
             pairs = value.args[0].value
-            if isinstance(pairs, cst.Call) and qualified_name(self, pairs.func) == "builtins.zip" and len(pairs.args) == 2:
+            if isinstance(pairs, cst.Call) and qualified_name(self.context, pairs.func) == "builtins.zip" and len(pairs.args) == 2:
                 counter = pairs.args[1].value
-                return isinstance(counter, cst.Call) and qualified_name(self, counter.func) in COUNTERS and not pairs.args[1].star
+                return isinstance(counter, cst.Call) and qualified_name(self.context, counter.func) in COUNTERS and not pairs.args[1].star
         return False
 
     def _counter(self, name: str, for_in: Optional[cst.CompFor]) -> bool:
         """Is `name` bound by a clause as the count of `enumerate(...)` or an item of `range(...)`?"""
         while for_in is not None:
             iterated = for_in.iter
-            func = qualified_name(self, iterated.func) if isinstance(iterated, cst.Call) else None
+            func = qualified_name(self.context, iterated.func) if isinstance(iterated, cst.Call) else None
             target = for_in.target
             if func == "builtins.enumerate" and isinstance(target, cst.Tuple) and len(target.elements) == 2:
                 first = target.elements[0].value
@@ -397,19 +397,19 @@ class ArrayFromList(Rule):
     def _only_reads(self, read: cst.Name) -> bool:
         """A use of the dict that adds or replaces no value: `d[k]` read, `k in d`, iteration,
         `d.get(k)`, `len(d)`."""
-        holder = parent(self, read)
+        holder = parent(self.context, read)
         if isinstance(holder, cst.Subscript) and holder.value is read:
-            outer = parent(self, holder)
+            outer = parent(self.context, holder)
             return not isinstance(outer, (cst.AssignTarget, cst.AugAssign, cst.Del, cst.Element, cst.StarredElement))
         if isinstance(holder, cst.ComparisonTarget) and holder.comparator is read:
             return True
         if isinstance(holder, (cst.For, cst.CompFor)) and holder.iter is read:
             return True
         if isinstance(holder, cst.Attribute) and holder.value is read:
-            return holder.attr.value in DICT_READS and isinstance(parent(self, holder), cst.Call)
+            return holder.attr.value in DICT_READS and isinstance(parent(self.context, holder), cst.Call)
         if isinstance(holder, cst.Arg):
-            call = parent(self, holder)
-            return isinstance(call, cst.Call) and qualified_name(self, call.func) in READING_BUILTINS
+            call = parent(self.context, holder)
+            return isinstance(call, cst.Call) and qualified_name(self.context, call.func) in READING_BUILTINS
         return False
 
     def _scalar_method(self, element: cst.BaseExpression, for_in: cst.CompFor) -> bool:
@@ -422,16 +422,16 @@ class ArrayFromList(Rule):
             return False
         if for_in.inner_for_in is not None or not isinstance(for_in.iter, cst.Call):
             return False
-        methods = SCALAR_METHODS_OF.get(qualified_name(self, for_in.iter.func) or "", frozenset())
+        methods = SCALAR_METHODS_OF.get(qualified_name(self.context, for_in.iter.func) or "", frozenset())
         return element.func.attr.value in methods
 
     def _small(self, for_in: cst.CompFor) -> bool:
-        length = comprehension_length(self, for_in)
+        length = comprehension_length(self.context, for_in)
         if length is not None:
             return length < self.settings["small-iterable-size"]
         clause: Optional[cst.CompFor] = for_in
         while clause is not None:  # a tiny iterable (a shape, `range(a.ndim)`, `xs[:10]`) is enough
-            if is_tiny(self, clause.iter):
+            if is_tiny(self.context, clause.iter):
                 return True
             clause = clause.inner_for_in
         return False
@@ -441,12 +441,12 @@ class ArrayFromList(Rule):
         if not m.matches(source, m.ListComp(for_in=m.CompFor(iter=m.Name(), ifs=[], inner_for_in=None))):
             return None
         iterated = cst.ensure_type(cst.ensure_type(source, cst.ListComp).for_in.iter, cst.Name)
-        binding = single_binding(self, iterated)
+        binding = single_binding(self.context, iterated)
         if binding is None or binding.value is None:
             return None
         value = binding.value
         is_sequence = matches(value, SEQUENCE_VALUE) or (
-            m.matches(value, m.Call()) and qualified_name(self, cst.ensure_type(value, cst.Call).func) in SEQUENCE_BUILDERS
+            m.matches(value, m.Call()) and qualified_name(self.context, cst.ensure_type(value, cst.Call).func) in SEQUENCE_BUILDERS
         )
         if not is_sequence:
             return None

@@ -116,15 +116,15 @@ class CachedInstanceMethod(Rule):
         klass = self._enclosing_class(node)
         if klass is None or not (node.params.params or node.params.posonly_params) or node.name.value in IMPLICIT_STATIC:
             return
-        names = [qualified_name(self, _callee(d.decorator)) for d in node.decorators if m.matches(_callee(d.decorator), m.Name() | m.Attribute())]
+        names = [qualified_name(self.context, _callee(d.decorator)) for d in node.decorators if m.matches(_callee(d.decorator), m.Name() | m.Attribute())]
         if any(name in NOT_INSTANCE for name in names):
             return
-        if any(qualified_name(self, base.value) in ENUMS for base in klass.bases if m.matches(base.value, m.Name() | m.Attribute())):
+        if any(qualified_name(self.context, base.value) in ENUMS for base in klass.bases if m.matches(base.value, m.Name() | m.Attribute())):
             return
         for decorator in candidates:
             callee = _callee(decorator.decorator)
-            if m.matches(callee, m.Name() | m.Attribute()) and qualified_name(self, callee) in CACHES:
-                bound = _maxsize(decorator.decorator) if qualified_name(self, callee) == "functools.lru_cache" else None
+            if m.matches(callee, m.Name() | m.Attribute()) and qualified_name(self.context, callee) in CACHES:
+                bound = _maxsize(decorator.decorator) if qualified_name(self.context, callee) == "functools.lru_cache" else None
                 if bound is not None and self._value_object(klass):
                     return  # at most `bound` small immutable values: what the cache is for
                 shown = cst.Module([]).code_for_node(decorator.decorator)
@@ -136,11 +136,11 @@ class CachedInstanceMethod(Rule):
         """A NamedTuple, a frozen dataclass or attrs class, or a class hashed by value."""
         for base in klass.bases:
             callee = _callee(base.value)
-            if m.matches(callee, m.Name() | m.Attribute()) and qualified_name(self, callee) in NAMED_TUPLES:
+            if m.matches(callee, m.Name() | m.Attribute()) and qualified_name(self.context, callee) in NAMED_TUPLES:
                 return True
         for decorator in klass.decorators:
             callee = _callee(decorator.decorator)
-            name = qualified_name(self, callee) if m.matches(callee, m.Name() | m.Attribute()) else None
+            name = qualified_name(self.context, callee) if m.matches(callee, m.Name() | m.Attribute()) else None
             if name in FROZEN_DECORATORS:
                 return True
             if name in DATACLASSES and m.matches(decorator.decorator, m.Call()):
@@ -153,7 +153,7 @@ class CachedInstanceMethod(Rule):
         """The class whose body directly holds `node` (found via the scope index's parents)."""
         from memlint.analysis.scopes import scope_index
 
-        index = scope_index(self)
+        index = scope_index(self.context)
         block = index.parent(node)
         klass = index.parent(block) if block is not None else None
         return cst.ensure_type(klass, cst.ClassDef) if m.matches(klass, m.ClassDef()) else None

@@ -9,7 +9,7 @@ from memlint.analysis.effects import has_side_effects, needs_full_evaluation
 from memlint.analysis.usage import calls_unseen_code, exposed_roots, names_read
 from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.estimates import comprehension_estimate
-from memlint.analysis.sizes import comprehension_length
+from memlint.analysis.values import comprehension_length
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
@@ -249,7 +249,7 @@ class ComprehensionInReducer(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not any(matches(arg.value, COMPREHENSION) for arg in node.args):
             return  # cheap syntactic guard before any name resolution
-        callee = qualified_name(self, node.func)
+        callee = qualified_name(self.context, node.func)
         consumer = CONSUMERS.get(callee or "")
         if consumer is None:
             return
@@ -264,7 +264,7 @@ class ComprehensionInReducer(Rule):
         comp = cst.ensure_type(comprehension, cst.SetComp) if is_set else cst.ensure_type(comprehension, cst.ListComp)
         if needs_full_evaluation(comp):
             return
-        length = comprehension_length(self, comp.for_in)
+        length = comprehension_length(self.context, comp.for_in)
         if length is not None and length < self.settings["small-iterable-size"]:
             return
         safe = not (is_set or consumer.short_circuits or _observable(comp) or self._key_may_change(node, comp))
@@ -273,7 +273,7 @@ class ComprehensionInReducer(Rule):
         self.report(
             comp,
             fix=self.make_fix(applicability, (comp, replacement)),
-            estimate=None if is_set else comprehension_estimate(self, cst.ensure_type(comp, cst.ListComp)),
+            estimate=None if is_set else comprehension_estimate(self.context, cst.ensure_type(comp, cst.ListComp)),
             consumer=short_name(callee or ""),
             kind="set" if is_set else "list",
         )
@@ -282,8 +282,8 @@ class ComprehensionInReducer(Rule):
         """Does a `key=` function run unseen code between the lazy steps (min, max and heapq call
         it on each element as it comes) while the comprehension reads state it may reach?"""
         for arg in call.args:
-            if m.matches(arg.keyword, m.Name("key")) and calls_unseen_code(self, arg.value):
-                return bool(exposed_roots(self, names_read(comp), comp))
+            if m.matches(arg.keyword, m.Name("key")) and calls_unseen_code(self.context, arg.value):
+                return bool(exposed_roots(self.context, names_read(comp), comp))
         return False
 
 

@@ -7,10 +7,11 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, accumulation, kind_before_loop
-from memlint.analysis.loops import dotted_name, enclosing_loop, LoopDepthRule, repeats_often
+from memlint.analysis.loops import dotted_name, enclosing_loop, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call())
 LOC_AT_LEN = m.Assign(
@@ -143,7 +144,7 @@ class DataframeAppendInLoop(LoopDepthRule):
             what = self._growing_call(node)
             if what is None:
                 return
-            found = accumulation(self, node)
+            found = accumulation(self.context, node)
             if found is None or found.reset_in_loop or not self._repeats(found.loop):
                 return
             if what.endswith(".append(...)`") and found.kind not in PANDAS_KINDS:
@@ -162,7 +163,7 @@ class DataframeAppendInLoop(LoopDepthRule):
             return None
         if not any(dotted_name(e.value) == target for e in getattr(positional[0].value, "elements")):
             return None
-        if m.matches(func, m.Name() | m.Attribute()) and qualified_name(self, func) == "pandas.concat":
+        if m.matches(func, m.Name() | m.Attribute()) and qualified_name(self.context, func) == "pandas.concat":
             return f"`{target} = pd.concat([{target}, ...])`"
         return None
 
@@ -170,15 +171,15 @@ class DataframeAppendInLoop(LoopDepthRule):
         subscript = cst.ensure_type(node.targets[0].target, cst.Subscript)
         frame = cst.ensure_type(cst.ensure_type(subscript.value, cst.Attribute).value, cst.Name)
         index = cst.ensure_type(cst.ensure_type(subscript.slice[0].slice, cst.Index).value, cst.Call)
-        if dotted_name(index.args[0].value) != frame.value or qualified_name(self, index.func) != "builtins.len":
+        if dotted_name(index.args[0].value) != frame.value or qualified_name(self.context, index.func) != "builtins.len":
             return
-        loop = enclosing_loop(self, node)
+        loop = enclosing_loop(self.context, node)
         if loop is None or not self._repeats(loop):
             return
-        kind = kind_before_loop(self, frame, loop)
+        kind = kind_before_loop(self.context, frame, loop)
         if kind not in PANDAS_KINDS and not (kind is None and self._pandas_imported):
             return
         self.report(node, what=f"`{frame.value}.loc[len({frame.value})] = ...`")
 
     def _repeats(self, loop) -> bool:  # type: ignore[no-untyped-def]
-        return repeats_often(self, loop)
+        return repeats_often(self.context, loop)

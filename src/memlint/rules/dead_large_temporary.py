@@ -12,7 +12,7 @@ from memlint.analysis.values import in_test_code, large_kind, value_of
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.lifetime import deletes, name_reads
 from memlint.analysis.loops import SMALL_LOOP
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.findings import Tier
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
@@ -117,9 +117,9 @@ class DeadLargeTemporary(Rule):
         assign = cst.ensure_type(cst.ensure_type(statements[index], cst.SimpleStatementLine).body[0], cst.Assign)
         target = cst.ensure_type(assign.targets[0].target, cst.Name)
         name = target.value
-        value = value_of(self, assign.value)
-        kind = large_kind(self, assign.value)
-        if kind is None or in_test_code(self, assign):
+        value = value_of(self.context, assign.value)
+        kind = large_kind(self.context, assign.value)
+        if kind is None or in_test_code(self.context, assign):
             return
         sites = binding_sites(function, name)
         if sites is None or len(sites) != 1 or deletes(function, name):
@@ -137,11 +137,11 @@ class DeadLargeTemporary(Rule):
         loop = next((i for i in loops if i > last), None)
         if loop is None:
             return
-        self.report(target, estimate=allocation_estimate(self, assign.value), name=name, kind=kind.value, evidence=value.reason)
+        self.report(target, estimate=allocation_estimate(self.context, assign.value), name=name, kind=kind.value, evidence=value.reason)
 
     def _kept(self, read: cst.Name, function: cst.FunctionDef) -> bool:
         """Does this read keep the value beyond its statement, or sit in a nested scope?"""
-        if value_escapes(self, read):
+        if value_escapes(self.context, read):
             return True
         current = self.get_metadata(ParentNodeProvider, read, None)
         while current is not None and current is not function:
@@ -153,7 +153,7 @@ class DeadLargeTemporary(Rule):
     def _short(self, loop: cst.CSTNode) -> bool:
         if not m.matches(loop, m.For()):
             return False
-        count: Optional[int] = known_length(self, cst.ensure_type(loop, cst.For).iter)
+        count: Optional[int] = known_length(self.context, cst.ensure_type(loop, cst.For).iter)
         return count is not None and count < SMALL_LOOP
 
 

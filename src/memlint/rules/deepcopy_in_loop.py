@@ -5,10 +5,11 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.escapes import result_escapes, value_escapes
-from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
+from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, parent, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
 
 ONE_PLAIN_ARG = m.Call(args=[m.Arg(keyword=None, star="")])
@@ -183,7 +184,7 @@ class DeepcopyInLoop(LoopDepthRule):
         if _is_test_path(self.context.path) or self._in_test_function(node):
             return  # a test of pickling support, not a copy
         inner = cst.ensure_type(node.args[0].value, cst.Call)
-        loads, dumps = qualified_name(self, node.func), qualified_name(self, inner.func)
+        loads, dumps = qualified_name(self.context, node.func), qualified_name(self.context, inner.func)
         if loads is None or dumps is None:
             return
         modules = {f"{module}.loads" for module in PICKLE_MODULES}
@@ -195,26 +196,26 @@ class DeepcopyInLoop(LoopDepthRule):
             )
 
     def _in_test_function(self, node: cst.CSTNode) -> bool:
-        function = enclosing_function(self, node)
+        function = enclosing_function(self.context, node)
         while function is not None:
             if m.matches(function, m.FunctionDef()) and cst.ensure_type(function, cst.FunctionDef).name.value.startswith("test"):
                 return True
-            function = enclosing_function(self, function)
+            function = enclosing_function(self.context, function)
         return False
 
     def _check_deepcopy(self, node: cst.Call) -> None:
-        if qualified_name(self, node.func) != "copy.deepcopy":
+        if qualified_name(self.context, node.func) != "copy.deepcopy":
             return
-        loop = enclosing_loop(self, node)
-        if loop is None or not repeats_often(self, loop):
+        loop = enclosing_loop(self.context, node)
+        if loop is None or not repeats_often(self.context, loop):
             return
         varying = loop_bindings(loop.node)
         read = {name.value for name in findall(node.args[0].value, m.Name())}
         if any(varying.varies(name) for name in read) or findall(node.args[0].value, m.Call()):
             return
-        if not m.matches(parent(self, node), m.Assign(targets=[m.AssignTarget(target=m.Name())])):
+        if not m.matches(parent(self.context, node), m.Assign(targets=[m.AssignTarget(target=m.Name())])):
             return  # a temporary: freed when its statement ends, one copy alive at a time
-        if result_escapes(self, node, loop.node) or _deleted_in(node, loop.node, self) or self._handed_on(node, loop.node):
+        if result_escapes(self.context, node, loop.node) or _deleted_in(node, loop.node, self) or self._handed_on(node, loop.node):
             return
         self.report(
             node,
@@ -226,12 +227,12 @@ class DeepcopyInLoop(LoopDepthRule):
     def _handed_on(self, call: cst.Call, loop_node: cst.CSTNode) -> bool:
         """Is the copy's name passed to a call whose result is kept (`Player(seat, hand)` appended):
         the new object may hold the copy."""
-        assign = cst.ensure_type(parent(self, call), cst.Assign)
+        assign = cst.ensure_type(parent(self.context, call), cst.Assign)
         name = cst.ensure_type(assign.targets[0].target, cst.Name).value
         for read in findall(loop_node, m.Name(name)):
-            argument = parent(self, read)
-            outer = parent(self, argument) if m.matches(argument, m.Arg()) else None
-            if isinstance(outer, cst.Call) and _instantiates(outer) and value_escapes(self, outer):
+            argument = parent(self.context, read)
+            outer = parent(self.context, argument) if m.matches(argument, m.Arg()) else None
+            if isinstance(outer, cst.Call) and _instantiates(outer) and value_escapes(self.context, outer):
                 return True
         return False
 
@@ -253,7 +254,7 @@ def _is_test_path(path: str) -> bool:
 
 def _deleted_in(call: cst.Call, loop_node: cst.CSTNode, rule: DeepcopyInLoop) -> bool:
     """Is the name the copy is bound to deleted in the loop (`del trial`)? Then one copy is alive."""
-    holder = parent(rule, call)
+    holder = parent(rule.context, call)
     if not m.matches(holder, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
         return False
     name = cst.ensure_type(cst.ensure_type(holder, cst.Assign).targets[0].target, cst.Name).value

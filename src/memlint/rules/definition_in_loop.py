@@ -9,11 +9,12 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.hoisting import hoist_before
-from memlint.analysis.loops import enclosing_loop, is_inside, Loop, loop_bindings, LoopDepthRule, parent, repeats_often
+from memlint.analysis.loops import enclosing_loop, is_inside, Loop, loop_bindings, parent, repeats_often
 from memlint.analysis.scopes import scope_index
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
+from memlint.rules._bases import LoopDepthRule
 
 PLAIN_DECORATOR = m.Decorator(decorator=m.Name())
 SINGLE_NAME_ASSIGN = m.Assign(targets=[m.AssignTarget(target=m.Name())])
@@ -411,22 +412,22 @@ class DefinitionInLoop(LoopDepthRule):
         if loop is None:
             return
         varying = loop_bindings(loop.node)
-        reads = captures(self, node).outer | definition_time_names(node)
+        reads = captures(self.context, node).outer | definition_time_names(node)
         if any(varying.varies(name) for name in reads):
             return
-        holder = parent(self, node)
+        holder = parent(self.context, node)
         if matches(holder, SINGLE_NAME_ASSIGN):
             target = cst.ensure_type(cst.ensure_type(holder, cst.Assign).targets[0].target, cst.Name)
             if self._name_escapes(target.value, holder, loop):
                 return
-        elif value_escapes(self, node):
+        elif value_escapes(self.context, node):
             return
         self.report(node, what_stmt="This `lambda`", what="function object")
 
     # -- helpers ------------------------------------------------------------------------------
     def _repeating_loop(self, node: cst.CSTNode) -> Optional[Loop]:
-        loop = enclosing_loop(self, node)
-        if loop is None or not repeats_often(self, loop):
+        loop = enclosing_loop(self.context, node)
+        if loop is None or not repeats_often(self.context, loop):
             return None
         if _in_class_inside(self, node, loop.node):
             return None  # a method of a class defined in the loop: the class is reported
@@ -440,7 +441,7 @@ class DefinitionInLoop(LoopDepthRule):
         if m.matches(node, m.FunctionDef()) and has_mutable_default(cst.ensure_type(node, cst.FunctionDef)):
             return  # each iteration's function carries its own default object
         varying = loop_bindings(loop.node)
-        body_reads = captures(self, node).outer - {own}
+        body_reads = captures(self.context, node).outer - {own}
         at_definition = definition_time_names(node)
         is_class = m.matches(node, m.ClassDef())
         if any(varying.varies(name) for name in at_definition):
@@ -455,10 +456,10 @@ class DefinitionInLoop(LoopDepthRule):
 
     def _name_escapes(self, name: str, binding: cst.CSTNode, loop: Loop) -> bool:
         """Does any read of `name` inside the loop let the object outlive the iteration?"""
-        index = scope_index(self)
+        index = scope_index(self.context)
         scope = index.scopes(binding)[0]
         for read in index.accesses(scope).get(name, ()):
-            if is_inside(self, read, loop.node) and value_escapes(self, read):
+            if is_inside(self.context, read, loop.node) and value_escapes(self.context, read):
                 return True
         return False
 
@@ -469,9 +470,9 @@ class DefinitionInLoop(LoopDepthRule):
         if not all(matches(decorator, PLAIN_DECORATOR) for decorator in node.decorators):
             return None
         own = node.name.value
-        index = scope_index(self)
+        index = scope_index(self.context)
         scope = index.scopes(node)[0]
-        bindings_in_loop = [site for site in index.assignments(scope, own) if is_inside(self, site, loop.node)]
+        bindings_in_loop = [site for site in index.assignments(scope, own) if is_inside(self.context, site, loop.node)]
         if len(bindings_in_loop) != 1:
             return None
         if any(_read_before(self, read, node, loop) for read in index.accesses(scope).get(own, ())):
@@ -481,28 +482,28 @@ class DefinitionInLoop(LoopDepthRule):
 
 
 def _in_class_inside(rule: DefinitionInLoop, node: cst.CSTNode, loop_node: cst.CSTNode) -> bool:
-    current = parent(rule, node)
+    current = parent(rule.context, node)
     while current is not None and current is not loop_node:
         if m.matches(current, m.ClassDef()):
             return True
-        current = parent(rule, current)
+        current = parent(rule.context, current)
     return False
 
 
 def _bindings_in(rule: DefinitionInLoop, name: str, node: cst.CSTNode, loop: Loop) -> int:
-    index = scope_index(rule)
+    index = scope_index(rule.context)
     scope = index.scopes(node)[0]
-    return sum(1 for site in index.assignments(scope, name) if is_inside(rule, site, loop.node))
+    return sum(1 for site in index.assignments(scope, name) if is_inside(rule.context, site, loop.node))
 
 
 def _read_before(rule: DefinitionInLoop, access: cst.CSTNode, definition: cst.CSTNode, loop: Loop) -> bool:
     """Is this read in the loop's header or in a loop statement before the definition?"""
-    if not is_inside(rule, access, loop.node):
+    if not is_inside(rule.context, access, loop.node):
         return False
     for statement in loop.statements:
         if statement is definition:
             return False
-        if is_inside(rule, access, statement):
+        if is_inside(rule.context, access, statement):
             return True
     return True  # in the loop header (a `while` test)
 

@@ -114,7 +114,7 @@ class DumpsThenWrite(Rule):
         if not matches(node, WRITE):
             return
         inner = cst.ensure_type(node.args[0].value, cst.Call)
-        found = serializer(self, inner.func)
+        found = serializer(self.context, inner.func)
         if found is None or found[1] != "dumps" or found[0] == "marshal":
             return
         module = found[0]

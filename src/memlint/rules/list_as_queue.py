@@ -7,12 +7,13 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, kind_before_loop
-from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, LoopDepthRule, parent, repeats_often
+from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, parent, repeats_often
 from memlint.analysis.names import qualified_name
-from memlint.analysis.sizes import constant_int
+from memlint.analysis.values import constant_int
 from memlint.analysis.values import data_evidence, loop_trips
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
 
 ZERO = m.Integer("0")
@@ -156,13 +157,13 @@ class ListAsQueue(LoopDepthRule):
         if not (popping or matches(node, INSERT_FRONT)):
             return
         receiver = cst.ensure_type(node.func, cst.Attribute).value
-        loop = enclosing_loop(self, node)
+        loop = enclosing_loop(self.context, node)
         if loop is None:
             return
-        if not repeats_often(self, loop):
+        if not repeats_often(self.context, loop):
             return
         target = cst.ensure_type(receiver, cst.Name) if m.matches(receiver, m.Name()) else cst.ensure_type(receiver, cst.Attribute)
-        if kind_before_loop(self, target, loop) is not Kind.LIST:
+        if kind_before_loop(self.context, target, loop) is not Kind.LIST:
             return
         name = cst.Module([]).code_for_node(receiver)
         evidence = self._evidence(receiver, name, loop, popping)
@@ -184,7 +185,7 @@ class ListAsQueue(LoopDepthRule):
             for read in findall(part, m.Name() | m.Attribute()):
                 if dotted_name(read) != name:
                     continue
-                holder = parent(self, read)
+                holder = parent(self.context, read)
                 if isinstance(read, cst.Name) and isinstance(holder, cst.Attribute) and holder.attr is read:
                     continue
                 if self._scans(read, holder):
@@ -201,18 +202,18 @@ class ListAsQueue(LoopDepthRule):
         if isinstance(holder, cst.Attribute) and holder.value is read:
             return holder.attr.value in SCANNING_METHODS
         if isinstance(holder, cst.Arg):
-            outer = parent(self, holder)
-            return isinstance(outer, cst.Call) and qualified_name(self, outer.func) in SCANNING_CALLS
+            outer = parent(self.context, holder)
+            return isinstance(outer, cst.Call) and qualified_name(self.context, outer.func) in SCANNING_CALLS
         return False
 
     def _evidence(self, receiver: cst.BaseExpression, name: str, loop: Loop, popping: bool) -> Optional[str]:
         """Why the list can be long: the loop runs over data-sized input (or reads a stream),
         the list holds data-sized input, or the loop refills the list it drains (a work queue:
         it holds the whole frontier of a traversal)."""
-        trips = loop_trips(self, loop.node)
+        trips = loop_trips(self.context, loop.node)
         if trips.data:
             return trips.reason
-        held = data_evidence(self, receiver)
+        held = data_evidence(self.context, receiver)
         if held is not None:
             return held
         if not popping:

@@ -100,7 +100,7 @@ class LoadsOfRead(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not matches(node, LOADS):
             return
-        found = serializer(self, node.func)
+        found = serializer(self.context, node.func)
         if found is None or found[1] != "loads" or found[0] not in STREAMING:
             return
         read = cst.ensure_type(node.args[0].value, cst.Call)

@@ -8,12 +8,13 @@ from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.escapes import result_escapes
-from memlint.analysis.loops import enclosing_loop, loop_bindings, LoopDepthRule, parent, repeats_often
+from memlint.analysis.loops import enclosing_loop, loop_bindings, parent, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.analysis.values import value_of
 from memlint.findings import Tier
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
 
 ALLOCATORS = {
@@ -122,9 +123,9 @@ class LoopInvariantAllocation(LoopDepthRule):
             return
         if not any(m.matches(node.func, m.Name(n.split(".")[-1]) | m.Attribute(attr=m.Name(n.split(".")[-1]))) for n in ALLOCATORS):
             return
-        if not m.matches(parent(self, node), BOUND_TO_NAME):
+        if not m.matches(parent(self.context, node), BOUND_TO_NAME):
             return
-        callee = ALLOCATORS.get(qualified_name(self, node.func) or "")
+        callee = ALLOCATORS.get(qualified_name(self.context, node.func) or "")
         if callee is None or not node.args:
             return
         size = node.args[0]
@@ -133,13 +134,13 @@ class LoopInvariantAllocation(LoopDepthRule):
         self._check(node, callee, [arg.value for arg in node.args])
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if self.maybe_in_loop and matches(node, REPEATED_LIST) and m.matches(parent(self, node), BOUND_TO_NAME):
+        if self.maybe_in_loop and matches(node, REPEATED_LIST) and m.matches(parent(self.context, node), BOUND_TO_NAME):
             if not _small_constant(node.right):
                 self._check(node, "[...] * n", [node.right])
 
     def _check(self, node: cst.BaseExpression, callee: str, arguments: list) -> None:  # type: ignore[type-arg]
-        loop = enclosing_loop(self, node)
-        if loop is None or not repeats_often(self, loop):
+        loop = enclosing_loop(self.context, node)
+        if loop is None or not repeats_often(self.context, loop):
             return
         varying = loop_bindings(loop.node)
         for argument in arguments:
@@ -148,18 +149,18 @@ class LoopInvariantAllocation(LoopDepthRule):
                 return
             if any(varying.varies(name.value) for name in _read_names(argument)):
                 return
-        if result_escapes(self, node, loop.node):
+        if result_escapes(self.context, node, loop.node):
             return
-        value = value_of(self, node)
+        value = value_of(self.context, node)
         if not value.data:
             return
-        holder = cst.ensure_type(parent(self, node), cst.Assign)
+        holder = cst.ensure_type(parent(self.context, node), cst.Assign)
         bound = cst.ensure_type(holder.targets[0].target, cst.Name).value
         if findall(loop.node, m.Del(target=m.Name(bound))):
             return
         self.report(
             node,
-            estimate=allocation_estimate(self, node),
+            estimate=allocation_estimate(self.context, node),
             call=f"{callee}(...)" if callee != "[...] * n" else callee,
             evidence=value.reason,
         )

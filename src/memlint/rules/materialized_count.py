@@ -181,7 +181,7 @@ class MaterializedCount(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not matches(node, LEN_CALL):
             return  # cheap syntactic guard before any name resolution
-        if qualified_name(self, node.func) != "builtins.len":
+        if qualified_name(self.context, node.func) != "builtins.len":
             return
         found = self._counted(node.args[0].value)
         if found is None:
@@ -189,13 +189,13 @@ class MaterializedCount(Rule):
         generator, source, what = found
         if source.length is not None and source.length < self.settings["small-iterable-size"]:
             return
-        if is_tiny(self, node.args[0].value) or in_test_code(self, node):
+        if is_tiny(self.context, node.args[0].value) or in_test_code(self.context, node):
             return  # counting a few items: `len([d for d in a.shape if d > 1])`, or test data
-        evidence = data_evidence(self, node.args[0].value)
+        evidence = data_evidence(self.context, node.args[0].value)
         if evidence is None:
             return  # size unknown is not large: `sum(1 for ...)` is slower on a few items
-        estimate = sequence_estimate(self, node.args[0].value)
-        if not builtin_visible(self, node, "sum"):
+        estimate = sequence_estimate(self.context, node.args[0].value)
+        if not builtin_visible(self.context, node, "sum"):
             self.report(node, estimate=estimate, what=what, evidence=evidence)
             return
         replacement = cst.Call(
@@ -209,14 +209,14 @@ class MaterializedCount(Rule):
         """The counting generator, what is counted, and how to name it in the message."""
         if m.matches(arg, m.ListComp()):
             comp = cst.ensure_type(arg, cst.ListComp)
-            source = lazy_source(self, comp)
+            source = lazy_source(self.context, comp)
             if source is None:
                 return None
             unobservable = matches(comp.elt, TRIVIAL_ELEMENT) and not comprehension_observable(comp)
             generator = _counting(comp.for_in, comp.lbracket.whitespace_after, comp.rbracket.whitespace_before)
             return generator, LazySource(source.name, unobservable, source.length), "a list comprehension"
         call = cst.ensure_type(arg, cst.Call)
-        if qualified_name(self, call.func) not in CONTAINERS:
+        if qualified_name(self.context, call.func) not in CONTAINERS:
             return None
         inner = call.args[0].value
         if m.matches(inner, m.GeneratorExp()):
@@ -226,7 +226,7 @@ class MaterializedCount(Rule):
             unobservable = matches(gen.elt, TRIVIAL_ELEMENT) and not comprehension_observable(gen)
             source = LazySource("a generator expression", unobservable, None)
             return _counting(gen.for_in), source, "a materialized generator expression"
-        source = lazy_source(self, inner)
+        source = lazy_source(self.context, inner)
         if source is None or source.name in ("range", "a list comprehension"):
             return None  # len(range(...)) needs no list; len(list([...])) is a different waste
         target = cst.Name("_")

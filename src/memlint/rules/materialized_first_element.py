@@ -10,7 +10,7 @@ from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible
-from memlint.analysis.sizes import comprehension_length, known_length
+from memlint.analysis.values import comprehension_length, known_length
 from memlint.analysis.usage import only_reference_is, single_binding
 from memlint.findings import Applicability
 from memlint.matching import matches
@@ -178,8 +178,8 @@ class MaterializedFirstElement(Rule):
             return
         replacement, container = first
         what = "`[...][0]`" if container == "comprehension" else shape.format(container)
-        estimate = sequence_estimate(self, copy)
-        if not (builtin_visible(self, node, "next") and builtin_visible(self, node, "iter")):
+        estimate = sequence_estimate(self.context, copy)
+        if not (builtin_visible(self.context, node, "next") and builtin_visible(self.context, node, "iter")):
             self.report(node, estimate=estimate, what=what)
             return
         replacement = replacement.with_changes(lpar=node.lpar, rpar=node.rpar)
@@ -189,15 +189,15 @@ class MaterializedFirstElement(Rule):
         """`next(...)` taking the first element of what `copy` copies, and the copy's kind."""
         if m.matches(copy, m.ListComp()):
             comp = cst.ensure_type(copy, cst.ListComp)
-            if needs_full_evaluation(comp) or self._small(comprehension_length(self, comp.for_in)):
+            if needs_full_evaluation(comp) or self._small(comprehension_length(self.context, comp.for_in)):
                 return None
             return _next(_generator_for(comp)), "comprehension"
         call = cst.ensure_type(copy, cst.Call)
-        container = qualified_name(self, call.func)
+        container = qualified_name(self.context, call.func)
         if container not in CONTAINERS:
             return None
         source = call.args[0].value
-        if self._small(known_length(self, source)):
+        if self._small(known_length(self.context, source)):
             return None
         if m.matches(source, m.GeneratorExp()):
             if needs_full_evaluation(source):
@@ -207,14 +207,14 @@ class MaterializedFirstElement(Rule):
         return _next(iterated), container[len("builtins."):]
 
     def _check_named(self, node: cst.Subscript, name: cst.Name) -> None:
-        binding = single_binding(self, name)
+        binding = single_binding(self.context, name)
         if binding is None or binding.kind != "assign" or binding.value is None:
             return
-        if not matches(binding.value, MATERIALIZED) or not only_reference_is(self, binding, name):
+        if not matches(binding.value, MATERIALIZED) or not only_reference_is(self.context, binding, name):
             return
         if self._first(binding.value) is None or self._source_used_elsewhere(binding.value):
             return
-        self.report(node, estimate=sequence_estimate(self, binding.value), what=f"`{name.value}[0]` of a copy used only here")
+        self.report(node, estimate=sequence_estimate(self.context, binding.value), what=f"`{name.value}[0]` of a copy used only here")
 
     def _source_used_elsewhere(self, copy: cst.BaseExpression) -> bool:
         """Is the iterator the copy drains read again elsewhere (`lines = [l for l in f]` then
@@ -225,7 +225,7 @@ class MaterializedFirstElement(Rule):
             source = cst.ensure_type(copy, cst.Call).args[0].value
         if not m.matches(source, m.Name()):
             return False
-        binding = single_binding(self, cst.ensure_type(source, cst.Name))
+        binding = single_binding(self.context, cst.ensure_type(source, cst.Name))
         if binding is None:
             return True
         inside = {id(n) for n in findall(copy, m.Name())}

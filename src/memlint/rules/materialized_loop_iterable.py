@@ -7,7 +7,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import sequence_estimate
-from memlint.analysis.iteration import IterationSite, IterationSiteRule
+from memlint.analysis.iteration import IterationSite
 from memlint.analysis.lazy import LazySource, lazy_source
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
@@ -16,6 +16,7 @@ from memlint.analysis.usage import may_mutate, names_read, only_reference_is, si
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
+from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
 
 CONTAINER = m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple"))
@@ -325,8 +326,8 @@ class MaterializedLoopIterable(IterationSiteRule):
         found = self._materialized(assign.value)
         if found is None:
             return
-        binding = single_binding(self, used)
-        if binding is None or binding.value is not assign.value or not only_reference_is(self, binding, used):
+        binding = single_binding(self.context, used)
+        if binding is None or binding.value is not assign.value or not only_reference_is(self.context, binding, used):
             return
         if may_mutate([loop.body], self._roots(found)):
             return
@@ -336,17 +337,17 @@ class MaterializedLoopIterable(IterationSiteRule):
         if not matches(expr, CANDIDATE):
             return None
         if m.matches(expr, m.ListComp()):
-            source = lazy_source(self, expr)
+            source = lazy_source(self.context, expr)
             if source is None:
                 return None
             comp = cst.ensure_type(expr, cst.ListComp)
             return Materialized(expr, _generator_for(comp), source, "a list comprehension")
         call = cst.ensure_type(expr, cst.Call)
-        container = CONTAINERS.get(qualified_name(self, call.func) or "")
+        container = CONTAINERS.get(qualified_name(self.context, call.func) or "")
         if container is None:
             return None
         inner = call.args[0].value
-        source = lazy_source(self, inner)
+        source = lazy_source(self.context, inner)
         if source is None:
             return None
         shown = source.name if source.name.startswith("a ") else f"`{source.name}()`"
@@ -377,7 +378,7 @@ class MaterializedLoopIterable(IterationSiteRule):
             and not any(findall(node, SUSPENDS) for node in body)
             and not drops_comments(found.node, replacement)
             and not self._rebinds_lazy_reads(found, body)
-            and not unseen_code_may_change(self, body, self._roots(found), found.lazy)
+            and not unseen_code_may_change(self.context, body, self._roots(found), found.lazy)
         )
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         if found.what == "a list comprehension":
@@ -387,7 +388,7 @@ class MaterializedLoopIterable(IterationSiteRule):
         self.report(
             found.node,
             fix=self.make_fix(applicability, (found.node, replacement)),
-            estimate=sequence_estimate(self, found.node),
+            estimate=sequence_estimate(self.context, found.node),
             what=found.what,
             cure=cure,
         )

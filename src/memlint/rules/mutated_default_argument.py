@@ -155,7 +155,7 @@ class MutatedDefaultArgument(Rule):
         if matches(default, DISPLAY):
             return True
         if m.matches(default, m.Call(func=m.Name() | m.Attribute())):
-            return qualified_name(self, cst.ensure_type(default, cst.Call).func) in CONSTRUCTORS
+            return qualified_name(self.context, cst.ensure_type(default, cst.Call).func) in CONSTRUCTORS
         return False
 
     def _grows(self, body: cst.CSTNode, name: str, default: cst.BaseExpression) -> bool:
@@ -176,7 +176,7 @@ class MutatedDefaultArgument(Rule):
                     return True
         for call in findall(body, m.Call(args=[m.Arg(value=receiver, keyword=None), m.ZeroOrMore()])):
             func = cst.ensure_type(call, cst.Call).func
-            if m.matches(func, m.Name() | m.Attribute()) and qualified_name(self, func) in GROWING_FUNCTIONS:
+            if m.matches(func, m.Name() | m.Attribute()) and qualified_name(self.context, func) in GROWING_FUNCTIONS:
                 return True
         return False
 

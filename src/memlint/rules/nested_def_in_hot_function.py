@@ -462,14 +462,14 @@ class NestedDefInHotFunction(Rule):
         for candidate in self._candidates:
             key = id(candidate.outer)
             if key not in reasons:
-                reasons[key] = hot_reason(self, candidate.outer, self._sites, globs, candidate.owner, data_sized=True)
+                reasons[key] = hot_reason(self.context, candidate.outer, self._sites, globs, candidate.owner, data_sized=True)
             reason = reasons[key]
             if reason is None or not self._captures_nothing(candidate.nested):
                 continue
             sites = binding_sites(candidate.outer, candidate.nested.name.value)
             if sites is None or len(sites) != 1:
                 continue  # alternative definitions chosen at run time, or a parameter default
-            if enclosing_loop(self, candidate.nested) is not None:
+            if enclosing_loop(self.context, candidate.nested) is not None:
                 continue
             self.report(
                 candidate.nested,
@@ -484,19 +484,19 @@ class NestedDefInHotFunction(Rule):
         own = nested.name.value
         if has_mutable_default(nested):
             return False  # per-call state in a default (`def seen(p, m={})`)
-        found = captures(self, nested)
+        found = captures(self.context, nested)
         if found.declared - set(_global_declarations(nested)) or found.from_functions - {own}:
             return False
         if findall(nested.body, ZERO_ARG_SUPER | CLASS_CELL):
             return False
-        enclosing = _enclosing_function_names(scope_index(self), nested)
+        enclosing = _enclosing_function_names(scope_index(self.context), nested)
         return not (definition_time_names(nested) & enclosing)
 
     def _bound_before(self, module: cst.Module, nested: cst.FunctionDef, anchor: cst.BaseStatement) -> bool:
         """Is every name the hoisted `def` reads when it runs (defaults, annotations) a builtin or
         bound only by module-level statements before `anchor`? Otherwise the moved `def` would
         read it at import, before it exists (NameError) or before it gets its value."""
-        index = scope_index(self)
+        index = scope_index(self.context)
         position = {id(statement): i for i, statement in enumerate(module.body)}
         for name in definition_time_names(nested):
             sites = index.assignments(module, name)
@@ -521,15 +521,15 @@ class NestedDefInHotFunction(Rule):
             return None
         if own in BUILTIN_NAMES or own in _global_declarations(outer):
             return None
-        if any(not is_inside(self, name, outer) for name in findall(module, m.Name(own))):
+        if any(not is_inside(self.context, name, outer) for name in findall(module, m.Name(own))):
             return None
-        scopes = scope_index(self)
+        scopes = scope_index(self.context)
         scope = scopes.scopes(nested)[0]
         if len(scopes.assignments(scope, own)) != 1:
             return None
         index = next(i for i, statement in enumerate(statements) if statement is nested)
         earlier = statements[:index]
-        if any(is_inside(self, read, statement) for read in scopes.accesses(scope).get(own, ()) for statement in earlier):
+        if any(is_inside(self.context, read, statement) for read in scopes.accesses(scope).get(own, ()) for statement in earlier):
             return None
         anchor = _top_level_statement(self, outer)
         if anchor is None or not self._bound_before(module, nested, anchor):
@@ -553,7 +553,7 @@ def _enclosing_function_names(index: ScopeIndex, nested: cst.CSTNode) -> Set[str
 def _top_level_statement(rule: Rule, node: cst.CSTNode) -> Optional[cst.BaseStatement]:
     current: Optional[cst.CSTNode] = node
     while current is not None:
-        above = parent(rule, current)
+        above = parent(rule.context, current)
         if m.matches(above, m.Module()):
             return current if isinstance(current, cst.BaseStatement) else None
         current = above

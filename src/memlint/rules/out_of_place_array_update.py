@@ -10,12 +10,13 @@ from memlint.analysis.estimates import same_estimate
 from memlint.analysis.values import in_test_code, short_code, value_of
 from memlint.analysis.accumulators import Kind, binding_values
 from memlint.analysis.lifetime import reads_name
-from memlint.analysis.loops import LoopDepthRule, enclosing_loop, parent, runs_at_most_once
+from memlint.analysis.loops import enclosing_loop, parent, runs_at_most_once
 from memlint.analysis.rewrite import parses
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.findings import Applicability, Tier
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.BinaryOperation())
@@ -209,10 +210,10 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
         steps = _chain(node.value, target.value)
         if steps is None:
             return
-        loop = enclosing_loop(self, node)
-        if loop is None or runs_at_most_once(loop, lambda e: known_length(self, e)) or in_test_code(self, node):
+        loop = enclosing_loop(self.context, node)
+        if loop is None or runs_at_most_once(loop, lambda e: known_length(self.context, e)) or in_test_code(self.context, node):
             return
-        values = binding_values(self, target, loop)
+        values = binding_values(self.context, target, loop)
         if not values or any(v is None or not self._fresh_array(v) for v in values):
             return
         fix = None
@@ -226,7 +227,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
             ) + "`"
             fix = self._fix(node, target, steps)
         # Each operator allocates a temporary the size of the array, while the array is alive.
-        sizes = same_estimate(self, [v for v in values if v is None or not reads_name(v, target.value)])
+        sizes = same_estimate(self.context, [v for v in values if v is None or not reads_name(v, target.value)])
         swapped = sorted({f"`{_symbol(step.operator)}`" for step in steps if step.swapped})
         note = f" (the operands of {' and '.join(swapped)} swapped, exact for numbers)" if swapped and rewrite else ""
         shown = f"{target.value} = {short_code(node.value, 32)}"
@@ -234,7 +235,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
 
     def _fresh_array(self, value: cst.BaseExpression) -> bool:
         """A numpy array the binding allocates, not proven tiny (the precision policy)."""
-        found = value_of(self, value)
+        found = value_of(self.context, value)
         return found.kind is Kind.ARRAY and found.allocates and not found.tiny
 
     def _fix(self, node: cst.Assign, target: cst.Name, steps: List[Step]):  # type: ignore[no-untyped-def]
@@ -243,7 +244,7 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
         ]
         if len(updates) == 1:
             return self.make_fix(Applicability.UNSAFE, (node, updates[0]))
-        line = parent(self, node)
+        line = parent(self.context, node)
         if not m.matches(line, m.SimpleStatementLine(body=[m.Assign()])):
             return None
         line = cst.ensure_type(line, cst.SimpleStatementLine)

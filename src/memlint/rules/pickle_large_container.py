@@ -10,7 +10,7 @@ from memlint.analysis.accumulators import scope_of
 from memlint.analysis.values import bound_values, is_tiny
 from memlint.analysis.loops import enclosing_loop, runs_at_most_once
 from memlint.analysis.serialization import serializer
-from memlint.analysis.sizes import comprehension_length, known_length
+from memlint.analysis.values import comprehension_length, known_length
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
@@ -96,37 +96,37 @@ class PickleLargeContainer(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not matches(node, DUMP):
             return
-        found = serializer(self, node.func)
+        found = serializer(self.context, node.func)
         if found is None or found[0] != "pickle" or found[1] not in ("dump", "dumps"):
             return
         name = cst.ensure_type(node.args[0].value, cst.Name)
-        values = bound_values(self, name)
+        values = bound_values(self.context, name)
         if not values or len(values) != 1 or values[0] is None:
             return
         how = self._built(values[0], name)
-        if how is not None and not is_tiny(self, name):
+        if how is not None and not is_tiny(self.context, name):
             self.report(node, name=name.value, how=how)
 
     def _built(self, value: cst.BaseExpression, name: cst.Name) -> Optional[str]:
         if matches(value, COMPREHENSION):
-            length = comprehension_length(self, getattr(value, "for_in"))
+            length = comprehension_length(self.context, getattr(value, "for_in"))
             return "by a comprehension" if length is None or length >= SMALL else None
         if not matches(value, EMPTY):
             return None
-        scope = scope_of(self, name)
+        scope = scope_of(self.context, name)
         fills = findall(
             scope,
             m.Call(func=m.Attribute(value=m.Name(name.value), attr=m.Name(m.MatchIfTrue(lambda a: a in FILLING))))
             | m.AssignTarget(target=m.Subscript(value=m.Name(name.value))),
         )
         for fill in fills:
-            loop = enclosing_loop(self, fill)
+            loop = enclosing_loop(self.context, fill)
             if loop is None:
                 continue
-            if runs_at_most_once(loop, lambda e: known_length(self, e)):
+            if runs_at_most_once(loop, lambda e: known_length(self.context, e)):
                 continue
             if m.matches(loop.node, m.For()):
-                count = known_length(self, cst.ensure_type(loop.node, cst.For).iter)
+                count = known_length(self.context, cst.ensure_type(loop.node, cst.For).iter)
                 if count is not None and count < SMALL:
                     continue
             return "in a loop"

@@ -7,10 +7,11 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, Kind, accumulation
-from memlint.analysis.loops import dotted_name, LoopDepthRule, repeats_often
+from memlint.analysis.loops import dotted_name, repeats_often
 from memlint.analysis.values import data_evidence, loop_trips
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 
 TARGET = m.Name() | m.Attribute(value=m.Name())
 NUMBER = m.Integer() | m.Float() | m.Imaginary() | m.UnaryOperation(expression=m.Integer() | m.Float())
@@ -139,7 +140,7 @@ class QuadraticConcatInLoop(LoopDepthRule):
                 self._check(node)
 
     def _check(self, node: Union[cst.Assign, cst.AugAssign]) -> None:
-        found = accumulation(self, node)
+        found = accumulation(self.context, node)
         if found is None or found.kind is None or found.reset_in_loop or not self._repeats(found):
             return
         kind = found.kind
@@ -158,13 +159,13 @@ class QuadraticConcatInLoop(LoopDepthRule):
     def _evidence(self, found: Accumulation) -> Optional[str]:
         """Why the result grows with the data: the loop runs over data-sized input (or reads a
         stream until it ends), or each piece is itself data-sized."""
-        trips = loop_trips(self, found.loop.node)
+        trips = loop_trips(self.context, found.loop.node)
         if trips.data:
             return trips.reason
-        return data_evidence(self, found.value)
+        return data_evidence(self.context, found.value)
 
     def _repeats(self, found: Accumulation) -> bool:
-        return repeats_often(self, found.loop)
+        return repeats_often(self.context, found.loop)
 
 
 def _prepends(found: Accumulation) -> bool:

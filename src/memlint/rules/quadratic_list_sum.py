@@ -148,7 +148,7 @@ class QuadraticListSum(Rule):
         start = _start(node.args)
         if start is None or not matches(start, SEQUENCE_START):
             return  # cheap syntactic guard before any name resolution
-        if qualified_name(self, node.func) != "builtins.sum":
+        if qualified_name(self.context, node.func) != "builtins.sum":
             return
         items = node.args[0].value
         if matches(items, m.List() | m.Tuple() | m.Set()) and len(getattr(items, "elements", ())) < FEW_ITEMS:
@@ -162,12 +162,12 @@ class QuadraticListSum(Rule):
         self.report(node, fix=fix, start=shown, kind=kind, cure=cure)
 
     def _fix(self, node: cst.Call, items: cst.BaseExpression, kind: str) -> Optional[Fix]:
-        if not builtin_visible(self, node, kind):
+        if not builtin_visible(self.context, node, kind):
             return None
-        chain = visible_import(self, node, "itertools.chain")
+        chain = visible_import(self.context, node, "itertools.chain")
         anchor: Optional[cst.CSTNode] = None
         if chain is None:
-            if scope_index(self).binding_scope(node, "itertools") != "unbound":
+            if scope_index(self.context).binding_scope(node, "itertools") != "unbound":
                 return None
             chain, anchor = "itertools.chain", _import_anchor(self.context.module)
             if anchor is None:

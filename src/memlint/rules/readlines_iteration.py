@@ -7,13 +7,14 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.files import FileKind, file_kind
-from memlint.analysis.iteration import Comprehension, IterationSite, IterationSiteRule, iterated_parts
+from memlint.analysis.iteration import Comprehension, IterationSite, iterated_parts
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.analysis.usage import may_mutate, names_read, unseen_code_may_change
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
+from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
 
 READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])
@@ -200,7 +201,7 @@ class ReadlinesIteration(IterationSiteRule):
     def visit_Call(self, node: cst.Call) -> None:
         if not matches(node, COLLECTOR_CALL):
             return
-        callee = qualified_name(self, node.func)
+        callee = qualified_name(self.context, node.func)
         if callee not in COLLECTORS or (callee in KEYWORD_FREE and len(node.args) != 1):
             return
         self._check(cst.ensure_type(node.args[0].value, cst.Call), body=())
@@ -209,12 +210,12 @@ class ReadlinesIteration(IterationSiteRule):
         return bool(findall(node, READLINES))  # anywhere in it: also inside enumerate()/zip()
 
     def check_site(self, site: IterationSite) -> None:
-        for part in iterated_parts(self, site.iterable, READLINES):
+        for part in iterated_parts(self.context, site.iterable, READLINES):
             self._check(cst.ensure_type(part, cst.Call), site.body)
 
     def _check(self, call: cst.Call, body: Sequence[cst.CSTNode]) -> None:
         receiver = cst.ensure_type(call.func, cst.Attribute).value
-        kind = file_kind(self, receiver, "readlines")
+        kind = file_kind(self.context, receiver, "readlines")
         if kind is FileKind.NOT_FILE:
             return
         roots: Set[str] = set() if kind is FileKind.STREAM else names_read(receiver)
@@ -226,7 +227,7 @@ class ReadlinesIteration(IterationSiteRule):
             and not _leaves_early(body)
             and not _touches_files(body)
             and not drops_comments(call, replacement)
-            and not unseen_code_may_change(self, body, roots, receiver)
+            and not unseen_code_may_change(self.context, body, roots, receiver)
         )
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         self.report(call, fix=self.make_fix(applicability, (call, replacement)))

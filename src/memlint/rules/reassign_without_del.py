@@ -9,11 +9,12 @@ from memlint.analysis.accumulators import reads_target
 from memlint.analysis.values import ARRAY_KINDS, in_test_code, value_of
 from memlint.analysis.escapes import value_escapes
 from memlint.analysis.lifetime import definitely_bound, deletes, name_reads
-from memlint.analysis.loops import LoopDepthRule, enclosing_loop, parent, runs_at_most_once
-from memlint.analysis.sizes import known_length
+from memlint.analysis.loops import enclosing_loop, parent, runs_at_most_once
+from memlint.analysis.values import known_length
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
+from memlint.rules._bases import LoopDepthRule
 
 REBINDING = m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Call() | m.BinaryOperation())
 
@@ -193,27 +194,27 @@ class ReassignWithoutDel(LoopDepthRule):
         target = cst.ensure_type(node.targets[0].target, cst.Name)
         if reads_target(node.value, target):
             return
-        value = value_of(self, node.value)
+        value = value_of(self.context, node.value)
         if not (value.data and value.allocates and value.kind in ARRAY_KINDS):
             return
-        loop = enclosing_loop(self, node)
-        if loop is None or not loop.is_statement or runs_at_most_once(loop, lambda e: known_length(self, e)):
+        loop = enclosing_loop(self.context, node)
+        if loop is None or not loop.is_statement or runs_at_most_once(loop, lambda e: known_length(self.context, e)):
             return
-        if deletes(getattr(loop.node, "body"), target.value) or in_test_code(self, node):
+        if deletes(getattr(loop.node, "body"), target.value) or in_test_code(self.context, node):
             return
         if any(self._kept(read) for read in name_reads(loop.node, target.value)):
             return  # the array is also kept elsewhere: `del` would free nothing
-        line = parent(self, node)
+        line = parent(self.context, node)
         fix = None
-        if m.matches(line, m.SimpleStatementLine(body=[m.Assign()])) and definitely_bound(self, target.value, line):
+        if m.matches(line, m.SimpleStatementLine(body=[m.Assign()])) and definitely_bound(self.context, target.value, line):
             fix = self._fix(cst.ensure_type(line, cst.SimpleStatementLine), target.value)
         # The old value freed by `del` is, from the second iteration on, what this line allocates.
-        self.report(node, fix=fix, estimate=allocation_estimate(self, node.value), name=target.value, kind=value.kind.value, evidence=value.reason)
+        self.report(node, fix=fix, estimate=allocation_estimate(self.context, node.value), name=target.value, kind=value.kind.value, evidence=value.reason)
 
     def _kept(self, read: cst.Name) -> bool:
         """Is the array kept by something other than the name (stored, aliased, put in a display
         that outlives the expression, as in `(new,) + coords`)?"""
-        return value_escapes(self, read) or m.matches(parent(self, read), m.Element() | m.DictElement())
+        return value_escapes(self.context, read) or m.matches(parent(self.context, read), m.Element() | m.DictElement())
 
     def _fix(self, line: cst.SimpleStatementLine, name: str):  # type: ignore[no-untyped-def]
         delete = cst.SimpleStatementLine(body=[cst.Del(target=cst.Name(name))], leading_lines=line.leading_lines)

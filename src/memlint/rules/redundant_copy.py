@@ -128,7 +128,7 @@ class RedundantCopy(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not matches(node, OUTER):
             return  # cheap syntactic guard before any name resolution
-        outer = qualified_name(self, node.func)
+        outer = qualified_name(self.context, node.func)
         takes_keywords = CONSUMERS.get(outer or "")
         if takes_keywords is None or (not takes_keywords and len(node.args) != 1):
             return
@@ -152,9 +152,9 @@ class RedundantCopy(Rule):
         if not m.matches(inner, m.Call(args=[m.Arg(keyword=None, star="")])):
             return None  # `x[:]`: the type of `x`, and so of its copy, is unknown
         call = cst.ensure_type(inner, cst.Call)
-        callee = qualified_name(self, call.func)
+        callee = qualified_name(self.context, call.func)
         kind = "tuple" if callee == "builtins.tuple" else "list"
-        return slots_estimate(self, kind, call.args[0].value)
+        return slots_estimate(self.context, kind, call.args[0].value)
 
     def _redundant(
         self, outer_call: cst.Call, outer: str, inner: cst.BaseExpression
@@ -164,7 +164,7 @@ class RedundantCopy(Rule):
             subscript = cst.ensure_type(inner, cst.Subscript)
             return inner, replacing(inner, subscript.value), "x[:]"
         call = cst.ensure_type(inner, cst.Call)
-        callee = qualified_name(self, call.func)
+        callee = qualified_name(self.context, call.func)
         if callee == "builtins.sorted" and outer == "builtins.list":
             return outer_call, replacing(outer_call, call), "sorted(...)"  # sorted() already built a new list
         if callee not in COPIES or len(call.args) != 1:

@@ -6,15 +6,16 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
-from memlint.analysis.iteration import IterationSite, IterationSiteRule, iterated_parts
+from memlint.analysis.iteration import IterationSite, iterated_parts
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, visible_import
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 from memlint.analysis.usage import may_mutate, single_binding
 from memlint.analysis.values import data_evidence, is_tiny
 from memlint.findings import Applicability, Tier
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
+from memlint.rules._bases import IterationSiteRule
 
 SLICED = m.Subscript(value=m.Name(), slice=[m.SubscriptElement(slice=m.Slice())])
 ITERATES_SLICE = SLICED | m.Call(args=[m.ZeroOrMore(), m.Arg(value=SLICED), m.ZeroOrMore()])
@@ -186,7 +187,7 @@ class SliceCopyIteration(IterationSiteRule):
 
 
     def check_site(self, site: IterationSite) -> None:
-        for part in iterated_parts(self, site.iterable, SLICED):
+        for part in iterated_parts(self.context, site.iterable, SLICED):
             subscript = cst.ensure_type(part, cst.Subscript)
             sliced = cst.ensure_type(subscript.slice[0].slice, cst.Slice)
             if matches(sliced, WHOLE):
@@ -194,13 +195,13 @@ class SliceCopyIteration(IterationSiteRule):
             name = cst.ensure_type(subscript.value, cst.Name)
             if not self._is_sequence(name) or may_mutate(site.body, {name.value}):
                 continue
-            evidence = data_evidence(self, name)
-            if evidence is None or is_tiny(self, subscript):
+            evidence = data_evidence(self.context, name)
+            if evidence is None or is_tiny(self.context, subscript):
                 continue
             self._report(subscript, name, sliced, evidence)
 
     def _is_sequence(self, name: cst.Name) -> bool:
-        binding = single_binding(self, name)
+        binding = single_binding(self.context, name)
         if binding is None:
             return False
         if binding.kind == "param":
@@ -208,18 +209,18 @@ class SliceCopyIteration(IterationSiteRule):
         value = binding.value
         if value is None or binding.kind != "assign":
             return False
-        length = known_length(self, value)
+        length = known_length(self.context, value)
         if length is not None and length < self.settings["small-iterable-size"]:
             return False
         if matches(value, SEQUENCE_DISPLAY) or matches(value, SEQUENCE_METHODS):
             return True
-        return m.matches(value, m.Call()) and qualified_name(self, cst.ensure_type(value, cst.Call).func) in SEQUENCE_BUILDERS
+        return m.matches(value, m.Call()) and qualified_name(self.context, cst.ensure_type(value, cst.Call).func) in SEQUENCE_BUILDERS
 
     def _report(self, subscript: cst.Subscript, name: cst.Name, sliced: cst.Slice, evidence: str) -> None:
         shown = cst.Module([]).code_for_node(subscript)
         if matches(sliced, REVERSED):
             cure = "iterate `reversed()`"
-            if builtin_visible(self, subscript, "reversed"):
+            if builtin_visible(self.context, subscript, "reversed"):
                 replacement = cst.Call(func=cst.Name("reversed"), args=[cst.Arg(cst.Name(name.value))])
                 fix = self.make_fix(Applicability.UNSAFE, (subscript, replacement))
                 self.report(subscript, fix=fix, slice=shown, cure=cure, evidence=evidence)
@@ -228,7 +229,7 @@ class SliceCopyIteration(IterationSiteRule):
             return
         cure = "iterate `itertools.islice()`"
         bounds = _islice_bounds(sliced)
-        islice = visible_import(self, subscript, "itertools.islice") if bounds is not None else None
+        islice = visible_import(self.context, subscript, "itertools.islice") if bounds is not None else None
         if bounds is None or islice is None:
             self.report(subscript, slice=shown, cure=cure, evidence=evidence)
             return

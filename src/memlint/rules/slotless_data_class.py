@@ -152,7 +152,7 @@ class SlotlessDataClass(Rule):
         for decorator in node.decorators:
             expr = decorator.decorator
             func = cst.ensure_type(expr, cst.Call).func if m.matches(expr, m.Call()) else expr
-            if not m.matches(func, m.Name() | m.Attribute()) or qualified_name(self, func) != "dataclasses.dataclass":
+            if not m.matches(func, m.Name() | m.Attribute()) or qualified_name(self.context, func) != "dataclasses.dataclass":
                 continue
             if m.matches(expr, m.Call()) and any(
                 matches(arg, SLOTS) and not m.matches(arg.value, m.Name("False")) for arg in cst.ensure_type(expr, cst.Call).args
@@ -167,7 +167,7 @@ class SlotlessDataClass(Rule):
     def leave_Module(self, original_node: cst.Module) -> None:
         for klass, decorator in self._classes:
             name = klass.name.value
-            if any(enclosing_loop(self, call) is not None for call in self._calls.get(name, [])):
+            if any(enclosing_loop(self.context, call) is not None for call in self._calls.get(name, [])):
                 self.report(decorator, fix=self._fix(decorator), name=name)
 
     def _targets_slots(self) -> bool:

@@ -137,10 +137,10 @@ class SortedExtremeElement(Rule):
         if not matches(node, EXTREME):
             return
         call = cst.ensure_type(node.value, cst.Call)
-        if qualified_name(self, call.func) != "builtins.sorted":
+        if qualified_name(self.context, call.func) != "builtins.sorted":
             return
         reverse = _reverse(call)
-        if reverse is None or is_tiny(self, call.args[0].value):
+        if reverse is None or is_tiny(self.context, call.args[0].value):
             return
         last = matches(cst.ensure_type(node.slice[0].slice, cst.Index).value, LAST)
         largest = reverse != last
@@ -148,7 +148,7 @@ class SortedExtremeElement(Rule):
         # Ties: `[0]` is the first of equal extremes, as min/max return; `[-1]` the last.
         applicability = Applicability.DISPLAY if last else Applicability.UNSAFE
         fix = None
-        if builtin_visible(self, node, cure):
+        if builtin_visible(self.context, node, cure):
             args = [arg for arg in call.args if not (arg.keyword is not None and arg.keyword.value == "reverse")]
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             replacement = cst.Call(func=cst.Name(cure), args=args, lpar=node.lpar, rpar=node.rpar)

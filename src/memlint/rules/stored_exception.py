@@ -134,17 +134,17 @@ class StoredException(Rule):
         if node.name is not None and m.matches(node.name.name, m.Name()):
             name = cst.ensure_type(node.name.name, cst.Name).value
             for read in name_reads(node.body, name):
-                outer = parent(self, read)
+                outer = parent(self.context, read)
                 if matches(outer, TRACEBACK):
                     candidates.append((outer, f"the traceback of `{name}`"))
                 else:
                     candidates.append((read, f"the exception `{name}`"))
         for call in findall(node.body, m.Call(func=m.Attribute(attr=m.Name("exc_info")) | m.Name("exc_info"))):
             func = cst.ensure_type(call, cst.Call).func
-            if qualified_name(self, func) == "sys.exc_info":
+            if qualified_name(self.context, func) == "sys.exc_info":
                 candidates.append((call, "`sys.exc_info()`"))
         for expr, what in candidates:
-            found = stored_at(self, expr, returns=False)
+            found = stored_at(self.context, expr, returns=False)
             if found is not None and found.where != "in a nonlocal" and not self._handed_over(found):
                 self.report(expr, what=what, where=f"kept {found.where}")
 
@@ -164,14 +164,14 @@ class StoredException(Rule):
             if not findall(value, mention):
                 continue
             aliases = [cst.ensure_type(n, cst.Name).value for t in cst.ensure_type(assign, cst.Assign).targets for n in findall(t.target, m.Name())]
-            region = enclosing_function(self, assign) or module
+            region = enclosing_function(self.context, assign) or module
             if any(self._mentions(raised, m.Name(m.MatchIfTrue(lambda v: v in aliases))) for raised in findall(region, HANDED_OVER)):
                 return True
         return False
 
     def _mentions(self, statement: cst.CSTNode, mention: m.BaseMatcherNode) -> bool:
         """Does the raised or returned value hold the place (not only compare it: `return self.e is None`)?"""
-        return any(not m.matches(parent(self, found), m.Comparison() | m.ComparisonTarget()) for found in findall(statement, mention))
+        return any(not m.matches(parent(self.context, found), m.Comparison() | m.ComparisonTarget()) for found in findall(statement, mention))
 
 
 def _mention(place: Optional[cst.BaseExpression]) -> Optional[m.BaseMatcherNode]:

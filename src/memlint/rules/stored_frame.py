@@ -97,16 +97,16 @@ class StoredFrame(Rule):
                 return
         elif not m.matches(func, m.Name()) or not self._imports_frames():
             return
-        name = qualified_name(self, func)
+        name = qualified_name(self.context, func)
         if name not in FRAME_CALLS:
             return
         current = name != "sys._getframe" or not node.args or matches(node.args[0].value, ZERO)
         expr: cst.BaseExpression = node
-        outer = parent(self, expr)
+        outer = parent(self.context, expr)
         while m.matches(outer, m.Attribute(attr=m.Name("f_back"))) and getattr(outer, "value") is expr:
             expr, current = cst.ensure_type(outer, cst.Attribute), False
-            outer = parent(self, expr)
-        where = storage(self, expr, returns=False)
+            outer = parent(self.context, expr)
+        where = storage(self.context, expr, returns=False)
         if where is not None:
             self.report(node, what="a frame is kept " + where, why="it holds every local variable of that call")
             return
@@ -117,24 +117,24 @@ class StoredFrame(Rule):
         key = "MEM605-imports"
         found = self.context.cache.get(key)
         if found is None:
-            bindings = scope_index(self).bindings(self.context.module).names
+            bindings = scope_index(self.context).bindings(self.context.module).names
             found = any(q is not None and q.startswith(("inspect.", "sys.")) for qs in bindings.values() for q in qs)
             self.context.cache[key] = found
         return found
 
     def _check_local(self, call: cst.Call, expr: cst.BaseExpression, current: bool) -> None:
-        holder = parent(self, expr)
+        holder = parent(self.context, expr)
         if not m.matches(holder, m.Assign(targets=[m.AssignTarget(target=m.Name())])) or getattr(holder, "value") is not expr:
             return
         target = cst.ensure_type(cst.ensure_type(holder, cst.Assign).targets[0].target, cst.Name)
-        function = enclosing_function(self, holder)
+        function = enclosing_function(self.context, holder)
         if function is None or not m.matches(function, m.FunctionDef()):
             return
         sites = binding_sites(function, target.value)
         if sites is None or len(sites) != 1:
             return
         for read in name_reads(function.body, target.value):
-            where = storage(self, read, returns=False)
+            where = storage(self.context, read, returns=False)
             if where is not None:
                 self.report(call, what=f"the frame in `{target.value}` is kept {where}", why="it holds every local variable of that call")
                 return

@@ -200,7 +200,7 @@ class UnboundedModuleCache(Rule):
             return
         if not node.decorators or not (node.params.params or node.params.posonly_params or isinstance(node.params.star_arg, cst.Param) or node.params.kwonly_params or node.params.star_kwarg):
             return
-        if enclosing_function(self, node) is not None or m.matches(parent(self, parent(self, node) or node), m.ClassDef()):
+        if enclosing_function(self.context, node) is not None or m.matches(parent(self.context, parent(self.context, node) or node), m.ClassDef()):
             return
         for decorator in node.decorators:
             expr = decorator.decorator
@@ -208,7 +208,7 @@ class UnboundedModuleCache(Rule):
             func = call.func if call is not None else expr
             if not m.matches(func, m.Name() | m.Attribute()):
                 continue
-            name = qualified_name(self, func)
+            name = qualified_name(self.context, func)
             if name == "functools.cache" and call is None:
                 unbounded = True
             elif name == "functools.lru_cache" and call is not None:
@@ -293,7 +293,7 @@ class UnboundedModuleCache(Rule):
         if not m.matches(value, m.Call()):
             return True
         call = cst.ensure_type(value, cst.Call)
-        return qualified_name(self, call.func) in CONSTRUCTORS
+        return qualified_name(self.context, call.func) in CONSTRUCTORS
 
     def _verdict(self, target: cst.Name, occurrences: List[cst.Name]) -> Optional[str]:
         """"grows" when some function both looks the container up and adds to it (a cache), and
@@ -302,12 +302,12 @@ class UnboundedModuleCache(Rule):
         lookups: Set[int] = set()
         functions: Dict[int, cst.CSTNode] = {}
         for occurrence in occurrences:
-            if qualified_name(self, occurrence) != target.value:
+            if qualified_name(self.context, occurrence) != target.value:
                 continue  # a local of the same name
             uses = self._uses(occurrence)
             if "escape" in uses:
                 return None
-            function = enclosing_function(self, occurrence)
+            function = enclosing_function(self.context, occurrence)
             if function is None:
                 continue
             functions[id(function)] = function
@@ -329,18 +329,18 @@ class UnboundedModuleCache(Rule):
         modules, the keys of another module-level table), or is it a warn-once set?"""
         if findall(function, WARNING_CALL):
             return True
-        keys = [key for occurrence in occurrences if enclosing_function(self, occurrence) is function for key in self._added_keys(occurrence)]
+        keys = [key for occurrence in occurrences if enclosing_function(self.context, occurrence) is function for key in self._added_keys(occurrence)]
         return bool(keys) and all(self._bounded_key(key, function, name) for key in keys)
 
     def _added_keys(self, occurrence: cst.Name) -> List[cst.BaseExpression]:
         """The keys `occurrence` adds: `C[key] = v`, `C[key] += 1`, `C.add(key)`, `C.setdefault(key, v)`."""
-        outer = parent(self, occurrence)
+        outer = parent(self.context, occurrence)
         if isinstance(outer, cst.Subscript) and outer.value is occurrence:
-            holder = parent(self, outer)
+            holder = parent(self.context, outer)
             if isinstance(holder, (cst.AssignTarget, cst.AugAssign)):
                 return [element.slice.value for element in outer.slice if isinstance(element.slice, cst.Index)]
         if isinstance(outer, cst.Attribute) and outer.value is occurrence and outer.attr.value in ("add", "setdefault"):
-            call = parent(self, outer)
+            call = parent(self.context, outer)
             if isinstance(call, cst.Call) and call.args:
                 return [call.args[0].value]
         return []
@@ -362,9 +362,9 @@ class UnboundedModuleCache(Rule):
             return True
         sites = binding_sites(function, key.value) if isinstance(function, (cst.FunctionDef, cst.Lambda)) else None
         if sites and len(sites) == 1:
-            holder = parent(self, sites[0])
+            holder = parent(self.context, sites[0])
             if isinstance(holder, cst.AssignTarget):
-                assign = parent(self, holder)
+                assign = parent(self.context, holder)
                 if isinstance(assign, cst.Assign) and self._bounded_key(assign.value, function, name):
                     return True
         return self._keyed_like_a_table(key, function, name)
@@ -379,9 +379,9 @@ class UnboundedModuleCache(Rule):
     def _duplicate_check(self, node: cst.CSTNode) -> bool:
         """`if key in REGISTRY: raise ...` or `assert key not in REGISTRY`: a registry refusing a
         duplicate, not a cache lookup."""
-        current = parent(self, node)
+        current = parent(self.context, node)
         while isinstance(current, (cst.Comparison, cst.BooleanOperation, cst.UnaryOperation)):
-            current = parent(self, current)
+            current = parent(self.context, current)
         if isinstance(current, cst.Assert):
             return True
         return isinstance(current, cst.If) and matches(current.body, RAISES)
@@ -389,17 +389,17 @@ class UnboundedModuleCache(Rule):
     def _runs_at_import_only(self, function: cst.CSTNode) -> bool:
         """A module-level `def` that the module calls, only from module-level code: a table
         filled once at import (scipy's test data loaders)."""
-        if not m.matches(function, m.FunctionDef()) or enclosing_function(self, function) is not None:
+        if not m.matches(function, m.FunctionDef()) or enclosing_function(self.context, function) is not None:
             return False
         name = cst.ensure_type(function, cst.FunctionDef).name.value
         calls = findall(self.context.module, m.Call(func=m.Name(name)))
-        return bool(calls) and all(enclosing_function(self, call) is None for call in calls)
+        return bool(calls) and all(enclosing_function(self.context, call) is None for call in calls)
 
     def _uses(self, name: cst.Name) -> FrozenSet[str]:
-        outer = parent(self, name)
+        outer = parent(self.context, name)
         if m.matches(outer, m.Attribute()) and cst.ensure_type(outer, cst.Attribute).value is name:
             method = cst.ensure_type(outer, cst.Attribute).attr.value
-            call = parent(self, outer)
+            call = parent(self.context, outer)
             if m.matches(call, m.Call()) and cst.ensure_type(call, cst.Call).func is outer:
                 if method in REMOVING:
                     return ESCAPE
@@ -410,8 +410,8 @@ class UnboundedModuleCache(Rule):
                 return LOOKUP if method in LOOKING_UP else READ
             return READ
         if m.matches(outer, m.Subscript()) and cst.ensure_type(outer, cst.Subscript).value is name:
-            holder = parent(self, outer)
-            if m.matches(holder, m.Del()) or m.matches(parent(self, holder), m.Del()):
+            holder = parent(self.context, outer)
+            if m.matches(holder, m.Del()) or m.matches(parent(self.context, holder), m.Del()):
                 return ESCAPE
             if m.matches(holder, m.AssignTarget()):
                 keys = [element.slice for element in cst.ensure_type(outer, cst.Subscript).slice]
@@ -426,7 +426,7 @@ class UnboundedModuleCache(Rule):
         if m.matches(outer, m.Comparison() | m.For() | m.CompFor() | m.UnaryOperation()):
             return READ
         if m.matches(outer, m.Arg()):
-            call = parent(self, outer)
+            call = parent(self.context, outer)
             if m.matches(call, m.Call(func=m.Name(m.MatchIfTrue(lambda n: n in HARMLESS_CALLS)))):
                 return READ
         if m.matches(outer, m.If() | m.While() | m.BooleanOperation()):

@@ -7,12 +7,13 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.files import FileKind, file_kind
-from memlint.analysis.iteration import Comprehension, IterationSite, IterationSiteRule, iterated_parts
+from memlint.analysis.iteration import Comprehension, IterationSite, iterated_parts
 from memlint.analysis.rewrite import replacing
 from memlint.analysis.usage import may_mutate, names_read
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
+from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
 
 NEWLINE = m.SimpleString(m.MatchIfTrue(lambda code: code in ('"\\n"', "'\\n'", 'b"\\n"', "b'\\n'")))
@@ -167,14 +168,14 @@ class WholeFileSplit(IterationSiteRule):
         return bool(findall(node, SPLIT_LINES))  # anywhere in it: also inside enumerate()/zip()
 
     def check_site(self, site: IterationSite) -> None:
-        for part in iterated_parts(self, site.iterable, SPLIT_LINES):
+        for part in iterated_parts(self.context, site.iterable, SPLIT_LINES):
             self._check(cst.ensure_type(part, cst.Call), site.body)
 
     def _check(self, split: cst.Call, body: Sequence[cst.CSTNode]) -> None:
         read = cst.ensure_type(cst.ensure_type(split.func, cst.Attribute).value, cst.Call)
         read_func = cst.ensure_type(read.func, cst.Attribute)
         receiver = read_func.value
-        if file_kind(self, receiver, read_func.attr.value) is FileKind.NOT_FILE:
+        if file_kind(self.context, receiver, read_func.attr.value) is FileKind.NOT_FILE:
             return
         if may_mutate(body, names_read(receiver)):
             return

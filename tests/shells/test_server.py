@@ -23,7 +23,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 TIMEOUT = 30  # seconds; a healthy run takes well under one per step
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 SUM_LIST = "total = sum([x * 2 for x in data])\n"
 SUM_FIXED = "total = sum(x * 2 for x in data)\n"

@@ -17,7 +17,7 @@ import pytest
 
 from memlint.registry import all_rules
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>MEM\d{3}(?:\s*,\s*MEM\d{3})*)")
 RULE_FIXTURES = sorted(path for path in FIXTURES.glob("MEM[0-9][0-9][0-9].py"))
 

@@ -104,7 +104,7 @@ def _corpus(every: int):
     fixtures make sure that files with findings and fixes are compared too."""
     root = Path(sysconfig.get_paths()["stdlib"])
     files = sorted(str(path) for path in root.rglob("*.py") if "site-packages" not in path.parts)
-    fixtures = sorted(str(path) for path in (Path(__file__).parent / "fixtures").glob("MEM[0-9][0-9][0-9].py"))
+    fixtures = sorted(str(path) for path in (Path(__file__).parents[1] / "fixtures").glob("MEM[0-9][0-9][0-9].py"))
     return files[::every] + fixtures
 
 

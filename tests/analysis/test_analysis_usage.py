@@ -7,25 +7,19 @@ import textwrap
 import libcst as cst
 import libcst.matchers as m
 import pytest
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper
 
 from memlint.analysis.usage import may_mutate, names_read, only_reference_is, root_name, single_binding
-from memlint.rule import LintContext, Rule
+from memlint.context import LintContext
 
 
-class _Probe(Rule):
-    """Not registered: holds metadata so helpers can be called outside a traversal."""
-
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
-
-
-def _probe(code: str) -> _Probe:
+def _probe(code: str) -> LintContext:
     module = cst.parse_module(textwrap.dedent(code))
-    return _Probe(LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {}))
+    return LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
 
 
-def _last_name(rule: _Probe, name: str) -> cst.Name:
-    return list(m.findall(rule.context.module, m.Name(name)))[-1]
+def _last_name(rule: LintContext, name: str) -> cst.Name:
+    return list(m.findall(rule.module, m.Name(name)))[-1]
 
 
 @pytest.mark.parametrize(
@@ -150,7 +144,7 @@ def test_only_reference_is():
 def _loop_case(code: str):
     """The rule, the first `for` loop's body and its iterable."""
     rule = _probe(code)
-    loop = list(m.findall(rule.context.module, m.For()))[0]
+    loop = list(m.findall(rule.module, m.For()))[0]
     assert isinstance(loop, cst.For)
     return rule, [loop.body], loop.iter
 
@@ -209,8 +203,8 @@ def test_unseen_code_is_judged_by_the_vocabulary():
     from memlint.analysis.usage import calls_unseen_code, runs_unseen_code
 
     rule = _probe("def len(x):\n    return 0\nlen(a)\nsorted(a)\na.strip()\na.frobnicate()\nkey = lambda s: s.lower()\n")
-    calls = [c for c in m.findall(rule.context.module, m.Call())]
+    calls = [c for c in m.findall(rule.module, m.Call())]
     assert [runs_unseen_code(rule, c) for c in calls] == [True, False, False, True, False]  # a shadowed `len` is unseen
-    lam = list(m.findall(rule.context.module, m.Lambda()))[0]
+    lam = list(m.findall(rule.module, m.Lambda()))[0]
     assert not calls_unseen_code(rule, lam)
     assert calls_unseen_code(rule, cst.parse_expression("rank"))

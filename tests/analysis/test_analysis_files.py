@@ -7,21 +7,15 @@ import textwrap
 import libcst as cst
 import libcst.matchers as m
 import pytest
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper
 
 from memlint.analysis.files import FileKind, file_kind, module_defines_method
-from memlint.rule import LintContext, Rule
-
-
-class _Probe(Rule):
-    """Not registered: holds metadata so helpers can be called outside a traversal."""
-
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+from memlint.context import LintContext
 
 
 def _kind_of_receiver(code: str) -> FileKind:
     module = cst.parse_module(textwrap.dedent(code))
-    rule = _Probe(LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {}))
+    rule = LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
     call = list(m.findall(module, m.Call(func=m.Attribute(attr=m.Name("readlines")))))[-1]
     return file_kind(rule, cst.ensure_type(cst.ensure_type(call, cst.Call).func, cst.Attribute).value, "readlines")
 
@@ -52,6 +46,6 @@ def test_file_kind(code, kind):
 
 def test_module_defines_method_is_per_class_method_only():
     module = cst.parse_module("def readlines():\n    pass\nclass C:\n    def read(self):\n        pass\n")
-    rule = _Probe(LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {}))
+    rule = LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
     assert module_defines_method(rule, "read")
     assert not module_defines_method(rule, "readlines")  # a module-level function is not a method

@@ -19,7 +19,7 @@ import pytest
 
 import memlint
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SUM = "`sum()` of a list comprehension builds the whole list first; pass a generator expression"
 

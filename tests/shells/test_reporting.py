@@ -35,7 +35,7 @@ HELP = "Replace the comprehension with a generator expression"
 BROKEN = "x = )\n"
 BROKEN_MESSAGE = "syntax error: unmatched ')'"
 FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "pylint")
-SCHEMA = json.loads((Path(__file__).parent / "sarif_schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((Path(__file__).parents[1] / "sarif_schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture

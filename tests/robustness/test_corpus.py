@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 CORPUS_EVERY = 3  # about 1,300 files in CI: a minute or two on 2 cores
 FIX_EVERY = 10
 

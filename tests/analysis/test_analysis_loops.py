@@ -5,7 +5,7 @@ import libcst.matchers as m
 
 from analysis_probe import find, probe
 from memlint.analysis.loops import enclosing_function, enclosing_loop, enclosing_loops, known_trip_count, loop_bindings, runs_at_most_once
-from memlint.analysis.sizes import known_length
+from memlint.analysis.values import known_length
 
 
 def call_named(rule, name):

@@ -22,7 +22,7 @@ TOLERANCE = 0.15
 
 def estimate_of(expr: str, prelude: str = "import numpy as np\n") -> Optional[Estimate]:
     rule = probe(f"{prelude}value = {expr}\n")
-    (assign,) = m.findall(rule.context.module, m.Assign())
+    (assign,) = m.findall(rule.module, m.Assign())
     return allocation_estimate(rule, cst.ensure_type(assign, cst.Assign).value)
 
 
@@ -114,8 +114,8 @@ def test_numpy_estimates_match_tracemalloc(expr: str, what: str) -> None:
 def test_a_list_filled_by_append_matches_tracemalloc() -> None:
     """MEM305's estimate: the list `for i in range(n): values.append(i * 1.5)` fills."""
     rule = probe("values = []\nfor i in range(300000):\n    values.append(i * 1.5)\n")
-    (loop,) = m.findall(rule.context.module, m.For())
-    (append,) = m.findall(rule.context.module, m.Call(func=m.Attribute()))
+    (loop,) = m.findall(rule.module, m.For())
+    (append,) = m.findall(rule.module, m.Call(func=m.Attribute()))
     estimate = estimates.appended_estimate(rule, cst.ensure_type(loop, cst.For), cst.ensure_type(append, cst.Call).args[0].value)
     assert estimate is not None and estimate.what == "a list of 300,000 floats"
     code = compile("values = []\nfor i in range(300000):\n    values.append(i * 1.5)\n", "<measured>", "exec")
@@ -134,7 +134,7 @@ def test_a_list_filled_by_append_matches_tracemalloc() -> None:
 def test_a_redundant_copy_costs_its_slots(expr: str, copied: str) -> None:
     """MEM107's estimate: the second copy shares the items, so only its slots are at stake."""
     rule = probe(f"value = {expr}\n")
-    outer = cst.ensure_type(cst.ensure_type(next(iter(m.findall(rule.context.module, m.Assign()))), cst.Assign).value, cst.Call)
+    outer = cst.ensure_type(cst.ensure_type(next(iter(m.findall(rule.module, m.Assign()))), cst.Assign).value, cst.Call)
     inner = cst.ensure_type(outer.args[0].value, cst.Call)
     estimate = estimates.slots_estimate(rule, "list", inner.args[0].value)
     original = eval(copied)  # noqa: S307 - our own test expression

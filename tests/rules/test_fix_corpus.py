@@ -26,7 +26,7 @@ import pytest
 
 from memlint.registry import find_rule
 
-CORPUS = Path(__file__).parent / "fix_corpus"
+CORPUS = Path(__file__).parents[1] / "fix_corpus"
 RULES = "MEM101,MEM102,MEM103,MEM105,MEM106,MEM107,MEM109,MEM110,MEM201,MEM202"
 EXPECTED_CHANGE = re.compile(r'^# unsafe-fix changes: (MEM\d{3}) "([^"]+)"$', re.MULTILINE)
 # Runs every program of a directory in a fresh namespace and prints {name: output} as JSON.

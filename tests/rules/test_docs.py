@@ -7,7 +7,7 @@ from pathlib import Path
 from memlint.registry import all_rules
 from memlint.rule_docs import render_rule, stale_pages
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 

@@ -134,7 +134,7 @@ def _json_line_at(text: str, line: int, column: int) -> str:
 def test_sarif_region_is_in_the_json_text(notebook: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--output-format", "sarif", "analysis.ipynb")
     assert (code, err) == (1, "")
-    schema = json.loads((Path(__file__).parent / "sarif_schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((Path(__file__).parents[1] / "sarif_schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(json.loads(out), schema)
     results = json.loads(out)["runs"][0]["results"]
     text = notebook.read_text(encoding="utf-8")
@@ -584,7 +584,7 @@ def test_ipython_only_python_parses(project: Path, capsys: pytest.CaptureFixture
 # --- a module split into cells lints and fixes as the module does --------------------------------
 
 
-FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("*.py"))
+FIXTURES = sorted((Path(__file__).parents[1] / "fixtures").glob("*.py"))
 PREFIXES = ["%matplotlib inline\n", "!pip install numpy \\\n    pandas\n", "np.zeros?\n??np\n", "pip install x\n", ""]
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 import pytest
-from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 
 from memlint.analysis import scopes
+from memlint.analysis.loops import parent
 
 from memlint.api import lint_source
 from memlint.config import build_config
@@ -46,6 +47,13 @@ def _visit_undeclared(self, node):
     self.get_metadata(ScopeProvider, node)
 
 
+def _visit_reporting_parents(self, node):
+    # No METADATA_DEPENDENCIES: parents are always available, through the rule and its context.
+    statement = self.get_metadata(ParentNodeProvider, self.get_metadata(ParentNodeProvider, node))
+    if m.matches(statement, m.SimpleStatementLine()) and parent(self.context, node) is not None:
+        self.report(node, message_parent=type(parent(self.context, statement)).__name__)
+
+
 def _visit_breaking_fix(self, node):
     # A "fix" whose output cannot parse: replace the call by a lone `lambda` keyword name.
     broken = cst.Name("lambda")
@@ -78,6 +86,18 @@ def test_undeclared_metadata_is_a_rule_bug(extra_rules):
     config = extra_rules(_rule("MEM993", "undeclared", visit_Call=_visit_undeclared))
     result = lint_source("boom()\n", "f.py", config)
     assert result.errors[0].message.startswith("MEM993 crashed: KeyError:")
+
+
+def test_parents_need_no_declaration(extra_rules):
+    rule = _rule("MEM995", "parents", visit_Call=_visit_reporting_parents)
+    rule.message = "statement in {message_parent}"
+    assert "METADATA_DEPENDENCIES" not in vars(rule)
+    result = lint_source("boom()\nif x:\n    boom()\n", "f.py", extra_rules(rule))
+    assert result.errors == ()
+    assert [(f.location.line, f.message) for f in result.findings] == [
+        (1, "statement in Module"),
+        (3, "statement in IndentedBlock"),
+    ]
 
 
 def test_a_fix_that_does_not_parse_leaves_the_file_unchanged(extra_rules):

@@ -186,7 +186,7 @@ def test_rule_mem000_is_shipped_with_the_package(capsys):
     assert main(["rule", "MEM000"]) == 0
     page = capsys.readouterr().out
     assert page.startswith("# MEM000 `unparsable-file`\n")
-    assert page == (Path(__file__).resolve().parent.parent / "docs" / "rules" / "MEM000.md").read_text(encoding="utf-8")
+    assert page == (Path(__file__).resolve().parents[2] / "docs" / "rules" / "MEM000.md").read_text(encoding="utf-8")
     assert main(["rule", "unparsable-file", "--output-format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["explanation"] == page
 

@@ -276,7 +276,7 @@ def test_read_profile_errors_name_the_file(tmp_path):
         read_profile(str(junk), PathMatcher([]))
 
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 NUMBER = r"[0-9][0-9.,]*"
 
 

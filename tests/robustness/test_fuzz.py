@@ -4,7 +4,7 @@ original did).
 
 CI runs a bounded number of examples; for a longer run:
 
-    MEMLINT_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py
+    MEMLINT_FUZZ_EXAMPLES=5000 python -m pytest tests/robustness/test_fuzz.py
 """
 
 from __future__ import annotations

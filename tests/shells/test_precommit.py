@@ -21,7 +21,7 @@ from typing import Dict, List
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 INSTALL_TIMEOUT = 900  # seconds: the first try-repo builds a virtualenv and pip-installs memlint
 SUM = "`sum()` of a list comprehension builds the whole list first; pass a generator expression"

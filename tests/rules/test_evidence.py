@@ -22,7 +22,7 @@ from memlint.registry import all_rules
 from memlint.rule_docs import render_rule
 from memlint.testing import config_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EVIDENCE = ROOT / "benchmarks" / "evidence"
 CASES = EVIDENCE / "cases"
 

@@ -1,6 +1,6 @@
 """The language server's plain-Python parts, in process (no pygls needed): the command without
 the `server` extra, `# noqa` edits, positions in the client's encoding, hover text, rule pages
-and the content-keyed result cache. tests/test_server.py drives the real server over stdio."""
+and the content-keyed result cache. tests/shells/test_server.py drives the real server over stdio."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from memlint.server.actions import (
 )
 from memlint.server.documents import Session
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUM_LIST = "total = sum([x * 2 for x in data])\n"
 
 

@@ -7,23 +7,17 @@ import textwrap
 import libcst as cst
 import libcst.matchers as m
 import pytest
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper
 
 from memlint.analysis.iteration import comprehension_sites, for_site, iterated_parts
 from memlint.analysis.lazy import lazy_source
 from memlint.analysis.rewrite import builtin_visible, drops_comments, replacing, standalone, visible_import
-from memlint.rule import LintContext, Rule
+from memlint.context import LintContext
 
 
-class _Probe(Rule):
-    """Not registered: holds metadata so helpers can be called outside a traversal."""
-
-    METADATA_DEPENDENCIES = (ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
-
-
-def _probe(code: str) -> _Probe:
+def _probe(code: str) -> LintContext:
     module = cst.parse_module(textwrap.dedent(code))
-    return _Probe(LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {}))
+    return LintContext(MetadataWrapper(module, unsafe_skip_copy=True), "probe.py", {})
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -54,7 +48,7 @@ def test_comprehension_sites_bodies_and_deferral():
 def test_iterated_parts_looks_inside_enumerate_and_zip_only():
     rule = _probe("enumerate(a[1:], b[1:])\nzip(a[1:], b[2:])\nmap(f, a[1:])\n")
     sliced = m.Subscript()
-    calls = [cst.ensure_type(s, cst.SimpleStatementLine).body[0] for s in rule.context.module.body]
+    calls = [cst.ensure_type(s, cst.SimpleStatementLine).body[0] for s in rule.module.body]
     parts = [[_code(p) for p in iterated_parts(rule, cst.ensure_type(c, cst.Expr).value, sliced)] for c in calls]
     assert parts == [["a[1:]"], ["a[1:]", "b[2:]"], []]
 
@@ -80,7 +74,7 @@ def test_iterated_parts_looks_inside_enumerate_and_zip_only():
 )
 def test_lazy_source(code, name, unobservable, length):
     rule = _probe(code)
-    last = cst.ensure_type(rule.context.module.body[-1], cst.SimpleStatementLine).body[0]
+    last = cst.ensure_type(rule.module.body[-1], cst.SimpleStatementLine).body[0]
     source = lazy_source(rule, cst.ensure_type(last, cst.Expr).value)
     assert source is not None
     assert (source.name, source.unobservable, source.length) == (name, unobservable, length)
@@ -89,7 +83,7 @@ def test_lazy_source(code, name, unobservable, length):
 @pytest.mark.parametrize("code", ["sorted(a)", "data", "import itertools\nitertools.tee(a)", "[a.pop() for _ in b]", "def range(n):\n    pass\nrange(5)"])
 def test_not_lazy(code):
     rule = _probe(code)
-    last = cst.ensure_type(rule.context.module.body[-1], cst.SimpleStatementLine).body[0]
+    last = cst.ensure_type(rule.module.body[-1], cst.SimpleStatementLine).body[0]
     assert lazy_source(rule, cst.ensure_type(last, cst.Expr).value) is None
 
 
@@ -122,10 +116,10 @@ def test_builtin_visible_and_visible_import():
         total = sum
         """
     )
-    names = list(m.findall(rule.context.module, m.Name("sum")))
+    names = list(m.findall(rule.module, m.Name("sum")))
     assert not builtin_visible(rule, names[1], "sum")  # inside f: the parameter
     assert builtin_visible(rule, names[-1], "sum")
-    ret = list(m.findall(rule.context.module, m.Return()))
+    ret = list(m.findall(rule.module, m.Return()))
     assert visible_import(rule, ret[0], "itertools.islice") == "islice"
     assert visible_import(rule, ret[1], "itertools.islice") == "it.islice"  # `islice` is shadowed in g
     assert visible_import(rule, ret[0], "collections.deque") is None
