@@ -32,8 +32,10 @@ from memlint.parsing import (
     restore_form_feeds,
     too_many_tokens,
     vet,
+    vet_tree,
 )
 from memlint.prefilter import applicable
+from memlint.screen import screened
 from memlint.rule import Fix, LintContext, Report, Rule
 from memlint.suppression import ALL, NoqaMap, file_suppression, is_suppressed
 
@@ -111,7 +113,11 @@ def lint_source(
     for fix_pass in range(MAX_FIX_PASSES + 1):
         active = applicable(rules, current) if prefilter else rules
         try:
-            python_accepts = vet(current)
+            tree = vet_tree(current)
+            python_accepts = tree is not None
+            if prefilter and active and tree is not None:
+                active = screened(active, tree, current, config.rule_options)  # CPython's tree: screen.py
+            del tree  # not kept alive while LibCST parses
             if not active and python_accepts:
                 visible = []  # nothing can fire and nothing to report: no LibCST parse
                 break

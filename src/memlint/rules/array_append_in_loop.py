@@ -11,6 +11,7 @@ from memlint.analysis.loops import dotted_name, LoopDepthRule, repeats_often
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
+from memlint.screen import LOOP, Call, In, Named, Node, Subscript
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call() | m.Subscript())
 OUT_KEYWORD = m.Arg(keyword=m.Name("out"))
@@ -73,6 +74,10 @@ class ArrayAppendInLoop(LoopDepthRule):
 
     code = "MEM301"
     triggers = ("numpy",)
+    screen = (
+        In(LOOP, Node("Assign", value=Call("concatenate", "vstack", "hstack", "dstack", "column_stack", "row_stack", "append", "insert"))),
+        In(LOOP, Node("Assign", value=Subscript(Named("r_", "c_")))),
+    )
     name = "array-append-in-loop"
     message = "`{name} = {call}(...)` in a loop copies the whole array on every iteration; collect the pieces in a list and call `np.concatenate` once, or preallocate"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

@@ -12,6 +12,7 @@ from memlint.analysis.values import data_evidence, loop_trips
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.traversal import findall
+from memlint.screen import LOOP, AllOf, Const, In, Named, Node
 
 ZERO = m.Integer("0")
 RECEIVER = m.Name() | m.Attribute(value=m.Name())
@@ -80,6 +81,7 @@ class ListAsQueue(LoopDepthRule):
 
     code = "MEM304"
     triggers = ("pop|insert",)
+    screen = (In(LOOP, Node("Call", func=AllOf(Named("pop", "insert"), Node("Attribute")), first=Const(0))),)
     name = "list-as-queue"
     message = "`{call}` on a list in a loop moves every other item each time ({evidence}); {cure}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

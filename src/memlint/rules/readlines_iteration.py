@@ -15,6 +15,7 @@ from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
 from memlint.traversal import findall
+from memlint.screen import Call
 
 READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])
 ITERATES_READLINES = READLINES | m.Call(args=[m.Arg(value=READLINES), m.ZeroOrMore()])
@@ -89,6 +90,7 @@ class ReadlinesIteration(IterationSiteRule):
 
     code = "MEM103"
     triggers = ("readlines",)
+    screen = (Call("readlines"),)
     ITERABLE = ITERATES_READLINES
     name = "readlines-iteration"
     message = "`.readlines()` reads every line into a list only to iterate it; iterate the file object itself"

@@ -14,6 +14,7 @@ from memlint.analysis.sizes import known_length
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
+from memlint.screen import LOOP, In, Node
 
 REBINDING = m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Call() | m.BinaryOperation())
 
@@ -77,6 +78,7 @@ class ReassignWithoutDel(LoopDepthRule):
 
     code = "MEM401"
     triggers = ("numpy|pandas",)
+    screen = (In(LOOP, Node("Assign", value=Node("Call", "BinOp"))),)  # whether the value is a large array needs types
     name = "reassign-without-del"
     message = "`{name}` is rebound to a new {kind} while the old one is still alive ({evidence}); `del {name}` before the assignment halves the peak"
     fix_title = "Insert `del` before the assignment"
