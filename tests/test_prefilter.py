@@ -3,7 +3,7 @@
 
 `lint_source(..., prefilter=False)` runs every selected rule on every file, with neither. The
 fast tests compare both ways on every rule's VALID and INVALID examples, the fixtures and the fix
-corpus; the slow test on a corpus of real files (every 5th standard-library module, every 7th
+corpus; the slow test on a corpus of real files (every 5th standard-library module, every 25th
 module of the installed site-packages, stable and preview rules, with fix edits, and with --fix
 --unsafe-fixes where there are findings) and on generated programs (hypothesmith). The one
 documented difference: a file that CPython accepts, that LibCST cannot parse and in which no
@@ -114,7 +114,7 @@ def _fixtures():
     return fixtures + sorted(str(path) for path in (HERE / "fix_corpus").glob("*.py"))
 
 
-def _corpus(every: int, every_site: int = 7):
+def _corpus(every: int, every_site: int = 25):
     """Every `every`-th standard-library file, every `every_site`-th file of site-packages
     (numpy and pandas are installed with the tests: numeric code, where more rules fire), and
     the fixtures: the standard library is mostly clean under precise rules (17 of 358 files with

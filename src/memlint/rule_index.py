@@ -51,7 +51,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM107": RuleInfo(
         "redundant-copy", Tier.STABLE, {}, ("list|tuple|set|frozenset|sorted",),
-        (Node('Call', func=Named('frozenset', 'list', 'set', 'sorted', 'tuple'), first=AnyOf(Node('Call', func=Named('list', 'sorted', 'tuple')), Node('Subscript', index=Node('Slice')))),),
+        (Node('Call', func=Named('frozenset', 'list', 'set', 'sorted', 'tuple'), first=AnyOf(Node('Call', func=Named('list', 'tuple')), Node('Subscript', index=Node('Slice')))), Node('Call', func=Named('list'), first=Node('Call', func=Named('sorted')))),
     ),
     "MEM108": RuleInfo(
         "array-from-list", Tier.PREVIEW, {"small-iterable-size": 1000}, ("numpy", "array|asarray"),
@@ -63,7 +63,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM201": RuleInfo(
         "definition-in-loop", Tier.STABLE, {"include-lambdas": False}, ("def|class|lambda", "for|while"),
-        (In('loop', Node('FunctionDef', 'AsyncFunctionDef', 'ClassDef', 'Lambda')),),
+        (In('loop', Node('FunctionDef', 'AsyncFunctionDef', 'ClassDef')),),
     ),
     "MEM202": RuleInfo(
         "nested-def-in-hot-function", Tier.STABLE, {"hot-functions": []}, ("def",),
@@ -123,7 +123,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM503": RuleInfo(
         "pickle-large-container", Tier.STABLE, {}, ("dump|dumps",),
-        (Node('Call', func=Named('dump', 'dumps'), first=Node('Name')),),
+        (Node('Call', func=AllOf(Named('dump', 'dumps'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))), first=Node('Name')),),
     ),
     "MEM601": RuleInfo(
         "cached-instance-method", Tier.STABLE, {}, ("functools", "lru_cache|cache"),
@@ -143,7 +143,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM605": RuleInfo(
         "stored-frame", Tier.STABLE, {}, ("currentframe|_getframe|stack|trace",),
-        (Node('Call', func=Named('_getframe', 'currentframe', 'stack', 'trace')),),
+        (Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))),),
     ),
     "MEM606": RuleInfo(
         "slotless-data-class", Tier.PREVIEW, {"target-version": "3.10"}, ("dataclass",),

@@ -6,27 +6,38 @@ that tree, written with the small patterns below. The engine evaluates the scree
 selected rules in ONE walk of the tree (`scan`); a file reaches LibCST only when some rule's
 screen matches, and only the rules whose screen matched run on it.
 
-How a rule declares its screen (a class attribute, next to its `triggers`)::
+How a rule declares its screen (a class attribute, next to its `triggers`; import the names
+from `memlint.screen`)::
 
-    screen = (Call(arg=Node("ListComp", "SetComp")),)              # a call with a [..] argument
+    screen = (Call("sum", arg=Node("ListComp", "SetComp")),)  # sum(...) with a [...] argument
     screen = (In(LOOP, Node("Assign", value=Call("concatenate"))),)  # ... inside a loop
-    screen = (Both(Subscript(Name(), index=Const(0)), Bound(Call("list"))),)  # two facts in the file
+    screen = (Subscript(Call("sorted"), index=Const(0) | Const(-1)),)  # sorted(...)[0] / [-1]
+    screen = (Same(Subscript(Name(), index=Const(0)), Node("Assign", value=Call("list"))),)
 
-- ``screen`` is a tuple of alternatives: the rule may fire when any one of them matches
-  somewhere in the module. An alternative is a pattern (found anywhere), `In(context, pattern)`
-  (found inside a loop, a function or an `except` block), or `Both(a, b, ...)` (each found
-  somewhere in the file, not necessarily together).
+- ``screen`` is a tuple of alternatives: the rule may fire when any one of them holds. An
+  alternative is a pattern (found anywhere in the module), `In(context, pattern)` (found inside
+  a LOOP, a FUNCTION or an except HANDLER), `Both(a, b, ...)` (each found somewhere in the
+  file), `Same(a, b, ...)` (each found about a same name: `x = list(...)` and `x[0]`),
+  `Text(regex)` (in the text: a comment, which `ast` drops) or `StatedLoops(n)` (loops whose
+  stated lengths multiply to n).
 - ``screen = None`` (the default) means "always runs": a rule that declares nothing is never
   skipped, so a new rule is safe until it declares a screen. The text triggers (prefilter.py)
-  still apply first.
+  still apply first. `python -m memlint.rule_docs docs/rules` copies the screens into
+  `rule_index.py` (so a file is screened without importing the rules): run it after a change.
 - Patterns: `Node(*types, **fields)` matches an `ast` node of one of the named classes whose
   fields match (a list field matches when some element does); `Named(*names)` a `Name` with
-  that id or an `Attribute` with that attr; `Call(*names, ...)` a call (virtual fields: ``arg``
-  any argument value, positional or keyword, `*x` unwrapped; ``first``/``second`` the first and
-  second positional arguments; ``keyword`` the value of any keyword argument); `Const(v)` a
-  literal; `Through(p)` ``p`` itself or inside a tuple/list/set/dict display; `Reads(p)`
-  ``p`` anywhere below; `SelfUpdate()` an assignment whose target is also read on its right
-  side; `p | q` either; `AllOf(p, q)` both on the same node.
+  that id (or an import alias of it) or an `Attribute` with that attr; `Call(*names, **fields)`
+  a call of such a name (virtual fields: ``arg`` any argument value, positional or keyword, `*x`
+  unwrapped; ``first``/``second`` the first and second positional arguments; ``keyword`` the
+  value of any keyword argument); `Subscript(value, index=...)`; `Name()`; `Const(v)` a literal
+  equal to ``v`` and of its type (`Const(-1)` matches `-1`, `Const(0)` not `False`); `Number()`
+  a number literal; `Not(p)`; `Through(p)` ``p`` itself or inside
+  a tuple/list/set/dict display; `Reads(p)` ``p`` anywhere below; `SelfUpdate()` an assignment
+  whose target is also read on its right side (`F = (P @ F) + B`); `StoresName(*methods)` a name
+  assigned or passed to one of `methods`; `CallsItself()` a call of the enclosing function's own
+  name; `Owned(p)` ``p`` about its enclosing function (for `Same`); `p | q` either; `AllOf(p, q)`
+  both on the same node. Virtual fields on other nodes: ``target`` (assignments), ``decorator``
+  (the callee of each decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
 
 Why it is conservative (tests/test_prefilter.py proves it on a corpus): every screen is a
 necessary condition of what its rule's LibCST matchers require before they report, written
@@ -34,11 +45,28 @@ looser, never tighter. The contexts are supersets of the rules' own: `LOOP` is a
 a `for`/`while` statement or a comprehension (its iterable, `else` and nested functions
 included); `FUNCTION` anywhere whose nearest enclosing `def`/`class` is a `def`; `HANDLER`
 anywhere inside an `except` clause. A name a rule resolves to a qualified name may be an import
-alias (`from math import fsum as fs`): `Named` also accepts every name bound by `import ... as`
-in the file (found by a regular expression on the text, checked against the tree).
+alias (`from math import fsum as fs`): `Named` also accepts every name an `import ... as NAME`
+of the file binds.
 
-Rules whose screen is not tight enough to help (or that have none) are listed by `loose_rules`
-in `docs`-style prose in `SCREEN_NOTES` below.
+A rule whose options the configuration sets is never screened out (`screened`): a screen is
+written for the defaults (MEM202's `hot-functions` can make any function hot, MEM201's
+`include-lambdas` adds lambdas).
+
+Screens that do not help much, and why (share of the bytes of every 4th standard-library file
+that each lets through to LibCST; 73% of the bytes reach LibCST with all stable rules, because a
+large file usually holds a candidate for some rule):
+- MEM202 (37%): a nested `def` whose function calls itself, or any loops whose stated lengths
+  multiply to 10,000; whether the outer function is hot needs the call sites of the module.
+- MEM303 (33%): `x += <not a number>` or `x = x + ...` in a loop; whether `x` is a list, a string
+  or a tuple needs the kinds of its values (analysis/values.py).
+- MEM106 (28%), MEM102 (20%): `list(...)`/`[...]` indexed, popped or iterated, or bound to a
+  name later indexed/iterated; whether the copy is used elsewhere needs scopes.
+- MEM604 (23%): an `except ... as e` whose `e` is assigned or given to a storing method; where it
+  is kept (an attribute, a global, a container that outlives the call) needs scopes.
+- MEM401 (numpy/pandas files only, by its triggers): any assignment of a call or an operation in
+  a loop; whether the value is a large array needs types.
+- No screen (they always run when their text triggers are present): the preview rules MEM108,
+  MEM109, MEM203, MEM305, MEM402, MEM403, MEM602 and MEM606, whose shapes are still changing.
 """
 
 from __future__ import annotations
@@ -52,14 +80,6 @@ LOOP = "loop"
 FUNCTION = "function"
 HANDLER = "handler"
 _FLAGS = {LOOP: 1, FUNCTION: 2, HANDLER: 4}
-
-# Why some rules declare no screen, or one that lets most files through (the "doc of the screen").
-SCREEN_NOTES = {
-    "MEM202": "a nested `def` in any function: whether the outer one is hot needs the whole module",
-    "MEM401": "any assignment of a call or an operation in a loop: whether it is a large array needs types",
-    "MEM603": "a mutable default (display or constructor call): whether the body mutates it needs scopes",
-}
-
 
 class Pattern:
     """A condition on one `ast` node."""
@@ -239,7 +259,7 @@ class Named(Pattern):
         if isinstance(node, ast.Attribute):
             return node.attr in self._set
         if isinstance(node, ast.Name):
-            return node.id in self._set or node.id in scan.aliases
+            return node.id in self._set or scan.aliases.get(node.id) in self._set
         return False
 
     def __repr__(self) -> str:
@@ -253,10 +273,13 @@ class Const(Pattern):
         self.value = value
 
     def types(self) -> FrozenSet[str]:
-        return frozenset({"Constant"})
+        return frozenset({"Constant", "UnaryOp"})
 
     def match(self, node: ast.AST, scan: "_Scan") -> bool:
-        return isinstance(node, ast.Constant) and type(node.value) is type(self.value) and node.value == self.value
+        value = self.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and type(value) in (int, float):
+            node, value = node.operand, -value  # `-1` is a minus applied to 1 in `ast`
+        return isinstance(node, ast.Constant) and type(node.value) is type(value) and node.value == value
 
     def __repr__(self) -> str:
         return f"Const({self.value!r})"
@@ -623,7 +646,26 @@ def screen_problems(screen: object) -> List[str]:
 
 # -- evaluation ------------------------------------------------------------------------------
 
-_ALIAS = re.compile(r"\bas(?:[ \t\f]|\\\r?\n|\r?\n)+([^\W\d]\w*)")
+_AS = re.compile(r"\bas\b")
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _import_aliases(tree: ast.AST) -> Dict[str, str]:
+    """The names `import ... as NAME` binds anywhere in the module, each to the last part of
+    the name it imports (`from math import fsum as fs`: fs -> fsum; `import numpy.linalg as la`:
+    la -> linalg): a walk of the statements only (an import is a statement)."""
+    found: Dict[str, str] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update((alias.asname, alias.name.rsplit(".", 1)[-1]) for alias in node.names if alias.asname)
+            continue
+        for field in _BODIES:
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                stack.extend(child for child in children if isinstance(child, ast.AST))
+    return found
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -637,7 +679,7 @@ class _Atom:
 class _Scan:
     """Per-file state of one walk: the import aliases `Named` accepts."""
 
-    def __init__(self, aliases: Set[str]) -> None:
+    def __init__(self, aliases: Dict[str, str]) -> None:
         self.aliases = aliases
         self.owner: Optional[ast.AST] = None  # the innermost `def` around the node
 
@@ -702,10 +744,8 @@ class CompiledScreens:
         """For each rule, whether its screen matches `tree` (the module of `text`)."""
         if all(clause is None for clause in self.clauses):
             return [True] * len(self.clauses)
-        aliases = set(_ALIAS.findall(text))
-        found, subjects, bound = self._walk(tree, aliases)
-        if not bound <= aliases:  # an alias the expression missed (a comment after `as`): again
-            found, subjects, _ = self._walk(tree, aliases | bound)
+        aliases = _import_aliases(tree) if _AS.search(text) else {}
+        found, subjects = self._walk(tree, aliases)
         texts = [text_screen.regex.search(text) is not None for text_screen in self.texts]
 
         def holds(need: Tuple[Any, ...]) -> bool:
@@ -733,17 +773,15 @@ class CompiledScreens:
             for clause in self.clauses
         ]
 
-    def _walk(self, tree: ast.AST, aliases: Set[str]) -> Tuple[Set[int], Dict[int, Set[str]], Set[str]]:
+    def _walk(self, tree: ast.AST, aliases: Dict[str, str]) -> Tuple[Set[int], Dict[int, Set[str]]]:
         scan = _Scan(aliases)
         found: Set[int] = set()
         subjects: Dict[int, Set[str]] = {item.index: set() for item in self.atoms if item.collect}
-        bound: Set[str] = set()
         total = self.plain if not subjects else -1  # collecting atoms see every node: no early end
         by_type = self.by_type
         stack: List[Tuple[ast.AST, int, Optional[ast.AST]]] = [(tree, 0, None)]
         pop, push = stack.pop, stack.append
         calls_named = self.calls_named
-        named_call_atoms = self.named_call_atoms
         fields_of = _FIELDS
         while stack:
             node, flags, owner = pop()
@@ -753,10 +791,10 @@ class CompiledScreens:
             if kind is ast.Call:
                 func = node.func  # type: ignore[attr-defined]
                 callee = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
-                if callee in aliases:
-                    named = named_call_atoms
-                else:
-                    named = calls_named.get(callee)  # type: ignore[arg-type]
+                named = calls_named.get(callee)  # type: ignore[arg-type]
+                original = aliases.get(callee) if type(func) is ast.Name else None  # type: ignore[arg-type]
+                if original is not None and original in calls_named:
+                    named = calls_named[original] + named if named else calls_named[original]
                 if named:
                     candidates = named + candidates if candidates else named
             if candidates:
@@ -768,8 +806,6 @@ class CompiledScreens:
                             found.add(item.index)
                 if len(found) == total:
                     break
-            if kind is ast.alias and node.asname:  # type: ignore[attr-defined]
-                bound.add(node.asname)  # type: ignore[attr-defined]
             if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
                 inner = flags | 2
                 owner = node
@@ -792,7 +828,7 @@ class CompiledScreens:
                             push((item_node, inner, owner))
                 elif isinstance(value, ast.AST):
                     push((value, inner, owner))
-        return found, subjects, bound
+        return found, subjects
 
 
 # Per ast class, the fields that can hold child nodes (not `ctx`, `op` and other plain values).

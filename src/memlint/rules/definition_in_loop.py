@@ -95,7 +95,7 @@ class DefinitionInLoop(LoopDepthRule):
 
     code = "MEM201"
     triggers = ("def|class|lambda", "for|while")
-    screen = (In(LOOP, Node("FunctionDef", "AsyncFunctionDef", "ClassDef", "Lambda")),)
+    screen = (In(LOOP, Node("FunctionDef", "AsyncFunctionDef", "ClassDef")),)  # lambdas: only with include-lambdas, which turns the screen off
     name = "definition-in-loop"
     message = "{what_stmt} runs on every loop iteration and builds a new {what} each time; define it once before the loop"
     fix_title = "Move the definition before the loop"

@@ -83,7 +83,7 @@ class RedundantCopy(Rule):
 
     code = "MEM107"
     triggers = ("list|tuple|set|frozenset|sorted",)
-    screen = (Call("list", "tuple", "set", "frozenset", "sorted", first=Call("list", "tuple", "sorted") | Subscript(index=Node("Slice"))),)
+    screen = (Call("list", "tuple", "set", "frozenset", "sorted", first=Call("list", "tuple") | Subscript(index=Node("Slice"))), Call("list", first=Call("sorted")))
     name = "redundant-copy"
     message = "`{outer}({inner})` copies twice; `{outer}()` takes any iterable"
     fix_title = "Remove the inner copy"
