@@ -31,11 +31,11 @@ from memlint.screen import (
     Owned,
     Same,
     SelfUpdate,
-    StatedLoops,
     StoresName,
     Subscript,
     Text,
     Through,
+    UnderStatedLoops,
     screened,
 )
 
@@ -107,10 +107,15 @@ def fires(screen, source: str) -> bool:
         ((Same(Owned(Node("FunctionDef")), CallsItself()),), "def f(n):\n    def g(): pass\n    return f(n - 1)", True),
         ((Same(Owned(Node("FunctionDef")), CallsItself()),), "def f(n):\n    def g(): pass\ndef h():\n    h()", False),
         ((Same(Owned(Node("FunctionDef")), CallsItself()),), "def f(n):\n    def g():\n        f()", False),
-        ((StatedLoops(100),), "for a in range(n): pass", False),
-        ((StatedLoops(100),), "for a in range(10 ** 6): pass", True),
-        ((StatedLoops(100),), "for a in (1, 2):\n    for b in 'x' * 3: pass", False),
-        ((StatedLoops(100),), "for a in '0123456789':\n    for b in [c for c in '0123456789']: pass", True),
+        ((UnderStatedLoops(100),), "for a in range(n): f()", False),
+        ((UnderStatedLoops(100),), "for a in range(10 ** 6): f()", True),
+        ((UnderStatedLoops(100),), "for a in range(50):\n    f()", False),
+        ((UnderStatedLoops(100),), "for a in range(5, 200, 2): f()", False),
+        ((UnderStatedLoops(100),), "for a in range(-100, 100): f()", True),
+        ((UnderStatedLoops(100),), "for a in (1, 2):\n    for b in 'x' * 3: f()", False),
+        ((UnderStatedLoops(100),), "for a in range(10): f()\nfor b in range(10): f()", False),  # not nested
+        ((UnderStatedLoops(100),), "for a in '0123456789':\n    x = [f(c) for c in '0123456789']", True),
+        ((UnderStatedLoops(100),), "for a in range(10):\n    def g():\n        for b in range(10): f()", True),
     ],
 )
 def test_patterns(screen, source, expected):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping, NamedTuple, Optional, Tuple
 
 from memlint.findings import Tier
-from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, In, Named, Node, Not, Number, Owned, Same, SelfUpdate, StatedLoops, StoresName, Text, Through
+from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, In, Named, Node, Not, Number, Owned, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
 
 
 class RuleInfo(NamedTuple):
@@ -67,7 +67,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM202": RuleInfo(
         "nested-def-in-hot-function", Tier.STABLE, {"hot-functions": []}, ("def",),
-        (Text('#.*\\bmemlint:\\s*hot\\b'), Same(Owned(Node('FunctionDef', 'AsyncFunctionDef')), CallsItself()), Both(In('function', Node('FunctionDef', 'AsyncFunctionDef')), StatedLoops(10000))),
+        (Text('#.*\\bmemlint:\\s*hot\\b'), Same(Owned(Node('FunctionDef', 'AsyncFunctionDef')), CallsItself()), Both(In('function', Node('FunctionDef', 'AsyncFunctionDef')), UnderStatedLoops(10000))),
     ),
     "MEM203": RuleInfo(
         "loop-invariant-allocation", Tier.PREVIEW, {}, ("for|while",),

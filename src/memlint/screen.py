@@ -18,8 +18,7 @@ from `memlint.screen`)::
   alternative is a pattern (found anywhere in the module), `In(context, pattern)` (found inside
   a LOOP, a FUNCTION or an except HANDLER), `Both(a, b, ...)` (each found somewhere in the
   file), `Same(a, b, ...)` (each found about a same name: `x = list(...)` and `x[0]`),
-  `Text(regex)` (in the text: a comment, which `ast` drops) or `StatedLoops(n)` (loops whose
-  stated lengths multiply to n).
+  or `Text(regex)` (in the text: a comment, which `ast` drops).
 - ``screen = None`` (the default) means "always runs": a rule that declares nothing is never
   skipped, so a new rule is safe until it declares a screen. The text triggers (prefilter.py)
   still apply first. `python -m memlint.rule_docs docs/rules` copies the screens into
@@ -31,12 +30,12 @@ from `memlint.screen`)::
   unwrapped; ``first``/``second`` the first and second positional arguments; ``keyword`` the
   value of any keyword argument); `Subscript(value, index=...)`; `Name()`; `Const(v)` a literal
   equal to ``v`` and of its type (`Const(-1)` matches `-1`, `Const(0)` not `False`); `Number()`
-  a number literal; `Not(p)`; `Through(p)` ``p`` itself or inside
-  a tuple/list/set/dict display; `Reads(p)` ``p`` anywhere below; `SelfUpdate()` an assignment
-  whose target is also read on its right side (`F = (P @ F) + B`); `StoresName(*methods)` a name
-  assigned or passed to one of `methods`; `CallsItself()` a call of the enclosing function's own
-  name; `Owned(p)` ``p`` about its enclosing function (for `Same`); `p | q` either; `AllOf(p, q)`
-  both on the same node. Virtual fields on other nodes: ``target`` (assignments), ``decorator``
+  a number literal; `Not(p)`; `Through(p)` ``p`` itself or inside a tuple/list/set/dict
+  display; `Reads(p)` ``p`` anywhere below; `SelfUpdate()` an assignment whose target is also
+  read on its right side (`F = (P @ F) + B`); `StoresName(*methods)` a name assigned or passed
+  to one of `methods`; `CallsItself()` a call of the enclosing function's own name; `Owned(p)`
+  ``p`` about its enclosing function (for `Same`); `UnderStatedLoops(n)` a call inside loops
+  whose stated lengths multiply to ``n``; `p | q` either; `AllOf(p, q)` both on the same node. Virtual fields on other nodes: ``target`` (assignments), ``decorator``
   (the callee of each decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
 
 Why it is conservative (tests/test_prefilter.py proves it on a corpus): every screen is a
@@ -53,10 +52,11 @@ written for the defaults (MEM202's `hot-functions` can make any function hot, ME
 `include-lambdas` adds lambdas).
 
 Screens that do not help much, and why (share of the bytes of every 4th standard-library file
-that each lets through to LibCST; 73% of the bytes reach LibCST with all stable rules, because a
+that each lets through to LibCST; 71% of the bytes reach LibCST with all stable rules, because a
 large file usually holds a candidate for some rule):
-- MEM202 (37%): a nested `def` whose function calls itself, or any loops whose stated lengths
-  multiply to 10,000; whether the outer function is hot needs the call sites of the module.
+- MEM202 (17%): a nested `def` whose function calls itself, or a nested `def` and a call inside loops
+  whose stated lengths multiply to 10,000; whether the outer function is hot needs the call
+  sites of the module.
 - MEM303 (33%): `x += <not a number>` or `x = x + ...` in a loop; whether `x` is a list, a string
   or a tuple needs the kinds of its values (analysis/values.py).
 - MEM106 (28%), MEM102 (20%): `list(...)`/`[...]` indexed, popped or iterated, or bound to a
@@ -543,7 +543,7 @@ class In:
 
 
 class Both:
-    """Every part found somewhere in the module (each a pattern, `In`, `Same`, `Text` or `StatedLoops`)."""
+    """Every part found somewhere in the module (each a pattern, `In`, `Same` or `Text`)."""
 
     def __init__(self, *parts: Union[Pattern, In]) -> None:
         if len(parts) < 2:
@@ -568,47 +568,77 @@ class Same:
         return f"Same({_args(*self.parts)})"
 
 
-class _StatedLoop(Pattern):
-    """A `for` loop or comprehension clause over a display, a string, or `range()` of constant
-    expressions; its subject is a token holding the number of items the code states (a range
-    counts as "many": its bounds are not evaluated here)."""
-
-    def types(self) -> FrozenSet[str]:
-        return frozenset({"For", "AsyncFor", "comprehension"})
-
-    def _length(self, node: ast.AST) -> Optional[int]:
-        iterable = getattr(node, "iter", None)
-        if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
-            return None if any(isinstance(e, ast.Starred) for e in iterable.elts) else len(iterable.elts)
-        if isinstance(iterable, ast.Dict):
-            return None if any(k is None for k in iterable.keys) else len(iterable.keys)
-        if isinstance(iterable, ast.Constant) and isinstance(iterable.value, (str, bytes)):
-            return len(iterable.value)
-        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.args and not iterable.keywords:
-            if all(isinstance(n, (ast.Constant, ast.UnaryOp, ast.BinOp, ast.operator, ast.unaryop)) for a in iterable.args for n in ast.walk(a)):
-                return -1  # range(<constants>): may be any length
-        return None
-
-    def match(self, node: ast.AST, scan: "_Scan") -> bool:
-        return self._length(node) is not None
-
-    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
-        return frozenset({f"{id(node)}:{self._length(node)}"})
-
-    def __repr__(self) -> str:
-        return "_StatedLoop()"
+_MANY = float("inf")
 
 
-class StatedLoops:
-    """Loops whose stated lengths (displays, strings, `range` of constants: see
-    analysis/sizes.known_length) multiply to `at_least` items or more, over the whole file: an
-    upper bound of what any nest of them states (analysis/hot.py's data-sized calls)."""
+def _small_int(node: ast.AST) -> Optional[int]:
+    """An integer literal, or `-`/`+` applied to one; None for anything else."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        node = node.operand
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return sign * node.value
+    return None
+
+
+def stated_length(iterable: ast.AST) -> Optional[float]:
+    """At least as many items as analysis/sizes.known_length finds in `iterable` when it finds a
+    number (a display, a string, `range()` of constant integers); None when it finds none.
+    `range()` of constant expressions it does not evaluate here counts as _MANY."""
+    if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+        return None if any(isinstance(e, ast.Starred) for e in iterable.elts) else len(iterable.elts)
+    if isinstance(iterable, ast.Dict):
+        return None if any(k is None for k in iterable.keys) else len(iterable.keys)
+    if isinstance(iterable, ast.Constant) and isinstance(iterable.value, (str, bytes)):
+        return len(iterable.value)
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and not iterable.keywords:
+        args = iterable.args
+        if not 1 <= len(args) <= 3:
+            return None
+        constant = (ast.Constant, ast.UnaryOp, ast.BinOp, ast.operator, ast.unaryop)
+        if not all(isinstance(n, constant) for a in args for n in ast.walk(a)):
+            return None  # a name or a call: not stated
+        bounds = [_small_int(a) for a in args]
+        if any(b is None for b in bounds):
+            return _MANY  # arithmetic on literals (`10 ** 6`): not evaluated here
+        if len(bounds) == 3 and bounds[2] == 0:
+            return None
+        try:
+            return len(range(*bounds))  # type: ignore[arg-type]
+        except OverflowError:
+            return _MANY
+    return None
+
+
+def _loop_items(node: ast.AST) -> float:
+    """How many times a loop node multiplies what its children run: the product of its stated
+    lengths (a comprehension: of all its clauses), 1 when none is stated."""
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        length = stated_length(node.iter)
+        return 1 if length is None else max(length, 1)
+    product: float = 1
+    for clause in getattr(node, "generators", ()):
+        length = stated_length(clause.iter)
+        product *= 1 if length is None else max(length, 1)
+    return product
+
+
+class UnderStatedLoops(Pattern):
+    """A call inside loops whose stated lengths multiply to `at_least` items or more (loops
+    of every enclosing function count too: a superset of analysis/hot.py's data-sized calls)."""
 
     def __init__(self, at_least: int) -> None:
         self.at_least = at_least
 
+    def types(self) -> FrozenSet[str]:
+        return frozenset({"Call"})
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return scan.items >= self.at_least
+
     def __repr__(self) -> str:
-        return f"StatedLoops({self.at_least!r})"
+        return f"UnderStatedLoops({self.at_least!r})"
 
 
 class Text:
@@ -622,7 +652,7 @@ class Text:
         return f"Text({self.expression!r})"
 
 
-Alternative = Union[Pattern, In, Both, Same, Text, StatedLoops]
+Alternative = Union[Pattern, In, Both, Same, Text]
 ScreenSpec = Optional[Tuple[Alternative, ...]]
 
 
@@ -638,9 +668,9 @@ def screen_problems(screen: object) -> List[str]:
         for part in parts:
             inner = part.parts if isinstance(part, Same) else (part,)
             if not all(isinstance(p, (Pattern, In)) for p in inner) if isinstance(part, Same) else not isinstance(
-                part, (Pattern, In, Text, StatedLoops)
+                part, (Pattern, In, Text)
             ):
-                problems.append(f"screen alternative {part!r} is not a pattern, In, Text, StatedLoops, Both or Same")
+                problems.append(f"screen alternative {part!r} is not a pattern, In, Text, Both or Same")
     return problems
 
 
@@ -682,6 +712,7 @@ class _Scan:
     def __init__(self, aliases: Dict[str, str]) -> None:
         self.aliases = aliases
         self.owner: Optional[ast.AST] = None  # the innermost `def` around the node
+        self.items: float = 1  # the product of the stated lengths of the loops around the node
 
 
 class CompiledScreens:
@@ -691,8 +722,7 @@ class CompiledScreens:
         atoms: Dict[Tuple[int, str, bool], _Atom] = {}
         self.texts: List[Text] = []
         # Per rule (None: always runs), its alternatives; an alternative is a list of
-        # requirements, all needed: ("atom", index), ("text", index), ("same", indexes) or
-        # ("stated", index, items).
+        # requirements, all needed: ("atom", index), ("text", index) or ("same", indexes).
         self.clauses: List[Optional[List[List[Tuple[Any, ...]]]]] = []
 
         def atom(part: Union[Pattern, In], collect: bool = False) -> int:
@@ -706,8 +736,6 @@ class CompiledScreens:
             if isinstance(part, Text):
                 self.texts.append(part)
                 return ("text", len(self.texts) - 1)
-            if isinstance(part, StatedLoops):
-                return ("stated", atom(_StatedLoop(), collect=True), part.at_least)
             if isinstance(part, Same):
                 return ("same", [atom(inner, collect=True) for inner in part.parts])
             return ("atom", atom(part))
@@ -759,14 +787,6 @@ class CompiledScreens:
                 for index in need[1][1:]:
                     common = common & subjects[index]
                 return bool(common)
-            tokens = subjects[need[1]]  # "stated": the product of every stated loop length
-            product = 1
-            for token in tokens:
-                length = int(token.rsplit(":", 1)[1])
-                if length < 0:
-                    return True
-                product *= max(length, 1)
-            return bool(tokens) and product >= need[2]
 
         return [
             clause is None or any(all(holds(need) for need in alternative) for alternative in clause)
@@ -779,13 +799,13 @@ class CompiledScreens:
         subjects: Dict[int, Set[str]] = {item.index: set() for item in self.atoms if item.collect}
         total = self.plain if not subjects else -1  # collecting atoms see every node: no early end
         by_type = self.by_type
-        stack: List[Tuple[ast.AST, int, Optional[ast.AST]]] = [(tree, 0, None)]
+        stack: List[Tuple[ast.AST, int, Optional[ast.AST], float]] = [(tree, 0, None, 1)]
         pop, push = stack.pop, stack.append
         calls_named = self.calls_named
         fields_of = _FIELDS
         while stack:
-            node, flags, owner = pop()
-            scan.owner = owner
+            node, flags, owner, items = pop()
+            scan.owner, scan.items = owner, items
             kind = type(node)
             candidates = by_type.get(kind)
             if kind is ast.Call:
@@ -815,6 +835,7 @@ class CompiledScreens:
                 inner = flags | 4
             elif isinstance(node, _LOOPS):
                 inner = flags | 1
+                items = items * _loop_items(node)
             else:
                 inner = flags
             fields = fields_of.get(kind)
@@ -825,9 +846,9 @@ class CompiledScreens:
                 if type(value) is list:
                     for item_node in value:
                         if isinstance(item_node, ast.AST):
-                            push((item_node, inner, owner))
+                            push((item_node, inner, owner, items))
                 elif isinstance(value, ast.AST):
-                    push((value, inner, owner))
+                    push((value, inner, owner, items))
         return found, subjects
 
 

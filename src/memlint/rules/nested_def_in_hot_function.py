@@ -17,7 +17,7 @@ from memlint.analysis.scopes import ScopeIndex, scope_index
 from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Rule, Valid
 from memlint.traversal import findall
-from memlint.screen import FUNCTION, Both, CallsItself, In, Node, Owned, Same, StatedLoops, Text
+from memlint.screen import FUNCTION, Both, CallsItself, In, Node, Owned, Same, Text, UnderStatedLoops
 
 ZERO_ARG_SUPER = m.Call(func=m.Name("super"), args=[])
 CLASS_CELL = m.Name("__class__")
@@ -119,7 +119,7 @@ class NestedDefInHotFunction(Rule):
     screen = (  # a nested def, and a reason its function may be hot: a marker, recursion, a loop of stated length
         Text(r"#.*\bmemlint:\s*hot\b"),
         Same(Owned(Node("FunctionDef", "AsyncFunctionDef")), CallsItself()),
-        Both(In(FUNCTION, Node("FunctionDef", "AsyncFunctionDef")), StatedLoops(DATA_SIZED_CALLS)),
+        Both(In(FUNCTION, Node("FunctionDef", "AsyncFunctionDef")), UnderStatedLoops(DATA_SIZED_CALLS)),
     )
     name = "nested-def-in-hot-function"
     message = "Nested `def {name}` captures nothing from `{outer}`, which is hot ({reason}), yet is rebuilt on every call; move it to module level"
