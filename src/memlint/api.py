@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Callable, List, Optional, Sequence, Tuple, Union
-
-import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple, Union
 
 from memlint.config import Config
-from memlint.context import LintContext
 from memlint.deep import call_with_deep_stack
-from memlint.engine import run_rules
 from memlint.filesystem import UnreadableFile, read_source
 from memlint.findings import (
     PARSE_ERROR_CODE,
@@ -23,7 +18,6 @@ from memlint.findings import (
     InternalError,
     Location,
 )
-from memlint.fixing import apply_fixes, edits_between, non_overlapping
 from memlint.notebook import NOTEBOOK_SUFFIX
 from memlint.parsing import (
     SourceError,
@@ -33,10 +27,22 @@ from memlint.parsing import (
     restore_form_feeds,
     too_many_tokens,
     vet,
+    vet_tree,
 )
 from memlint.prefilter import applicable
-from memlint.rule import Fix, Report, Rule
+from memlint.screen import screened
+from memlint.selection import load_rules
 from memlint.suppression import ALL, NoqaMap, file_suppression, is_suppressed
+
+if TYPE_CHECKING:  # pragma: no cover
+    import libcst as cst
+    from libcst.metadata import CodeRange
+
+    from memlint.context import LintContext
+    from memlint.rule import Fix, Report, Rule
+
+# LibCST, the engine, the rules and the fixer are imported when a file needs them (some rule's
+# screen matched): a one-file run on a file where no rule can fire imports none of them.
 
 MAX_FIX_PASSES = 10
 DEFAULT_CONFIG = Config()
@@ -44,7 +50,7 @@ DEFAULT_CONFIG = Config()
 # Given the text being linted (it changes from one fix pass to the next) and the ranges of the
 # nodes a fix changes (LibCST's: 1-based lines, 0-based columns), says whether the fix may be
 # offered and applied; a refused fix is dropped from its finding.
-FixGuard = Callable[[str, Sequence[CodeRange]], bool]
+FixGuard = Callable[[str, Sequence["CodeRange"]], bool]
 
 
 def lint_source(
@@ -83,7 +89,7 @@ def lint_source(
             source, path, config, fix=fix, unsafe_fixes=unsafe_fixes, with_edits=with_edits,
             inline_noqa=inline_noqa, prefilter=prefilter,
         )
-    rules = config.selection.rules_for(path)
+    rules = config.selection.candidates_for(path)  # rule classes are imported when one can fire
     if isinstance(source, bytes):
         try:
             text = decode(source).text
@@ -112,12 +118,18 @@ def lint_source(
     for fix_pass in range(MAX_FIX_PASSES + 1):
         active = applicable(rules, current) if prefilter else rules
         try:
-            python_accepts = vet(current)
+            tree = vet_tree(current)
+            python_accepts = tree is not None
+            if prefilter and active and tree is not None:
+                active = screened(active, tree, current, config.rule_options)  # CPython's tree: screen.py
+            del tree  # not kept alive while LibCST parses
             if not active and python_accepts:
                 visible = []  # nothing can fire and nothing to report: no LibCST parse
                 break
+            from memlint.engine import run_rules
+
             module = parse(current, vetted=True)
-            context, crashed = run_rules(module, active, path, config.rule_options, current)
+            context, crashed = run_rules(module, load_rules(active), path, config.rule_options, current)
         except SourceError as exc:
             if exc.recursion and not threading.current_thread().name == "memlint-deep":
                 # Retry this file only, with room to recurse (see deep.py).
@@ -151,6 +163,8 @@ def lint_source(
             if fix_pass == 0:
                 errors.append(InternalError(path, "LibCST does not reproduce this file exactly; fixes not applied"))
             break
+        from memlint.fixing import non_overlapping
+
         chosen = non_overlapping(candidates)
         try:
             fixed = _apply(module, chosen, current)
@@ -229,6 +243,8 @@ def _visible(
     ]
     if not reports:
         return []
+    from libcst.metadata import PositionProvider
+
     positions = context.metadata_table(PositionProvider)
     noqa = NoqaMap(text) if inline_noqa and "noqa" in text.lower() else None
     visible = []
@@ -250,6 +266,8 @@ def _guarded(context: LintContext, report: Report, guard: FixGuard, text: str) -
 
 
 def _ranges(context: LintContext, report: Report) -> Sequence[CodeRange]:
+    from libcst.metadata import PositionProvider
+
     positions = context.metadata_table(PositionProvider)
     assert report.fix is not None
     return [positions[node] for node, _ in report.fix.changes]
@@ -280,6 +298,8 @@ def _finding(
     fix_info = None
     applicability = None if report.fix is None else config.fix_policy.applicability(rule.code, report.fix.applicability)
     if report.fix is not None and applicability is not None:
+        from memlint.fixing import edits_between
+
         edits = edits_between(text, _apply(module, [report.fix], text)) if with_edits else ()
         fix_info = FixInfo(applicability, report.fix.title, edits)
     return Finding(
@@ -298,6 +318,8 @@ def _finding(
 def _apply(module: cst.Module, fixes: Sequence[Fix], text: str) -> str:
     """The fixed text; where LibCST dropped form feeds from `text`, the lines the fixes did not
     touch are taken back from `text` (parsing.restore_form_feeds)."""
+    from memlint.fixing import apply_fixes
+
     fixed = apply_fixes(module, fixes)
     return fixed if module.code == text else restore_form_feeds(text, module.code, fixed)
 

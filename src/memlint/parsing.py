@@ -15,11 +15,12 @@ import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
-from typing import Optional, Tuple
-
-import libcst as cst
+from typing import TYPE_CHECKING, Optional, Tuple
 
 from memlint.filesystem import MAX_FILE_BYTES
+
+if TYPE_CHECKING:  # pragma: no cover
+    import libcst as cst
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,8 @@ _BRACKETS = re.compile(r"[()\[\]{}]")
 
 def parse(text: str, vetted: bool = False) -> cst.Module:
     """The LibCST module; ``vetted``: `vet(text)` has already run."""
+    import libcst as cst  # here: a file no rule can fire in is vetted without LibCST
+
     if not vetted:
         vet(text)
     try:
@@ -214,8 +217,14 @@ def parse(text: str, vetted: bool = False) -> cst.Module:
 def vet(text: str) -> bool:
     """Refuse what would crash or hang LibCST (SourceError); True when CPython parses the text.
 
-    When CPython accepts a file and no rule can fire in it (prefilter.py), it needs no LibCST
-    parse at all: it has no syntax error to report."""
+    When CPython accepts a file and no rule can fire in it (prefilter.py, screen.py), it needs
+    no LibCST parse at all: it has no syntax error to report."""
+    return vet_tree(text) is not None
+
+
+def vet_tree(text: str) -> Optional[ast.Module]:
+    """`vet`, keeping CPython's tree: None when CPython does not parse the text (the rules'
+    screens, screen.py, are evaluated on this tree)."""
     depth = bracket_depth(text)
     if depth > MAX_BRACKET_DEPTH:
         raise SourceError(
@@ -224,7 +233,7 @@ def vet(text: str) -> bool:
     return _refuse_what_python_finds_too_deep(text)
 
 
-def _refuse_what_python_finds_too_deep(text: str) -> bool:
+def _refuse_what_python_finds_too_deep(text: str) -> Optional[ast.Module]:
     """LibCST's native parser crashes the process (or runs for minutes) on expressions nested
     far beyond what CPython accepts (about 3,000 levels of `-x`, `a.b`, `f()()`...). CPython's
     own parser refuses those in milliseconds, so it vets every file first; other syntax errors
@@ -248,10 +257,10 @@ def _refuse_what_python_finds_too_deep(text: str) -> bool:
             limit, length = int(digits.group(1)), int(digits.group(2))
             reason = f"syntax error: a decimal integer literal of {length:,} digits (Python's limit is {limit:,})"
             raise SourceError(reason, error.lineno or 1, error.offset or 1) from None
-        return False
+        return None
     except (ValueError, OverflowError):
-        return False  # e.g. a NUL byte: decode() reports those
-    return True
+        return None  # e.g. a NUL byte: decode() reports those
+    return tree  # type: ignore[no-any-return]
 
 
 # Python 3.10+ refuses an expression nested about 3,000 levels deep ("maximum recursion depth

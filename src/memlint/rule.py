@@ -42,6 +42,7 @@ from libcst.metadata import ParentNodeProvider
 from memlint.context import LintContext
 from memlint.findings import CODE_RE, Applicability, Tier
 from memlint.prefilter import entry_problems
+from memlint.screen import ScreenSpec, screen_problems
 
 if TYPE_CHECKING:  # pragma: no cover
     from memlint.analysis.estimates import Estimate
@@ -151,6 +152,9 @@ class Rule(cst.BatchableCSTVisitor):
     # the file, an entry by any of its "|"-separated alternatives, e.g. ("numpy", "array|asarray").
     # A file in which they do not occur is not visited by the rule. Empty: the rule always runs.
     triggers: ClassVar[Tuple[str, ...]] = ()
+    # A necessary condition on CPython's `ast` of the module (screen.py): a tuple of alternatives,
+    # any of which must be found for the rule to run on the file. None: the rule always runs.
+    screen: ClassVar[ScreenSpec] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -258,6 +262,7 @@ def _validate(cls: Type[Rule]) -> None:
     else:
         for entry in cls.triggers:
             problems.extend(entry_problems(entry))
+    problems.extend(screen_problems(cls.screen))
     if cls.options and "## Options" not in doc:
         problems.append("a rule with options needs '## Options' in its docstring")
     if not cls.VALID:

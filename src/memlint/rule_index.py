@@ -2,53 +2,155 @@
 
 What configuration and selection need to know about each rule (name, tier, option defaults)
 without importing the rules and LibCST: a run whose every file is a cache hit imports neither.
-A test fails when this file differs from what the rule classes generate.
+Each rule's text triggers (prefilter.py) and syntactic screen (screen.py) are here too: a file
+in which no rule can fire is vetted without importing a rule or LibCST, and only the rules
+that can fire are imported. A test fails when this file differs from what the rule classes
+generate.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Mapping, NamedTuple, Optional, Tuple
 
 from memlint.findings import Tier
+from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, In, Named, Node, Not, Number, Owned, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
 
 
 class RuleInfo(NamedTuple):
     name: str
     tier: Tier
     options: Mapping[str, Any]  # option name -> default (whose type is the option's type)
+    triggers: Tuple[str, ...] = ()  # the rule's `triggers` (prefilter.py)
+    screen: Optional[Tuple[Any, ...]] = None  # the rule's `screen` (screen.py)
 
 
 RULES: Mapping[str, RuleInfo] = {
-    "MEM101": RuleInfo("comprehension-in-reducer", Tier.STABLE, {"small-iterable-size": 1000}),
-    "MEM102": RuleInfo("materialized-loop-iterable", Tier.STABLE, {"small-iterable-size": 1000}),
-    "MEM103": RuleInfo("readlines-iteration", Tier.STABLE, {}),
-    "MEM104": RuleInfo("whole-file-split", Tier.STABLE, {}),
-    "MEM105": RuleInfo("materialized-count", Tier.STABLE, {"small-iterable-size": 1000}),
-    "MEM106": RuleInfo("materialized-first-element", Tier.STABLE, {"small-iterable-size": 1000}),
-    "MEM107": RuleInfo("redundant-copy", Tier.STABLE, {}),
-    "MEM108": RuleInfo("array-from-list", Tier.PREVIEW, {"small-iterable-size": 1000}),
-    "MEM109": RuleInfo("slice-copy-iteration", Tier.PREVIEW, {"small-iterable-size": 1000}),
-    "MEM110": RuleInfo("sorted-extreme-element", Tier.PREVIEW, {}),
-    "MEM201": RuleInfo("definition-in-loop", Tier.STABLE, {"include-lambdas": False}),
-    "MEM202": RuleInfo("nested-def-in-hot-function", Tier.STABLE, {"hot-functions": []}),
-    "MEM203": RuleInfo("loop-invariant-allocation", Tier.PREVIEW, {}),
-    "MEM204": RuleInfo("deepcopy-in-loop", Tier.STABLE, {}),
-    "MEM301": RuleInfo("array-append-in-loop", Tier.STABLE, {}),
-    "MEM302": RuleInfo("dataframe-append-in-loop", Tier.STABLE, {}),
-    "MEM303": RuleInfo("quadratic-concat-in-loop", Tier.STABLE, {}),
-    "MEM304": RuleInfo("list-as-queue", Tier.STABLE, {}),
-    "MEM305": RuleInfo("append-then-array", Tier.PREVIEW, {}),
-    "MEM306": RuleInfo("quadratic-list-sum", Tier.STABLE, {}),
-    "MEM401": RuleInfo("reassign-without-del", Tier.STABLE, {}),
-    "MEM402": RuleInfo("out-of-place-array-update", Tier.PREVIEW, {}),
-    "MEM403": RuleInfo("dead-large-temporary", Tier.PREVIEW, {}),
-    "MEM501": RuleInfo("dumps-then-write", Tier.STABLE, {}),
-    "MEM502": RuleInfo("loads-of-read", Tier.STABLE, {}),
-    "MEM503": RuleInfo("pickle-large-container", Tier.STABLE, {}),
-    "MEM601": RuleInfo("cached-instance-method", Tier.STABLE, {}),
-    "MEM602": RuleInfo("unbounded-module-cache", Tier.PREVIEW, {}),
-    "MEM603": RuleInfo("mutated-default-argument", Tier.STABLE, {}),
-    "MEM604": RuleInfo("stored-exception", Tier.STABLE, {}),
-    "MEM605": RuleInfo("stored-frame", Tier.STABLE, {}),
-    "MEM606": RuleInfo("slotless-data-class", Tier.PREVIEW, {"target-version": "3.10"}),
+    "MEM101": RuleInfo(
+        "comprehension-in-reducer", Tier.STABLE, {"small-iterable-size": 1000}, ("sum|min|max|any|all|sorted|fsum|prod|nlargest|nsmallest|Counter",),
+        (Node('Call', func=Named('Counter', 'all', 'any', 'fsum', 'max', 'min', 'nlargest', 'nsmallest', 'prod', 'sorted', 'sum'), arg=Node('ListComp', 'SetComp')),),
+    ),
+    "MEM102": RuleInfo(
+        "materialized-loop-iterable", Tier.STABLE, {"small-iterable-size": 1000}, ("for",),
+        (Node('For', 'AsyncFor', 'comprehension', iter=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple')))), Same(Node('Assign', value=Node('Call', func=Named('list', 'tuple'))), Node('For', iter=Node('Name')))),
+    ),
+    "MEM103": RuleInfo(
+        "readlines-iteration", Tier.STABLE, {}, ("readlines",),
+        (Node('Call', func=Named('readlines')),),
+    ),
+    "MEM104": RuleInfo(
+        "whole-file-split", Tier.STABLE, {}, ("read|read_text", "split|splitlines"),
+        (Node('Call', func=AllOf(Named('split', 'splitlines'), Node('Attribute', value=Node('Call', func=Named('read', 'read_text'))))),),
+    ),
+    "MEM105": RuleInfo(
+        "materialized-count", Tier.STABLE, {"small-iterable-size": 1000}, ("len",),
+        (Node('Call', func=Named('len'), first=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple')))),),
+    ),
+    "MEM106": RuleInfo(
+        "materialized-first-element", Tier.STABLE, {"small-iterable-size": 1000}, ("list|tuple|for",),
+        (Node('Subscript', value=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple')))), Node('Call', func=AllOf(Named('pop'), Node('Attribute', value=AnyOf(Node('ListComp'), Node('Call', func=Named('list')))))), Same(Node('Subscript', value=Node('Name'), index=Const(0)), Node('Assign', 'AnnAssign', 'AugAssign', 'NamedExpr', value=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple')))))),
+    ),
+    "MEM107": RuleInfo(
+        "redundant-copy", Tier.STABLE, {}, ("list|tuple|set|frozenset|sorted",),
+        (Node('Call', func=Named('frozenset', 'list', 'set', 'sorted', 'tuple'), first=AnyOf(Node('Call', func=Named('list', 'tuple')), Node('Subscript', index=Node('Slice')))), Node('Call', func=Named('list'), first=Node('Call', func=Named('sorted')))),
+    ),
+    "MEM108": RuleInfo(
+        "array-from-list", Tier.PREVIEW, {"small-iterable-size": 1000}, ("numpy", "array|asarray"),
+        None,
+    ),
+    "MEM109": RuleInfo(
+        "slice-copy-iteration", Tier.PREVIEW, {"small-iterable-size": 1000}, ("for",),
+        None,
+    ),
+    "MEM110": RuleInfo(
+        "sorted-extreme-element", Tier.PREVIEW, {}, ("sorted",),
+        None,
+    ),
+    "MEM201": RuleInfo(
+        "definition-in-loop", Tier.STABLE, {"include-lambdas": False}, ("def|class|lambda", "for|while"),
+        (In('loop', Node('FunctionDef', 'AsyncFunctionDef', 'ClassDef')),),
+    ),
+    "MEM202": RuleInfo(
+        "nested-def-in-hot-function", Tier.STABLE, {"hot-functions": []}, ("def",),
+        (Text('#.*\\bmemlint:\\s*hot\\b'), Same(Owned(Node('FunctionDef', 'AsyncFunctionDef')), CallsItself()), Both(In('function', Node('FunctionDef', 'AsyncFunctionDef')), UnderStatedLoops(10000))),
+    ),
+    "MEM203": RuleInfo(
+        "loop-invariant-allocation", Tier.PREVIEW, {}, ("for|while",),
+        None,
+    ),
+    "MEM204": RuleInfo(
+        "deepcopy-in-loop", Tier.STABLE, {}, ("deepcopy|loads",),
+        (Node('Call', func=Named('loads'), first=Node('Call', func=Named('dumps'))), In('loop', Node('Call', func=Named('deepcopy')))),
+    ),
+    "MEM301": RuleInfo(
+        "array-append-in-loop", Tier.STABLE, {}, ("numpy",),
+        (In('loop', Node('Assign', value=Node('Call', func=Named('append', 'column_stack', 'concatenate', 'dstack', 'hstack', 'insert', 'row_stack', 'vstack')))), In('loop', Node('Assign', value=Node('Subscript', value=Named('c_', 'r_'))))),
+    ),
+    "MEM302": RuleInfo(
+        "dataframe-append-in-loop", Tier.STABLE, {}, ("pandas",),
+        (In('loop', Node('Assign', value=Node('Call', func=Named('append', 'concat')))), In('loop', Node('Assign', target=Node('Subscript', value=AllOf(Named('loc'), Node('Attribute')))))),
+    ),
+    "MEM303": RuleInfo(
+        "quadratic-concat-in-loop", Tier.STABLE, {}, ("for|while",),
+        (In('loop', Node('AugAssign', op=Node('Add'), value=Not(Number()))), In('loop', AllOf(Node('Assign', value=Node('BinOp', op=Node('Add'))), SelfUpdate()))),
+    ),
+    "MEM304": RuleInfo(
+        "list-as-queue", Tier.STABLE, {}, ("pop|insert",),
+        (In('loop', Node('Call', func=AllOf(Named('insert', 'pop'), Node('Attribute')), first=Const(0))),),
+    ),
+    "MEM305": RuleInfo(
+        "append-then-array", Tier.PREVIEW, {}, ("numpy", "array|asarray", "append"),
+        None,
+    ),
+    "MEM306": RuleInfo(
+        "quadratic-list-sum", Tier.STABLE, {}, ("sum",),
+        (Node('Call', func=Named('sum'), second=Node('List', 'Tuple')), Node('Call', func=Named('sum'), keyword=Node('List', 'Tuple'))),
+    ),
+    "MEM401": RuleInfo(
+        "reassign-without-del", Tier.STABLE, {}, ("numpy|pandas",),
+        (In('loop', Node('Assign', value=Node('Call', 'BinOp'))),),
+    ),
+    "MEM402": RuleInfo(
+        "out-of-place-array-update", Tier.PREVIEW, {}, ("numpy|pandas",),
+        None,
+    ),
+    "MEM403": RuleInfo(
+        "dead-large-temporary", Tier.PREVIEW, {}, ("numpy|pandas",),
+        None,
+    ),
+    "MEM501": RuleInfo(
+        "dumps-then-write", Tier.STABLE, {}, ("dumps", "write|write_bytes|write_text"),
+        (Node('Call', func=Named('write', 'write_bytes', 'write_text'), first=Node('Call', func=Named('dumps'))),),
+    ),
+    "MEM502": RuleInfo(
+        "loads-of-read", Tier.STABLE, {}, ("loads", "read|read_bytes"),
+        (Node('Call', func=Named('loads'), first=Node('Call', func=Named('read', 'read_bytes'))),),
+    ),
+    "MEM503": RuleInfo(
+        "pickle-large-container", Tier.STABLE, {}, ("dump|dumps",),
+        (Node('Call', func=AllOf(Named('dump', 'dumps'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))), first=Node('Name')),),
+    ),
+    "MEM601": RuleInfo(
+        "cached-instance-method", Tier.STABLE, {}, ("functools", "lru_cache|cache"),
+        (Node('FunctionDef', 'AsyncFunctionDef', decorator=Named('cache', 'lru_cache')),),
+    ),
+    "MEM602": RuleInfo(
+        "unbounded-module-cache", Tier.PREVIEW, {}, (),
+        None,
+    ),
+    "MEM603": RuleInfo(
+        "mutated-default-argument", Tier.STABLE, {}, ("def",),
+        (Node('FunctionDef', 'AsyncFunctionDef', default=AnyOf(Node('List', 'Dict', 'Set'), Node('Call', func=Named('Counter', 'OrderedDict', 'bytearray', 'defaultdict', 'deque', 'dict', 'list', 'set')))),),
+    ),
+    "MEM604": RuleInfo(
+        "stored-exception", Tier.STABLE, {}, ("except",),
+        (Same(Node('ExceptHandler'), In('handler', StoresName('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'put', 'put_nowait', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update'))), In('handler', Node('Assign', 'AnnAssign', value=Through(Node('Call', func=Named('exc_info'))))), In('handler', Node('Call', func=Named('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'put', 'put_nowait', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update'), arg=Through(Node('Call', func=Named('exc_info')))))),
+    ),
+    "MEM605": RuleInfo(
+        "stored-frame", Tier.STABLE, {}, ("currentframe|_getframe|stack|trace",),
+        (Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))),),
+    ),
+    "MEM606": RuleInfo(
+        "slotless-data-class", Tier.PREVIEW, {"target-version": "3.10"}, ("dataclass",),
+        None,
+    ),
 }

@@ -17,7 +17,7 @@ import os
 import posixpath
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Type
 
 from memlint.findings import PARSE_ERROR_CODE, Applicability, Tier
 from memlint.rule_index import RULES, RuleInfo
@@ -164,12 +164,17 @@ class Selection:
     def rules_for(self, path: str) -> Tuple[Type[Rule], ...]:
         return self._load(self.codes_for(path))
 
+    def candidates_for(self, path: str) -> Tuple["Candidate", ...]:
+        """The rules enabled for `path` as `candidates` (code, triggers, screen), no rule imported."""
+        return candidates(self.codes_for(path))
+
     @staticmethod
     def _load(codes: Tuple[str, ...]) -> Tuple[Type[Rule], ...]:
         from memlint.registry import all_rules
 
         rules = all_rules()
         return tuple(rules[code] for code in codes)
+
 
     def _ignored_selectors(self, path: str) -> List[str]:
         relative = relative_posix(path, self._root)
@@ -245,3 +250,49 @@ class FixPolicy:
         if unsafe is None:
             return base
         return Applicability.UNSAFE if unsafe else Applicability.SAFE
+
+
+class Candidate(NamedTuple):
+    """What the pre-filters need of a rule, from the rule index (no rule module imported)."""
+
+    code: str
+    triggers: Tuple[str, ...]
+    screen: Optional[Tuple[object, ...]]
+
+
+_CANDIDATES: Dict[str, Candidate] = {}
+
+
+def candidates(codes: Sequence[str]) -> Tuple[object, ...]:
+    """The rules of `codes` for the pre-filters (prefilter.py, screen.py): the rule classes once
+    the registry is loaded (it is the truth: tests register extra rules in it), else `Candidate`s
+    from the generated rule index; `load_rules` turns the survivors into classes."""
+    registry = sys.modules.get("memlint.registry")
+    if registry is not None:
+        rules = registry.all_rules()
+        return tuple(rules[code] for code in codes)
+    found = []
+    for code in codes:
+        candidate = _CANDIDATES.get(code)
+        if candidate is None:
+            info = RULES[code]
+            candidate = _CANDIDATES[code] = Candidate(code, info.triggers, info.screen)
+        found.append(candidate)
+    return tuple(found)
+
+
+def load_rules(chosen: Sequence[object]) -> Tuple[Type[Rule], ...]:
+    """The rule classes of `candidates`, importing only their modules (`rules/<name>.py`) while
+    the registry is not loaded: a file in which one rule can fire imports that rule alone."""
+    if all(not isinstance(rule, Candidate) for rule in chosen):
+        return tuple(chosen)  # type: ignore[arg-type]
+    import importlib
+
+    loaded = []
+    for rule in chosen:
+        if not isinstance(rule, Candidate):
+            loaded.append(rule)
+            continue
+        module = importlib.import_module(f"memlint.rules.{RULES[rule.code].name.replace('-', '_')}")
+        loaded.append(next(value for value in vars(module).values() if getattr(value, "code", None) == rule.code and isinstance(value, type)))
+    return tuple(loaded)  # type: ignore[arg-type]

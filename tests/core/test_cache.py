@@ -475,10 +475,16 @@ def test_warm_run_starts_no_pool_and_imports_no_rules_or_libcst(project):
     warm = subprocess.run([sys.executable, "-c", WARM_PROBE, *args], cwd=project, capture_output=True, text=True, timeout=120)
     assert warm.stdout == cold.stdout
     assert warm.stderr == "exit 1 loaded []\n"
-    (project / "clean.py").write_text("y = 2\n")  # one miss: the rules are loaded, in this process
+    (project / "clean.py").write_text("y = 2\n")  # one miss, in this process, where no rule can fire:
     third = subprocess.run([sys.executable, "-c", WARM_PROBE, *args], cwd=project, capture_output=True, text=True, timeout=120)
     assert third.stdout == cold.stdout
-    assert "'libcst'" in third.stderr and "'memlint.rules'" in third.stderr
+    assert third.stderr == "exit 1 loaded ['memlint.api']\n"  # vetted by CPython's parser and the screens alone
+    (project / "fires.py").write_text("total = sum([x for x in data])\n")  # one miss where MEM101 can fire
+    fourth = subprocess.run([sys.executable, "-c", WARM_PROBE, *args], cwd=project, capture_output=True, text=True, timeout=120)
+    assert [line.split()[1] for line in fourth.stdout.splitlines() if line.startswith("fires.py:")] == ["MEM101"]
+    loaded = fourth.stderr
+    assert "'libcst'" in loaded and "'memlint.rules.comprehension_in_reducer'" in loaded
+    assert "'memlint.rules.list_as_queue'" not in loaded  # only the rule whose screen matched
 
 
 # --- helpers ----------------------------------------------------------------------------------------

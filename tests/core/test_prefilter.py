@@ -1,10 +1,13 @@
-"""The pre-filter (prefilter.py) never changes what memlint reports.
+"""The pre-filters -- the text triggers (prefilter.py) and the syntactic screens on CPython's
+`ast` (screen.py) -- never change what memlint reports.
 
-The slow test lints a corpus of real files (every 5th standard-library module, stable and
-preview rules, with fix edits, and with --fix --unsafe-fixes where there are findings) with and
-without the filter and requires identical results. The one documented difference: a file that
-CPython accepts, that LibCST cannot parse and in which no rule can fire gets no "LibCST cannot
-parse this file" finding, because LibCST is never asked.
+`lint_source(..., prefilter=False)` runs every selected rule on every file, with neither. The
+fast tests compare both ways on every rule's VALID and INVALID examples, the fixtures and the fix
+corpus; the slow test on a corpus of real files (every 5th standard-library module, every 25th
+module of the installed site-packages, stable and preview rules, with fix edits, and with --fix
+--unsafe-fixes where there are findings) and on generated programs (hypothesmith). The one
+documented difference: a file that CPython accepts, that LibCST cannot parse and in which no
+rule can fire gets no "LibCST cannot parse this file" finding, because LibCST is never asked.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ import pytest
 
 from memlint.api import lint_source
 from memlint.config import build_config
+from memlint.parsing import vet_tree
 from memlint.prefilter import TextIndex, applicable, may_fire
 from memlint.registry import all_rules
 from memlint.rule import Invalid, Rule, RuleDefinitionError, Valid
+from memlint.screen import screened
+from memlint.testing import config_for
 
 DOC = "## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n"
 ALL_CODES = sorted(all_rules())
@@ -98,14 +104,27 @@ def test_fix_passes_filter_the_fixed_text_again():
     assert with_filter.findings == without.findings
 
 
-def _corpus(every: int):
-    """Every `every`-th standard-library file, and every rule's fixture: the standard library is
-    mostly clean under precise rules (17 of 358 files with a finding after issue 12), the
-    fixtures make sure that files with findings and fixes are compared too."""
+HERE = Path(__file__).parents[1]  # tests/
+ALL_AND_PREVIEW = build_config({}, {"select": ALL_CODES, "preview": True}, root=".")
+
+
+def _fixtures():
+    """Every rule's fixture and the fix corpus: files with findings and fixes."""
+    fixtures = sorted(str(path) for path in (HERE / "fixtures").glob("MEM[0-9][0-9][0-9].py"))
+    return fixtures + sorted(str(path) for path in (HERE / "fix_corpus").glob("*.py"))
+
+
+def _corpus(every: int, every_site: int = 25):
+    """Every `every`-th standard-library file, every `every_site`-th file of site-packages
+    (numpy and pandas are installed with the tests: numeric code, where more rules fire), and
+    the fixtures: the standard library is mostly clean under precise rules (17 of 358 files with
+    a finding after issue 12), the fixtures make sure that files with findings and fixes are
+    compared too."""
     root = Path(sysconfig.get_paths()["stdlib"])
     files = sorted(str(path) for path in root.rglob("*.py") if "site-packages" not in path.parts)
-    fixtures = sorted(str(path) for path in (Path(__file__).parents[1] / "fixtures").glob("MEM[0-9][0-9][0-9].py"))
-    return files[::every] + fixtures
+    site = Path(sysconfig.get_paths()["purelib"])
+    packages = sorted(str(path) for path in site.rglob("*.py") if "memlint" not in str(path.relative_to(site)))
+    return files[::every] + packages[::every_site] + _fixtures()
 
 
 def _observable(result):
@@ -116,27 +135,73 @@ def _observable(result):
     return findings, errors, result.fixed_source, result.fixes_applied
 
 
+def _nothing_can_fire(text: str) -> bool:
+    rules = applicable(list(all_rules().values()), text)
+    tree = vet_tree(text)
+    return not rules or (tree is not None and not screened(rules, tree, text))
+
+
+def _compare(path: str, data, config=ALL_AND_PREVIEW) -> str:
+    """"same", "limitation" (the documented difference) or "findings" (same, with findings:
+    then the fixed texts were compared too)."""
+    without = lint_source(data, path, config, with_edits=True, prefilter=False)
+    filtered = lint_source(data, path, config, with_edits=True)
+    if _observable(without) != _observable(filtered):
+        # The one allowed difference (module docstring): nothing else may differ.
+        assert [f.code for f in without.findings] == ["MEM000"], path
+        assert without.findings[0].message.startswith(LIBCST_LIMITATION), path
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        assert filtered.findings == () and _nothing_can_fire(text), path
+        return "limitation"
+    if without.findings and without.findings[0].code != "MEM000":
+        fixed = lint_source(data, path, config, fix=True, unsafe_fixes=True)
+        fixed_without = lint_source(data, path, config, fix=True, unsafe_fixes=True, prefilter=False)
+        assert _observable(fixed) == _observable(fixed_without), path
+        return "findings"
+    return "same"
+
+
+def _examples():
+    for code, rule in sorted(all_rules().items()):
+        for number, example in enumerate(list(rule.VALID) + list(rule.INVALID)):
+            yield pytest.param(code, example, id=f"{code}-{number}")
+
+
+@pytest.mark.parametrize(("code", "example"), list(_examples()))
+def test_same_findings_with_and_without_the_filters_on_every_example(code, example):
+    """Each example alone with its rule and its options, and with every rule (the examples of
+    one rule are where another rule's screen is most likely to be too tight)."""
+    alone = config_for(all_rules()[code], example.options)
+    assert _compare("example.py", example.code, alone) in ("same", "findings")
+    assert _compare("example.py", example.code) in ("same", "findings")
+    if isinstance(example, Invalid) and not example.options:
+        tree = vet_tree(example.code)
+        assert tree is not None and screened([all_rules()[code]], tree, example.code), code
+
+
+def test_same_findings_with_and_without_the_filters_on_the_fixtures():
+    outcomes = [_compare(path, Path(path).read_bytes()) for path in _fixtures()]
+    assert outcomes.count("findings") >= 30, outcomes
+
+
 @pytest.mark.slow
 def test_same_findings_with_and_without_the_prefilter_on_the_standard_library():
-    config = build_config({}, {"select": ALL_CODES, "preview": True}, root=".")
     files = _corpus(5)
     assert len(files) >= 300
-    compared = with_findings = skipped_limitation = 0
-    for path in files:
-        data = Path(path).read_bytes()
-        without = lint_source(data, path, config, with_edits=True, prefilter=False)
-        filtered = lint_source(data, path, config, with_edits=True)
-        if _observable(without) != _observable(filtered):
-            # The one allowed difference (module docstring): nothing else may differ.
-            assert [f.code for f in without.findings] == ["MEM000"], path
-            assert without.findings[0].message.startswith(LIBCST_LIMITATION), path
-            assert filtered.findings == () and applicable(list(all_rules().values()), data.decode("utf-8", "replace")) == (), path
-            skipped_limitation += 1
-            continue
-        compared += 1
-        if without.findings and without.findings[0].code != "MEM000":
-            with_findings += 1
-            fixed = lint_source(data, path, config, fix=True, unsafe_fixes=True)
-            fixed_without = lint_source(data, path, config, fix=True, unsafe_fixes=True, prefilter=False)
-            assert _observable(fixed) == _observable(fixed_without), path
-    assert compared >= 300 and with_findings >= 20, (compared, with_findings, skipped_limitation)
+    outcomes = [_compare(path, Path(path).read_bytes()) for path in files]
+    compared = len(outcomes) - outcomes.count("limitation")
+    with_findings = outcomes.count("findings")
+    assert compared >= 300 and with_findings >= 20, (compared, with_findings)
+
+
+@pytest.mark.slow
+def test_same_findings_with_and_without_the_prefilter_on_generated_programs():
+    hypothesis = pytest.importorskip("hypothesis")
+    hypothesmith = pytest.importorskip("hypothesmith")
+
+    @hypothesis.settings(max_examples=60, deadline=None, suppress_health_check=list(hypothesis.HealthCheck), database=None)
+    @hypothesis.given(hypothesmith.from_grammar())
+    def check(source: str) -> None:
+        _compare("fuzz.py", source)
+
+    check()

@@ -44,4 +44,11 @@ def discover_rules(package: str, paths: Iterable[str]) -> Tuple[Type[Rule], ...]
     return tuple(found)
 
 
-ALL_RULES = discover_rules(__name__, __path__)
+def __getattr__(name: str) -> Tuple[Type[Rule], ...]:
+    """`ALL_RULES`, discovered on first use: importing one rule's module (`memlint.rules.x`, as
+    `selection.load_rules` does for a file where only that rule can fire) imports no other."""
+    if name == "ALL_RULES":
+        found = discover_rules(__name__, __path__)
+        globals()["ALL_RULES"] = found
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

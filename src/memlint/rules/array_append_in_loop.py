@@ -14,6 +14,7 @@ from memlint.analysis.values import constant_int
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
+from memlint.screen import LOOP, Call, In, Named, Node, Subscript
 from memlint.traversal import findall
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call() | m.Subscript())
@@ -86,6 +87,10 @@ class ArrayAppendInLoop(LoopDepthRule):
 
     code = "MEM301"
     triggers = ("numpy",)
+    screen = (
+        In(LOOP, Node("Assign", value=Call("concatenate", "vstack", "hstack", "dstack", "column_stack", "row_stack", "append", "insert"))),
+        In(LOOP, Node("Assign", value=Subscript(Named("r_", "c_")))),
+    )
     name = "array-append-in-loop"
     message = "`{name} = {call}(...)` in a loop copies the whole array on every iteration; collect the pieces in a list and call `np.concatenate` once, or preallocate"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

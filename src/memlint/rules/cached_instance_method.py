@@ -8,6 +8,7 @@ import libcst.matchers as m
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
+from memlint.screen import Named, Node
 
 CACHES = frozenset({"functools.lru_cache", "functools.cache"})
 NOT_INSTANCE = frozenset({"builtins.staticmethod", "builtins.classmethod"})
@@ -67,6 +68,7 @@ class CachedInstanceMethod(Rule):
 
     code = "MEM601"
     triggers = ("functools", "lru_cache|cache")
+    screen = (Node("FunctionDef", "AsyncFunctionDef", decorator=Named("lru_cache", "cache")),)
     name = "cached-instance-method"
     message = "`@{decorator}` on the instance method `{method}` keeps {kept} alive for the life of the class"
 

@@ -13,6 +13,7 @@ from memlint.analysis.values import comprehension_length
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
+from memlint.screen import Call, Node
 
 COMPREHENSION = m.ListComp() | m.SetComp()
 PLAIN_POSITIONAL = m.Arg(keyword=None, star="")
@@ -107,6 +108,7 @@ class ComprehensionInReducer(Rule):
 
     code = "MEM101"
     triggers = ("sum|min|max|any|all|sorted|fsum|prod|nlargest|nsmallest|Counter",)
+    screen = (Call(*(name.rsplit(".", 1)[1] for name in CONSUMERS), arg=Node("ListComp", "SetComp")),)
     name = "comprehension-in-reducer"
     message = "`{consumer}()` of a {kind} comprehension builds the whole {kind} first; pass a generator expression"
     fix_title = "Replace the comprehension with a generator expression"

@@ -12,6 +12,7 @@ from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
+from memlint.screen import LOOP, AllOf, Call, In, Named, Node, Subscript
 
 UPDATE = m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute(value=m.Name()))], value=m.Call())
 LOC_AT_LEN = m.Assign(
@@ -76,6 +77,10 @@ class DataframeAppendInLoop(LoopDepthRule):
 
     code = "MEM302"
     triggers = ("pandas",)
+    screen = (
+        In(LOOP, Node("Assign", value=Call("append", "concat"))),
+        In(LOOP, Node("Assign", target=Subscript(AllOf(Named("loc"), Node("Attribute"))))),
+    )
     name = "dataframe-append-in-loop"
     message = "{what} in a loop copies the whole frame on every iteration; collect the rows or pieces in a list and build the frame once"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

@@ -11,6 +11,7 @@ from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
+from memlint.screen import LOOP, Call, In
 
 ONE_PLAIN_ARG = m.Call(args=[m.Arg(keyword=None, star="")])
 DEEPCOPY_CALL = m.Call(func=m.Attribute(attr=m.Name("deepcopy")) | m.Name())
@@ -76,6 +77,7 @@ class DeepcopyInLoop(LoopDepthRule):
 
     code = "MEM204"
     triggers = ("deepcopy|loads",)
+    screen = (Call("loads", first=Call("dumps")), In(LOOP, Call("deepcopy")))
     name = "deepcopy-in-loop"
     message = "{what}; {advice}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

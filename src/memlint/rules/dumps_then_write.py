@@ -10,6 +10,7 @@ from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
 from memlint.traversal import findall
+from memlint.screen import Call
 
 WRITE = m.Call(func=m.Attribute(attr=m.Name("write") | m.Name("write_bytes") | m.Name("write_text")), args=[m.Arg(keyword=None, star="", value=m.Call())])
 BINARY = {"pickle": '"wb"', "json": '"w"'}
@@ -62,6 +63,7 @@ class DumpsThenWrite(Rule):
 
     code = "MEM501"
     triggers = ("dumps", "write|write_bytes|write_text")
+    screen = (Call("write", "write_bytes", "write_text", first=Call("dumps")),)
     name = "dumps-then-write"
     message = "`{func}` builds the whole payload in memory before writing it; `{module}.dump(obj, file)` streams it"
     fix_title = "Serialize straight into the file with `dump`"

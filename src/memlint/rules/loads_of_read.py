@@ -9,6 +9,7 @@ from memlint.analysis.serialization import serializer
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
+from memlint.screen import Call
 
 READ = m.Call(func=m.Attribute(attr=m.Name("read") | m.Name("read_bytes")), args=[])
 LOADS = m.Call(args=[m.Arg(keyword=None, star="", value=READ), m.ZeroOrMore(m.Arg(keyword=m.Name()))])
@@ -59,6 +60,7 @@ class LoadsOfRead(Rule):
 
     code = "MEM502"
     triggers = ("loads", "read|read_bytes")
+    screen = (Call("loads", first=Call("read", "read_bytes")),)
     name = "loads-of-read"
     message = "`{func}(....{read}())` holds the whole payload in memory; `{module}.load(file)` reads it in pieces"
     fix_title = "Load straight from the file with `load`"

@@ -14,6 +14,7 @@ from memlint.analysis.rewrite import builtin_visible, drops_comments, parenthesi
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
+from memlint.screen import Call, Node
 
 SOLE_ARG = [m.Arg(keyword=None, star="")]
 CONTAINER_CALL = m.Call(func=m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple")), args=SOLE_ARG)
@@ -96,6 +97,7 @@ class MaterializedCount(Rule):
 
     code = "MEM105"
     triggers = ("len",)
+    screen = (Call("len", first=Node("ListComp") | Call("list", "tuple")),)
     name = "materialized-count"
     message = "`len()` of {what} builds every element only to count them ({evidence}); count with `sum(1 for ...)`"
     fix_title = "Count with `sum(1 for ...)`"

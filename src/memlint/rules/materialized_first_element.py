@@ -16,6 +16,7 @@ from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
 from memlint.traversal import findall
+from memlint.screen import AllOf, Call, Const, Name, Named, Node, Same, Subscript
 
 SOLE_ARG = [m.Arg(keyword=None, star="")]
 CONTAINER_CALL = m.Call(func=m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple")), args=SOLE_ARG)
@@ -85,6 +86,11 @@ class MaterializedFirstElement(Rule):
 
     code = "MEM106"
     triggers = ("list|tuple|for",)
+    screen = (
+        Subscript(Node("ListComp") | Call("list", "tuple")),
+        Node("Call", func=AllOf(Named("pop"), Node("Attribute", value=Node("ListComp") | Call("list")))),
+        Same(Subscript(Name(), index=Const(0)), Node("Assign", "AnnAssign", "AugAssign", "NamedExpr", value=Node("ListComp") | Call("list", "tuple"))),
+    )
     name = "materialized-first-element"
     message = "{what} copies the whole iterable to take its first element; use `next(iter(...))`"
     fix_title = "Take the first element with `next()`"

@@ -18,6 +18,7 @@ from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
 from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
+from memlint.screen import Call, Name, Node, Same
 
 CONTAINER = m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple"))
 CONTAINER_CALL = m.Call(func=CONTAINER, args=[m.Arg(keyword=None, star="")])
@@ -118,6 +119,10 @@ class MaterializedLoopIterable(IterationSiteRule):
 
     code = "MEM102"
     triggers = ("for",)
+    screen = (
+        Node("For", "AsyncFor", "comprehension", iter=Node("ListComp") | Call("list", "tuple")),
+        Same(Node("Assign", value=Call("list", "tuple")), Node("For", iter=Name())),  # visit_IndentedBlock
+    )
     ITERABLE = CANDIDATE
     name = "materialized-loop-iterable"
     message = "{what} is built only to be iterated; {cure}"

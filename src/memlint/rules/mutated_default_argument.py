@@ -13,6 +13,7 @@ from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
 from memlint.traversal import findall
+from memlint.screen import Call, Node
 
 DISPLAY = m.List() | m.Dict() | m.Set()
 CONSTRUCTORS = frozenset(
@@ -86,6 +87,12 @@ class MutatedDefaultArgument(Rule):
 
     code = "MEM603"
     triggers = ("def",)
+    screen = (
+        Node(
+            "FunctionDef", "AsyncFunctionDef",
+            default=Node("List", "Dict", "Set") | Call("list", "dict", "set", "bytearray", "defaultdict", "OrderedDict", "deque", "Counter"),
+        ),
+    )  # whether the body mutates the default needs scopes
     name = "mutated-default-argument"
     message = "the default of `{param}` is one object shared by every call, and `{function}` mutates it: it grows across calls"
     fix_title = "Default to `None` and create the object in the body"

@@ -11,12 +11,13 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
 from memlint.analysis.hoisting import hoist_before
-from memlint.analysis.hot import CallSites, hot_reason
+from memlint.analysis.hot import DATA_SIZED_CALLS, CallSites, hot_reason
 from memlint.analysis.loops import enclosing_loop, is_inside, parent
 from memlint.analysis.scopes import ScopeIndex, scope_index
 from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Rule, Valid
 from memlint.traversal import findall
+from memlint.screen import FUNCTION, Both, CallsItself, In, Node, Owned, Same, Text, UnderStatedLoops
 
 ZERO_ARG_SUPER = m.Call(func=m.Name("super"), args=[])
 CLASS_CELL = m.Name("__class__")
@@ -115,6 +116,11 @@ class NestedDefInHotFunction(Rule):
 
     code = "MEM202"
     triggers = ("def",)
+    screen = (  # a nested def, and a reason its function may be hot: a marker, recursion, a loop of stated length
+        Text(r"#.*\bmemlint:\s*hot\b"),
+        Same(Owned(Node("FunctionDef", "AsyncFunctionDef")), CallsItself()),
+        Both(In(FUNCTION, Node("FunctionDef", "AsyncFunctionDef")), UnderStatedLoops(DATA_SIZED_CALLS)),
+    )
     name = "nested-def-in-hot-function"
     message = "Nested `def {name}` captures nothing from `{outer}`, which is hot ({reason}), yet is rebuilt on every call; move it to module level"
     fix_title = "Move the nested function to module level"

@@ -14,6 +14,7 @@ from memlint.analysis.values import comprehension_length, known_length
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
+from memlint.screen import AllOf, Name, Named, Node
 
 DUMP = m.Call(args=[m.Arg(keyword=None, star="", value=m.Name()), m.ZeroOrMore()])
 COMPREHENSION = m.ListComp() | m.DictComp() | m.SetComp()
@@ -70,6 +71,7 @@ class PickleLargeContainer(Rule):
 
     code = "MEM503"
     triggers = ("dump|dumps",)
+    screen = (Node("Call", func=AllOf(Named("dump", "dumps"), Node("Name") | Node("Attribute", value=Named("pickle", "_pickle", "cPickle"))), first=Name()),)
     name = "pickle-large-container"
     message = "pickling `{name}`, a container built {how}, makes the pickler memoize every item; stream the items or use `Pickler.fast`"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

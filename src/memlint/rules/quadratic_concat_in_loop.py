@@ -12,6 +12,7 @@ from memlint.analysis.values import data_evidence, loop_trips
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
+from memlint.screen import LOOP, AllOf, In, Node, Not, Number, SelfUpdate
 
 TARGET = m.Name() | m.Attribute(value=m.Name())
 NUMBER = m.Integer() | m.Float() | m.Imaginary() | m.UnaryOperation(expression=m.Integer() | m.Float())
@@ -89,6 +90,10 @@ class QuadraticConcatInLoop(LoopDepthRule):
 
     code = "MEM303"
     triggers = ("for|while",)
+    screen = (
+        In(LOOP, Node("AugAssign", op=Node("Add"), value=Not(Number()))),
+        In(LOOP, AllOf(Node("Assign", value=Node("BinOp", op=Node("Add"))), SelfUpdate())),
+    )
     name = "quadratic-concat-in-loop"
     message = "`{statement}` on a {kind} in a loop copies the whole {kind} on every iteration ({evidence}); {advice}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

@@ -11,6 +11,7 @@ from memlint.analysis.scopes import scope_index
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
+from memlint.screen import Call, Node
 
 SEQUENCE_START = m.List() | m.Tuple()
 EMPTY_START = m.List(elements=[]) | m.Tuple(elements=[])
@@ -75,6 +76,7 @@ class QuadraticListSum(Rule):
 
     code = "MEM306"
     triggers = ("sum",)
+    screen = (Call("sum", second=Node("List", "Tuple")), Call("sum", keyword=Node("List", "Tuple")))
     name = "quadratic-list-sum"
     message = (
         "`sum(..., {start})` copies the running {kind} on every addition (quadratic in the number of items); "

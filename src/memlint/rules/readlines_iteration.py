@@ -16,6 +16,7 @@ from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
 from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
+from memlint.screen import Call
 
 READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])
 ITERATES_READLINES = READLINES | m.Call(args=[m.Arg(value=READLINES), m.ZeroOrMore()])
@@ -90,6 +91,7 @@ class ReadlinesIteration(IterationSiteRule):
 
     code = "MEM103"
     triggers = ("readlines",)
+    screen = (Call("readlines"),)
     ITERABLE = ITERATES_READLINES
     name = "readlines-iteration"
     message = "`.readlines()` reads every line into a list only to iterate it; iterate the file object itself"

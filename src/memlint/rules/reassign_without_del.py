@@ -15,6 +15,7 @@ from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
+from memlint.screen import LOOP, In, Node
 
 REBINDING = m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Call() | m.BinaryOperation())
 
@@ -87,6 +88,7 @@ class ReassignWithoutDel(LoopDepthRule):
 
     code = "MEM401"
     triggers = ("numpy|pandas",)
+    screen = (In(LOOP, Node("Assign", value=Node("Call", "BinOp"))),)  # whether the value is a large array needs types
     name = "reassign-without-del"
     message = "`{name}` is rebound to a new {kind} while the old one is still alive ({evidence}); `del {name}` before the assignment frees the old one before the new one is built"
     fix_title = "Insert `del` before the assignment"

@@ -11,6 +11,7 @@ from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Rule, Valid
+from memlint.screen import Call, Node, Subscript
 
 CALLEE = m.Name() | m.Attribute()
 FIRST_ARG = m.Arg(keyword=None, star="")
@@ -82,6 +83,7 @@ class RedundantCopy(Rule):
 
     code = "MEM107"
     triggers = ("list|tuple|set|frozenset|sorted",)
+    screen = (Call("list", "tuple", "set", "frozenset", "sorted", first=Call("list", "tuple") | Subscript(index=Node("Slice"))), Call("list", first=Call("sorted")))
     name = "redundant-copy"
     message = "`{outer}({inner})` copies twice; `{outer}()` takes any iterable"
     fix_title = "Remove the inner copy"

@@ -9,10 +9,11 @@ from libcst.metadata import ParentNodeProvider
 from memlint.analysis.lifetime import name_reads
 from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
-from memlint.analysis.retention import Stored, stored_at
+from memlint.analysis.retention import STORING_METHODS, Stored, stored_at
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
+from memlint.screen import HANDLER, Call, In, Named, Node, Same, StoresName, Through
 
 HAND_OFF_METHODS = frozenset({"put", "put_nowait"})  # a queue: sent to another thread, which re-raises or reports it
 RERAISING = m.Name(m.MatchRegex(r"(?i).*(raise|rethrow).*|set_exception")) | m.Attribute(attr=m.Name(m.MatchRegex(r"(?i).*(raise|rethrow).*|set_exception")))
@@ -78,6 +79,11 @@ class StoredException(Rule):
 
     code = "MEM604"
     triggers = ("except",)
+    screen = (  # the exception, its traceback or `sys.exc_info()` assigned, or passed to a storing method
+        Same(Node("ExceptHandler"), In(HANDLER, StoresName("setattr", *STORING_METHODS))),
+        In(HANDLER, Node("Assign", "AnnAssign", value=Through(Call("exc_info")))),
+        In(HANDLER, Node("Call", func=Named("setattr", *STORING_METHODS), arg=Through(Call("exc_info")))),
+    )
     name = "stored-exception"
     message = "{what} is {where}: its traceback keeps every frame's local variables alive"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

@@ -13,6 +13,7 @@ from memlint.analysis.scopes import scope_index
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
+from memlint.screen import AllOf, Named, Node
 
 FRAME_CALLS = frozenset({"inspect.currentframe", "sys._getframe", "inspect.stack", "inspect.trace"})
 FRAME_NAMES = frozenset({"currentframe", "_getframe", "stack", "trace"})
@@ -67,6 +68,7 @@ class StoredFrame(Rule):
 
     code = "MEM605"
     triggers = ("currentframe|_getframe|stack|trace",)
+    screen = (Node("Call", func=AllOf(Named(*FRAME_NAMES), Node("Name") | Node("Attribute", value=Named("inspect", "sys")))),)
     name = "stored-frame"
     message = "{what}: {why}"
     METADATA_DEPENDENCIES = (ParentNodeProvider,)

@@ -15,6 +15,7 @@ from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
 from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
+from memlint.screen import AllOf, Call, Named, Node
 
 NEWLINE = m.SimpleString(m.MatchIfTrue(lambda code: code in ('"\\n"', "'\\n'", 'b"\\n"', "b'\\n'")))
 KEYWORDS_ONLY = [m.ZeroOrMore(m.Arg(keyword=m.Name()))]
@@ -78,6 +79,7 @@ class WholeFileSplit(IterationSiteRule):
 
     code = "MEM104"
     triggers = ("read|read_text", "split|splitlines")
+    screen = (Node("Call", func=AllOf(Named("split", "splitlines"), Node("Attribute", value=Call("read", "read_text")))),)
     ITERABLE = ITERATES_SPLIT
     name = "whole-file-split"
     message = "`{call}` holds the whole file twice, as text and as a list of lines, only to iterate them; iterate the file object"

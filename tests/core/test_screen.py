@@ -1,0 +1,189 @@
+"""The syntactic screens (screen.py): the patterns, the contexts, and how the engine uses them.
+That they never change a finding is tests/test_prefilter.py's business."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+import memlint.api
+from memlint.api import lint_source
+from memlint.config import build_config
+from memlint.registry import all_rules
+from memlint.rule import Invalid, Rule, RuleDefinitionError, Valid
+from memlint.screen import (
+    FUNCTION,
+    HANDLER,
+    LOOP,
+    AllOf,
+    Both,
+    Call,
+    CallsItself,
+    CompiledScreens,
+    Const,
+    In,
+    Name,
+    Named,
+    Node,
+    Not,
+    Number,
+    Owned,
+    Same,
+    SelfUpdate,
+    StoresName,
+    Subscript,
+    Text,
+    Through,
+    UnderStatedLoops,
+    screened,
+)
+
+DOC = "## What it does\nx\n\n## Why is this bad?\nx\n\n## Example\nx\n"
+
+
+def fires(screen, source: str) -> bool:
+    return CompiledScreens([screen]).may_fire(ast.parse(source), source)[0]
+
+
+@pytest.mark.parametrize(
+    ("screen", "source", "expected"),
+    [
+        ((Call("sum"),), "sum(x)", True),
+        ((Call("sum"),), "np.sum(x)", True),  # an attribute's name
+        ((Call("sum"),), "summary(x)", False),
+        ((Call("sum"),), "from m import sum as s\ns(x)", True),  # an import alias may be the name
+        ((Call("sum"),), "from m import sum as \\\n    s\ns(x)", True),
+        ((Call("sum"),), "from m import (sum as  # the sum\n    s)\ns(x)", True),  # found in the tree
+        ((Call(arg=Node("ListComp")),), "f(1, [x for x in y])", True),
+        ((Call(arg=Node("ListComp")),), "f(1, *[x for x in y])", True),
+        ((Call(arg=Node("ListComp")),), "f(1, key=[x for x in y])", True),
+        ((Call(arg=Node("ListComp")),), "f(1, (x for x in y))", False),
+        ((Call(first=Node("ListComp")),), "f(1, [x for x in y])", False),
+        ((Call(second=Node("ListComp")),), "f(1, [x for x in y])", True),
+        ((Call(keyword=Node("List")),), "f(x, start=[])", True),
+        ((Subscript(Name(), index=Const(0)),), "x[0]", True),
+        ((Subscript(Name(), index=Const(0)),), "x[False]", False),
+        ((Subscript(Call("sorted"), index=Const(0) | Const(-1)),), "sorted(x)[-1]", True),
+        ((Subscript(Call("sorted"), index=Const(0) | Const(-1)),), "sorted(x)[1]", False),
+        ((Subscript(Call("sorted"), index=Const(0) | Const(-1)),), "sorted(x)[--1]", False),
+        ((Subscript(Name(), index=Const(0)),), "x.y[0]", False),
+        ((In(LOOP, Call("pop")),), "x.pop()", False),
+        ((In(LOOP, Call("pop")),), "for a in b:\n    x.pop()", True),
+        ((In(LOOP, Call("pop")),), "while a:\n    x.pop()", True),
+        ((In(LOOP, Call("pop")),), "[x.pop() for _ in y]", True),
+        ((In(LOOP, Call("pop")),), "for a in b:\n    def f():\n        x.pop()", True),  # looser than the rules
+        ((In(FUNCTION, Node("FunctionDef")),), "def f():\n    def g(): pass", True),
+        ((In(FUNCTION, Node("FunctionDef")),), "def f():\n    class C:\n        def g(): pass", False),
+        ((In(FUNCTION, Node("FunctionDef")),), "class C:\n    def g(): pass", False),
+        ((In(HANDLER, Call("f")),), "try:\n    f()\nexcept E:\n    pass", False),
+        ((In(HANDLER, Call("f")),), "try:\n    pass\nexcept E:\n    f()", True),
+        ((In((LOOP, HANDLER), Call("f")),), "for a in b:\n    f()", False),
+        ((Node("Assign", value=Through(Node("Name"))),), "x = (1, [y])", True),
+        ((Node("Assign", value=Through(Node("Name"))),), "x = {1: y}", True),
+        ((Node("Assign", value=Through(Node("Name"))),), "x = f(y)", False),
+        ((Node("AugAssign", value=Not(Number())),), "x += 1", False),
+        ((Node("AugAssign", value=Not(Number())),), "x += -1.5", False),
+        ((Node("AugAssign", value=Not(Number())),), "x += -1j", True),  # LibCST: not a number
+        ((Node("AugAssign", value=Not(Number())),), "x += True", True),
+        ((Node("AugAssign", value=Not(Number())),), "x += y", True),
+        ((SelfUpdate(),), "F = (P @ F) + B", True),
+        ((SelfUpdate(),), "self.a = self.a + [1]", True),
+        ((SelfUpdate(),), "a = b + c", False),
+        ((Node("Call", func=AllOf(Named("pop"), Node("Attribute"))),), "pop()", False),
+        ((Node("Call", func=AllOf(Named("pop"), Node("Attribute"))),), "x.pop()", True),
+        ((Node("FunctionDef", decorator=Named("cache")),), "@functools.cache\ndef f(): pass", True),
+        ((Node("FunctionDef", decorator=Named("cache")),), "@lru(cache)\ndef f(): pass", False),
+        ((Node("FunctionDef", default=Node("List")),), "def f(a, *, b=[]): pass", True),
+        ((Node("FunctionDef", default=Node("List")),), "def f(a=()): pass", False),
+        ((Text(r"memlint:\s*hot"),), "def f():  # memlint: hot\n    pass", True),
+        ((Both(Call("f"), Call("g")),), "f()\ndef h():\n    g()", True),
+        ((Both(Call("f"), Call("g")),), "f()", False),
+        ((Same(Subscript(Name()), Node("Assign", value=Call("list"))),), "a = list(x)\nb[0]", False),
+        ((Same(Subscript(Name()), Node("Assign", value=Call("list"))),), "a = list(x)\na[0]", True),
+        ((Same(Node("ExceptHandler"), In(HANDLER, StoresName("append"))),), "try: pass\nexcept E as e:\n    log.append(e)", True),
+        ((Same(Node("ExceptHandler"), In(HANDLER, StoresName("append"))),), "try: pass\nexcept E as e:\n    log.append(x)", False),
+        ((Same(Node("ExceptHandler"), In(HANDLER, StoresName("append"))),), "try: pass\nexcept E as e:\n    self.x = [e.__traceback__]", True),
+        ((Same(Owned(Node("FunctionDef")), CallsItself()),), "def f(n):\n    def g(): pass\n    return f(n - 1)", True),
+        ((Same(Owned(Node("FunctionDef")), CallsItself()),), "def f(n):\n    def g(): pass\ndef h():\n    h()", False),
+        ((Same(Owned(Node("FunctionDef")), CallsItself()),), "def f(n):\n    def g():\n        f()", False),
+        ((UnderStatedLoops(100),), "for a in range(n): f()", False),
+        ((UnderStatedLoops(100),), "for a in range(10 ** 6): f()", True),
+        ((UnderStatedLoops(100),), "for a in range(50):\n    f()", False),
+        ((UnderStatedLoops(100),), "for a in range(5, 200, 2): f()", False),
+        ((UnderStatedLoops(100),), "for a in range(-100, 100): f()", True),
+        ((UnderStatedLoops(100),), "for a in (1, 2):\n    for b in 'x' * 3: f()", False),
+        ((UnderStatedLoops(100),), "for a in range(10): f()\nfor b in range(10): f()", False),  # not nested
+        ((UnderStatedLoops(100),), "for a in '0123456789':\n    x = [f(c) for c in '0123456789']", True),
+        ((UnderStatedLoops(100),), "for a in range(10):\n    def g():\n        for b in range(10): f()", True),
+    ],
+)
+def test_patterns(screen, source, expected):
+    assert fires(screen, source) is expected
+
+
+def test_a_rule_without_a_screen_always_runs():
+    assert CompiledScreens([None, (Call("nothing"),)]).may_fire(ast.parse("x = 1"), "x = 1") == [True, False]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Node("NoSuchNode"),
+        lambda: Node("Call", value="x"),
+        lambda: Node("Assign", first=Node("List")),  # `first` is a field of calls only
+        lambda: In("nowhere", Call("f")),
+        lambda: Both(Call("f")),
+    ],
+)
+def test_malformed_patterns_are_refused(build):
+    with pytest.raises(ValueError):
+        build()
+
+
+def _rule(screen):
+    return type(
+        "Probe",
+        (Rule,),
+        {"__doc__": DOC, "code": "MEM999", "name": "probe", "message": "found",
+         "VALID": [Valid("x = 1")], "INVALID": [Invalid("boom()")], "screen": screen},
+    )
+
+
+@pytest.mark.parametrize("screen", [(), [Call("f")], ("f",), (Same(Call("f"), Text("x")),)])
+def test_malformed_screens_are_refused_at_import(screen):
+    with pytest.raises(RuleDefinitionError, match="screen"):
+        _rule(screen)
+
+
+def test_screens_print_as_the_code_that_builds_them():
+    for rule in all_rules().values():
+        for alternative in rule.screen or ():
+            assert "object at 0x" not in repr(alternative), rule.code
+
+
+def test_a_file_no_screen_matches_is_not_parsed_by_libcst(monkeypatch):
+    parsed = []
+    original = memlint.api.parse
+    monkeypatch.setattr(memlint.api, "parse", lambda text, **kw: parsed.append(text) or original(text, **kw))
+    config = build_config({}, {"select": ["MEM101"]}, root=".")
+    assert lint_source("total = sum(x for x in data)\n", "a.py", config).findings == ()
+    assert parsed == []  # `sum` is there (the text filter passes it), but no list comprehension
+    assert [f.code for f in lint_source("total = sum([x for x in data])\n", "a.py", config).findings] == ["MEM101"]
+    assert len(parsed) == 1
+
+
+def test_only_the_rules_whose_screen_matches_run():
+    rules = [all_rules()["MEM101"], all_rules()["MEM105"]]
+    source = "n = len([x for x in data])\n"
+    assert screened(rules, ast.parse(source), source) == (all_rules()["MEM105"],)
+
+
+def test_configured_options_turn_a_rule_screen_off():
+    rule = all_rules()["MEM202"]
+    source = "def outer():\n    def inner():\n        pass\n    return inner\n"
+    tree = ast.parse(source)
+    assert screened([rule], tree, source) == ()
+    assert screened([rule], tree, source, {"MEM202": {"hot-functions": ["outer"]}}) == (rule,)
+    config = build_config({"MEM202": {"hot-functions": ["outer"]}}, {"select": ["MEM202"]}, root=".")
+    assert [f.code for f in lint_source(source, "a.py", config).findings] == ["MEM202"]
