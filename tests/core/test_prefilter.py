@@ -195,6 +195,7 @@ def test_same_findings_with_and_without_the_prefilter_on_the_standard_library():
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it draws
 def test_same_findings_with_and_without_the_prefilter_on_generated_programs():
     hypothesis = pytest.importorskip("hypothesis")
     hypothesmith = pytest.importorskip("hypothesmith")
