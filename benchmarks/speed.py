@@ -202,7 +202,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         roots, every = _roots(args, name)
         missing = [str(root) for root in roots if not root.is_dir()]
         if missing:
-            print(f"corpus {name}: {', '.join(missing)} not found: skipped", file=sys.stderr)
+            hint = " (`python benchmarks/precision/corpus.py /work/corpus` downloads it)" if name == "numeric" and not args.numeric_root else ""
+            print(f"corpus {name}: {', '.join(missing)} not found: skipped{hint}", file=sys.stderr)
             continue
         scratch = Path(tempfile.mkdtemp(prefix="memlint-speed-"))
         try:

@@ -38,7 +38,7 @@ from `memlint.screen`)::
   whose stated lengths multiply to ``n``; `p | q` either; `AllOf(p, q)` both on the same node. Virtual fields on other nodes: ``target`` (assignments), ``decorator``
   (the callee of each decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
 
-Why it is conservative (tests/test_prefilter.py proves it on a corpus): every screen is a
+Why it is conservative (tests/core/test_prefilter.py proves it on a corpus): every screen is a
 necessary condition of what its rule's LibCST matchers require before they report, written
 looser, never tighter. The contexts are supersets of the rules' own: `LOOP` is anywhere inside
 a `for`/`while` statement or a comprehension (its iterable, `else` and nested functions
