@@ -288,12 +288,19 @@ class Const(Pattern):
 _DISPLAYS = (ast.Tuple, ast.List, ast.Set, ast.Dict)
 
 
-class Through(Pattern):
-    """`pattern` on the node itself or on an element of a tuple/list/set/dict display holding
-    it (at any depth): where a value ends up stored along with others."""
+class _About(Pattern):
+    """A pattern about another one (`Through`, `Reads`, `Not`, `Owned`): it holds it and shows it."""
 
     def __init__(self, pattern: Pattern) -> None:
         self.pattern = pattern
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.pattern!r})"
+
+
+class Through(_About):
+    """`pattern` on the node itself or on an element of a tuple/list/set/dict display holding
+    it (at any depth): where a value ends up stored along with others."""
 
     def types(self) -> FrozenSet[str]:
         return self.pattern.types() | {"Tuple", "List", "Set", "Dict"}
@@ -307,15 +314,9 @@ class Through(Pattern):
             return any(self.match(_unstar(e), scan) for e in getattr(node, "elts"))
         return False
 
-    def __repr__(self) -> str:
-        return f"Through({self.pattern!r})"
 
-
-class Reads(Pattern):
+class Reads(_About):
     """`pattern` on the node or anywhere below it."""
-
-    def __init__(self, pattern: Pattern) -> None:
-        self.pattern = pattern
 
     def types(self) -> FrozenSet[str]:
         return frozenset(_ALL_NODE_CLASSES)
@@ -323,24 +324,15 @@ class Reads(Pattern):
     def match(self, node: ast.AST, scan: "_Scan") -> bool:
         return any(self.pattern.match(n, scan) for n in ast.walk(node))
 
-    def __repr__(self) -> str:
-        return f"Reads({self.pattern!r})"
 
-
-class Not(Pattern):
+class Not(_About):
     """Anything `pattern` does not match (a field that is absent matches nothing)."""
-
-    def __init__(self, pattern: Pattern) -> None:
-        self.pattern = pattern
 
     def types(self) -> FrozenSet[str]:
         return frozenset(_ALL_NODE_CLASSES)
 
     def match(self, node: ast.AST, scan: "_Scan") -> bool:
         return not self.pattern.match(node, scan)
-
-    def __repr__(self) -> str:
-        return f"Not({self.pattern!r})"
 
 
 class Number(Pattern):
@@ -377,12 +369,9 @@ class CallsItself(Pattern):
         return "CallsItself()"
 
 
-class Owned(Pattern):
+class Owned(_About):
     """`pattern`, about the innermost `def` around it: `Same(Owned(Node("FunctionDef")),
     CallsItself())` is a function that holds a nested `def` and calls itself."""
-
-    def __init__(self, pattern: Pattern) -> None:
-        self.pattern = pattern
 
     def types(self) -> FrozenSet[str]:
         return self.pattern.types()
@@ -392,9 +381,6 @@ class Owned(Pattern):
 
     def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
         return frozenset({str(id(scan.owner))})
-
-    def __repr__(self) -> str:
-        return f"Owned({self.pattern!r})"
 
 
 class StoresName(Pattern):
