@@ -4,7 +4,6 @@ from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import appended_estimate
 from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_before_loop, kind_of
@@ -84,7 +83,6 @@ class AppendThenArray(Rule):
     name = "append-then-array"
     message = "`{name}` is filled by `append` in a loop of known length, then converted by `{converter}`: the list and the array are alive together; preallocate with `np.empty(n)` and assign by index"
     tier = Tier.PREVIEW
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import numpy as np\ndef f(a):\n    dims = []\n    for n in a.shape:\n        dims.append(n * 2)\n    return np.array(dims)", "one item per dimension: tiny"),

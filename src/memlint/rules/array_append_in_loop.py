@@ -4,7 +4,6 @@ from typing import List, Optional, Set
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, accumulation
 from memlint.analysis.loops import dotted_name, parent, repeats_often
@@ -93,7 +92,6 @@ class ArrayAppendInLoop(LoopDepthRule):
     )
     name = "array-append-in-loop"
     message = "`{name} = {call}(...)` in a loop copies the whole array on every iteration; collect the pieces in a list and call `np.concatenate` once, or preallocate"
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid(

@@ -4,7 +4,6 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
@@ -145,7 +144,6 @@ class ArrayFromList(Rule):
     message = "`{func}()` of {what} holds every element as a Python object before the array exists; use `numpy.fromiter`"
     fix_title = "Build the array with `numpy.fromiter` from a generator"
     fix_availability = FixAvailability.SOMETIMES
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "small-iterable-size": Option(1000, "iterables of known length below this are not reported"),
     }

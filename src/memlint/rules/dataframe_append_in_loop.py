@@ -4,7 +4,6 @@ from typing import Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, accumulation, kind_before_loop
 from memlint.analysis.loops import dotted_name, enclosing_loop, repeats_often
@@ -83,7 +82,6 @@ class DataframeAppendInLoop(LoopDepthRule):
     )
     name = "dataframe-append-in-loop"
     message = "{what} in a loop copies the whole frame on every iteration; collect the rows or pieces in a list and build the frame once"
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import pandas as pd\ndef f(df, parts):\n    for part in parts[:5]:\n        df = pd.concat([df, part])\n    return df", "at most five iterations: tiny"),

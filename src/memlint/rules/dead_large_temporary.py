@@ -78,7 +78,6 @@ class DeadLargeTemporary(Rule):
     name = "dead-large-temporary"
     message = "`{name}` (a data-sized {kind}: {evidence}) is not used after this point but stays bound while the loop below runs; `del {name}` after its last use"
     tier = Tier.PREVIEW
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import numpy as np\ndef f(p, xs):\n    a = np.load(p)\n    m = a.mean()\n    del a\n    for x in xs:\n        g(x, m)", "deleted"),

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.escapes import result_escapes, value_escapes
 from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, parent, repeats_often
@@ -80,7 +79,6 @@ class DeepcopyInLoop(LoopDepthRule):
     screen = (Call("loads", first=Call("dumps")), In(LOOP, Call("deepcopy")))
     name = "deepcopy-in-loop"
     message = "{what}; {advice}"
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import copy\nboard = copy.deepcopy(start)\nfor move in moves:\n    board.play(move)", "copied once"),

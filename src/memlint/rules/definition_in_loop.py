@@ -4,7 +4,6 @@ from typing import Optional, Union
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
 from memlint.analysis.escapes import value_escapes
@@ -101,7 +100,6 @@ class DefinitionInLoop(LoopDepthRule):
     message = "{what_stmt} runs on every loop iteration and builds a new {what} each time; define it once before the loop"
     fix_title = "Move the definition before the loop"
     fix_availability = FixAvailability.SOMETIMES
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "include-lambdas": Option(False, "also report `lambda` expressions evaluated on every iteration"),
     }

@@ -4,7 +4,6 @@ from typing import List, Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Kind, kind_before_loop
 from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, parent, repeats_often
@@ -102,7 +101,6 @@ class ListAsQueue(LoopDepthRule):
     screen = (In(LOOP, Node("Call", func=AllOf(Named("pop", "insert"), Node("Attribute")), first=Const(0))),)
     name = "list-as-queue"
     message = "`{call}` on a list in a loop moves every other item each time ({evidence}); {cure}"
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import collections\nqueue = collections.deque([root])\nwhile queue:\n    node = queue.popleft()", "already a deque"),

@@ -4,7 +4,6 @@ import ast
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.escapes import result_escapes
@@ -90,7 +89,6 @@ class LoopInvariantAllocation(LoopDepthRule):
     name = "loop-invariant-allocation"
     message = "`{call}` allocates a new buffer on every iteration although its arguments do not change ({evidence}); allocate it once before the loop and reuse it (`.fill()`, `out=`, slice assignment)"
     tier = Tier.PREVIEW
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import numpy as np\nacc = np.zeros(n)\nfor f in frames:\n    acc.fill(0)\n    use(acc, f)", "allocated once"),

@@ -4,7 +4,6 @@ from typing import Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
@@ -95,7 +94,6 @@ class MaterializedFirstElement(Rule):
     message = "{what} copies the whole iterable to take its first element; use `next(iter(...))`"
     fix_title = "Take the first element with `next()`"
     fix_availability = FixAvailability.SOMETIMES
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "small-iterable-size": Option(1000, "iterables of known length below this are not reported"),
     }

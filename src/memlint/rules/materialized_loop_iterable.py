@@ -4,7 +4,6 @@ from typing import Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.iteration import IterationSite
@@ -128,7 +127,6 @@ class MaterializedLoopIterable(IterationSiteRule):
     message = "{what} is built only to be iterated; {cure}"
     fix_title = "Iterate the lazy iterable directly"
     fix_availability = FixAvailability.ALWAYS
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "small-iterable-size": Option(1000, "iterables of known length below this are not reported"),
     }

@@ -6,7 +6,6 @@ from typing import Dict, List, Optional, Set, Union
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
@@ -125,7 +124,6 @@ class NestedDefInHotFunction(Rule):
     message = "Nested `def {name}` captures nothing from `{outer}`, which is hot ({reason}), yet is rebuilt on every call; move it to module level"
     fix_title = "Move the nested function to module level"
     fix_availability = FixAvailability.SOMETIMES
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "hot-functions": Option([], "glob patterns of function or `Class.method` names to treat as hot"),
     }

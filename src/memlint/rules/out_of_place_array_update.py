@@ -4,7 +4,6 @@ from typing import List, NamedTuple, Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import same_estimate
 from memlint.analysis.values import in_test_code, short_code, value_of
@@ -121,7 +120,6 @@ class OutOfPlaceArrayUpdate(LoopDepthRule):
     fix_title = "Use in-place operators"
     fix_availability = FixAvailability.SOMETIMES
     tier = Tier.PREVIEW
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import numpy as np\ndef f(im, steps):\n    pad = np.array(im.shape)\n    for _ in range(steps):\n        pad = pad * 2 + 1\n    return pad", "an array of one number per dimension: tiny"),

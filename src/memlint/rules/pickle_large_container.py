@@ -4,7 +4,6 @@ from typing import Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import scope_of
 from memlint.analysis.values import bound_values, is_tiny
@@ -74,7 +73,6 @@ class PickleLargeContainer(Rule):
     screen = (Node("Call", func=AllOf(Named("dump", "dumps"), Node("Name") | Node("Attribute", value=Named("pickle", "_pickle", "cPickle"))), first=Name()),)
     name = "pickle-large-container"
     message = "pickling `{name}`, a container built {how}, makes the pickler memoize every item; stream the items or use `Pickler.fast`"
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import pickle\ndef f(a, f):\n    dims = [n for n in a.shape]\n    pickle.dump(dims, f)", "one item per dimension: tiny"),

@@ -4,7 +4,6 @@ from typing import Optional, Union
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import Accumulation, Kind, accumulation
 from memlint.analysis.loops import dotted_name, repeats_often
@@ -96,7 +95,6 @@ class QuadraticConcatInLoop(LoopDepthRule):
     )
     name = "quadratic-concat-in-loop"
     message = "`{statement}` on a {kind} in a loop copies the whole {kind} on every iteration ({evidence}); {advice}"
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid('payload = b"".join(stream)', "joined once"),

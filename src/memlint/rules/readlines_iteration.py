@@ -4,7 +4,6 @@ from typing import Sequence, Set
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.files import FileKind, file_kind
 from memlint.analysis.iteration import Comprehension, IterationSite, iterated_parts
@@ -97,7 +96,6 @@ class ReadlinesIteration(IterationSiteRule):
     message = "`.readlines()` reads every line into a list only to iterate it; iterate the file object itself"
     fix_title = "Iterate the file object instead of `.readlines()`"
     fix_availability = FixAvailability.ALWAYS
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("with open(p) as f:\n    for line in f:\n        print(line)", "already iterates the file"),

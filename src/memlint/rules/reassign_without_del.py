@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.accumulators import reads_target
@@ -93,7 +92,6 @@ class ReassignWithoutDel(LoopDepthRule):
     message = "`{name}` is rebound to a new {kind} while the old one is still alive ({evidence}); `del {name}` before the assignment frees the old one before the new one is built"
     fix_title = "Insert `del` before the assignment"
     fix_availability = FixAvailability.SOMETIMES
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import numpy as np\nfor i in range(n):\n    a = a * 2", "the new value reads the old one (MEM402)"),

@@ -4,7 +4,6 @@ from typing import List, Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.iteration import IterationSite, iterated_parts
 from memlint.analysis.names import qualified_name
@@ -116,7 +115,6 @@ class SliceCopyIteration(IterationSiteRule):
     fix_title = "Iterate the original with `itertools.islice` / `reversed`"
     fix_availability = FixAvailability.SOMETIMES
     tier = Tier.PREVIEW
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
     options = {
         "small-iterable-size": Option(1000, "sequences of known length below this are not reported"),
     }

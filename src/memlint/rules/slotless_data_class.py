@@ -4,7 +4,6 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.loops import enclosing_loop
 from memlint.analysis.names import qualified_name
@@ -91,7 +90,6 @@ class SlotlessDataClass(Rule):
     fix_availability = FixAvailability.ALWAYS
     tier = Tier.PREVIEW
     options = {"target-version": Option("3.10", "the oldest Python version the code supports (slots= needs 3.10)")}
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("from dataclasses import dataclass\n@dataclass(slots=True)\nclass P:\n    x: int\nps = [P(i) for i in r]", "already slotted"),

@@ -4,7 +4,6 @@ from typing import Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.lifetime import name_reads
 from memlint.analysis.loops import enclosing_function, parent
@@ -86,7 +85,6 @@ class StoredException(Rule):
     )
     name = "stored-exception"
     message = "{what} is {where}: its traceback keeps every frame's local variables alive"
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("try:\n    run()\nexcept Exception as e:\n    self.error = str(e)", "only its text"),

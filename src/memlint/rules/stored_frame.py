@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.lifetime import name_reads
@@ -71,7 +70,6 @@ class StoredFrame(Rule):
     screen = (Node("Call", func=AllOf(Named(*FRAME_NAMES), Node("Name") | Node("Attribute", value=Named("inspect", "sys")))),)
     name = "stored-frame"
     message = "{what}: {why}"
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("import inspect\ndef f():\n    frame = inspect.currentframe()\n    try:\n        return frame.f_lineno\n    finally:\n        del frame", "deleted in finally"),

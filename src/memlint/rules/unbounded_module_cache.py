@@ -4,7 +4,6 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.loops import enclosing_function, parent
@@ -129,7 +128,6 @@ class UnboundedModuleCache(Rule):
     name = "unbounded-module-cache"
     message = "{what} grows for the life of the process: {why}"
     tier = Tier.PREVIEW
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("_cache = {}\ndef get(k):\n    v = _cache.get(k)\n    if len(_cache) > 100:\n        _cache.clear()\n    _cache[k] = v", "cleared"),

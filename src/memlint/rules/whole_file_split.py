@@ -4,7 +4,6 @@ from typing import Sequence
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider
 
 from memlint.analysis.files import FileKind, file_kind
 from memlint.analysis.iteration import Comprehension, IterationSite, iterated_parts
@@ -85,7 +84,6 @@ class WholeFileSplit(IterationSiteRule):
     message = "`{call}` holds the whole file twice, as text and as a list of lines, only to iterate them; iterate the file object"
     fix_title = "Iterate the file object (lines keep their endings)"
     fix_availability = FixAvailability.ALWAYS
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     VALID = [
         Valid("with open(p) as f:\n    for line in f:\n        print(line)", "already iterates the file"),
