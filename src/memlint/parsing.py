@@ -242,7 +242,7 @@ def _refuse_what_python_finds_too_deep(text: str) -> Optional[ast.Module]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = compile(text, "<memlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-        if _OLD_PARSER_ACCEPTS_ANY_DEPTH and _deeper_than(tree, MAX_AST_DEPTH):
+        if _PARSER_DEPTH_UNBOUNDED and len(text) > MAX_AST_DEPTH and _deeper_than(tree, MAX_AST_DEPTH):
             raise RecursionError
     except (RecursionError, MemoryError):
         raise SourceError("too deeply nested for Python's parser") from None
@@ -263,23 +263,33 @@ def _refuse_what_python_finds_too_deep(text: str) -> Optional[ast.Module]:
     return tree  # type: ignore[no-any-return]
 
 
-# Python 3.10+ refuses an expression nested about 3,000 levels deep ("maximum recursion depth
-# exceeded during ast construction": 2,992 terms of `1 + 1 + ...`, 2,991 levels of `-x`, `a.b`,
-# `f()`); 3.9 compiles 50,000 terms, and LibCST's native parser then overflows the C stack
-# (SIGSEGV) from about 8,000. On 3.9 memlint measures the tree's depth and refuses at 3.10's limit,
-# so a file gets the same finding on every version.
-_OLD_PARSER_ACCEPTS_ANY_DEPTH = sys.version_info < (3, 10)
+# Python 3.10 to 3.12 refuse an expression nested about 3,000 levels deep ("maximum recursion
+# depth exceeded during ast construction": 2,992 terms of `1 + 1 + ...`, 2,991 levels of `-x`,
+# `a.b`, `f()`). 3.9 compiles 50,000 terms and 3.13 about 10,000, and LibCST's native parser then
+# overflows the C stack (SIGSEGV) from about 7,000 (measured with LibCST 1.9 on 3.9 and 3.13). On
+# those versions memlint measures the tree's depth itself and refuses at 3.10's limit, so a file
+# gets the same finding on every version. A chain that deep takes more characters than levels.
+_PARSER_DEPTH_UNBOUNDED = not (3, 10) <= sys.version_info[:2] <= (3, 12)
 MAX_AST_DEPTH = 3_000
 
 
 def _deeper_than(tree: ast.AST, limit: int) -> bool:
     """Whether the tree nests more than `limit` nodes deep (an iterative walk: no recursion)."""
     stack = [(tree, 1)]
+    pop, push, is_node = stack.pop, stack.append, ast.AST
     while stack:
-        node, depth = stack.pop()
+        node, depth = pop()
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        depth += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, is_node):
+                        push((item, depth))
+            elif isinstance(value, is_node):
+                push((value, depth))
     return False
 
 

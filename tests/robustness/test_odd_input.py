@@ -205,9 +205,11 @@ def test_statements_nested_as_deep_as_python_allows(project, capsys):
     " + ".join(["1"] * 10000),  # 3.9 compiles it and LibCST's native parser then dies (SIGSEGV)
     "-" * 3500 + "1",
     "a" + ".b" * 3500,
+    "a" + ".b" * 7000,  # 3.13 compiles it and LibCST's native parser then dies (SIGSEGV)
 ])
 def test_expression_python_cannot_compile_is_one_mem000(project, capsys, expression):
-    # Python 3.10+ refuses these; on 3.9 memlint measures the depth itself (parsing.MAX_AST_DEPTH).
+    # Python 3.10 to 3.12 refuse these; on 3.9 and 3.13, which accept them and whose LibCST then
+    # dies (SIGSEGV), memlint measures the depth itself (parsing.MAX_AST_DEPTH).
     (project / "long.py").write_text("x = " + expression + "\n" + SUM)
     assert run(capsys, "long.py")[:2] == (1, "long.py:1:1: MEM000 too deeply nested for Python's parser\nFound 1 error.\n")
 
