@@ -1,6 +1,6 @@
 """Shared by every layer of tests/ (core, analysis, rules, shells, robustness).
 
-The tests live in one folder per layer; their helpers and data stay here (`analysis_probe.py`,
+The tests live in one folder per layer; their helpers, data and the shared `project` fixture stay here (`analysis_probe.py`,
 `fixtures/`, `fix_corpus/`, `sarif_schema.json`). This folder is put on `sys.path` so that a test
 in any layer imports `analysis_probe`, and each test is marked with its layer:
 `python -m pytest -m analysis` runs the analysis layer alone.
@@ -25,6 +25,15 @@ LAYERS = {
 
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project root with an empty [tool.memlint], the current directory, so no outer
+    pyproject.toml leaks in. Test modules that need more (files, settings) define their own."""
+    (tmp_path / "pyproject.toml").write_text("[tool.memlint]\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 def pytest_configure(config: pytest.Config) -> None:

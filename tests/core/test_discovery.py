@@ -15,13 +15,6 @@ from memlint.discovery import DiscoveryError, find_files
 SUM = "total = sum([x * x for x in data])\n"
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    (tmp_path / "pyproject.toml").write_text("[tool.memlint]\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def touch(root, *names, text=SUM):
     for name in names:
         path = root / name

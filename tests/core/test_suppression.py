@@ -11,13 +11,6 @@ SUM = "sum([x * x for x in data])"
 MESSAGE = "`sum()` of a list comprehension builds the whole list first; pass a generator expression"
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    (tmp_path / "pyproject.toml").write_text("[tool.memlint]\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def lint(capsys, source, *extra):
     with open("t.py", "w") as handle:
         handle.write(source)

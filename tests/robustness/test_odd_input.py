@@ -22,13 +22,6 @@ MESSAGE = "`sum()` of a list comprehension builds the whole list first; pass a g
 FIXED_ONE = "Found 1 error (1 fixed, 0 remaining).\n"
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    (tmp_path / "pyproject.toml").write_text("[tool.memlint]\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def run(capsys, *args):
     code = main(["--select", "MEM101", "--output-format", "concise", "--jobs", "1", *args])
     out, err = capsys.readouterr()

@@ -19,14 +19,6 @@ ALL_MESSAGE = "`all()` of a list comprehension builds the whole list first; pass
 HIDDEN = "(1 hidden fix can be enabled with the `--unsafe-fixes` option.)"
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A project root with an empty [tool.memlint], so no outer pyproject.toml leaks in."""
-    (tmp_path / "pyproject.toml").write_text("[tool.memlint]\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def run(capsys, *args):
     code = main(["--select", "MEM101", *args])
     out, err = capsys.readouterr()

@@ -59,13 +59,6 @@ def make_notebook(cells: List[Tuple[str, str]] = CELLS) -> str:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[tool.memlint]\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
 def notebook(project: Path) -> Path:
     path = project / "analysis.ipynb"
     path.write_bytes(make_notebook().encode("utf-8"))
