@@ -825,7 +825,7 @@ class _Model:
         for site in sites:
             found = self._site(site, name.value)
             parts.append(found)
-        joined = _join_bindings(parts)
+        joined = _join(parts)
         if joined.size is Size.TINY and joined.kind in (Kind.LIST, Kind.DICT, Kind.SET, Kind.BYTEARRAY, Kind.UNKNOWN):
             joined = self._grown(name, joined)
         if joined.data and joined.reason:
@@ -917,7 +917,7 @@ class _Model:
         if not values:
             return UNKNOWN
         parts = [self.value(value) for value in values]
-        joined = _join_bindings(parts)
+        joined = _join(parts)
         if joined.data:
             joined = replace(joined, reason=_about(f"self.{expr.attr.value}", joined.reason, values))
         return replace(joined, allocates=False)
@@ -932,7 +932,8 @@ class _Model:
 
 # -- helpers ---------------------------------------------------------------------------------------
 def _join(parts: Sequence[Value], kind: Optional[Kind] = None, allocates: Optional[bool] = None) -> Value:
-    """Either of these values: tiny when all are, data when one is, else unknown. A pending part
+    """Either of these values: tiny when all are, data when one is, else unknown; the kind of the
+    parts that are not `None`-like placeholders (a name bound to `None`, then to a list). A pending part
     (computed from the value being joined: `x = x * 2` in a loop) gives no kind and no size of its
     own: it is what the other parts make of it, except that it is never proven tiny."""
     solid = [p for p in parts if not p.pending]
@@ -948,18 +949,13 @@ def _join(parts: Sequence[Value], kind: Optional[Kind] = None, allocates: Option
     found = next((p for p in parts if p.data), None)
     if found is not None:
         return Value(kind, Size.DATA, found.reason, alloc)
-    if parts and all(p.tiny for p in parts) and not waiting:
+    if all(p.tiny for p in parts) and not waiting:
         counts = [p.count for p in parts]
         return Value(kind, Size.TINY, parts[0].reason, alloc, max(counts) if None not in counts else None)  # type: ignore[type-var]
     # A count between the tiny and the data limits (`N = 5000`) is kept when every part states the
     # same one: `np.zeros((N, N))` is then 25,000,000 elements.
     same = {p.count for p in parts}
     return Value(kind, Size.UNKNOWN, "", alloc, same.pop() if len(same) == 1 and not waiting else None)
-
-
-def _join_bindings(parts: Sequence[Value]) -> Value:
-    """The bindings of one name: its kind is that of the bindings that are not `None`."""
-    return _join(parts)
 
 
 def _is_none_like(value: Value) -> bool:
