@@ -122,14 +122,19 @@ def lint_source(
             python_accepts = tree is not None
             if prefilter and active and tree is not None:
                 active = screened(active, tree, current, config.rule_options)  # CPython's tree: screen.py
-            del tree  # not kept alive while LibCST parses
+            # Where each top-level statement starts, for positions (positions.py); the tree is
+            # not kept alive while LibCST parses.
+            statement_lines = [statement.lineno for statement in tree.body] if tree is not None else None
+            del tree
             if not active and python_accepts:
                 visible = []  # nothing can fire and nothing to report: no LibCST parse
                 break
             from memlint.engine import run_rules
 
             module = parse(current, vetted=True)
-            context, crashed = run_rules(module, load_rules(active), path, config.rule_options, current)
+            context, crashed = run_rules(
+                module, load_rules(active), path, config.rule_options, current, statement_lines=statement_lines
+            )
         except SourceError as exc:
             if exc.recursion and not threading.current_thread().name == "memlint-deep":
                 # Retry this file only, with room to recurse (see deep.py).

@@ -18,7 +18,7 @@ What it holds:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Type
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Type
 
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider
@@ -40,11 +40,14 @@ class LintContext:
         path: str,
         rule_options: Mapping[str, Mapping[str, Any]],
         source: str = "",
+        statement_lines: Optional[Sequence[int]] = None,
     ) -> None:
         self.wrapper = wrapper
         self.module: cst.Module = wrapper.module
         self.path = path
         self.source = source
+        # The line CPython's parser gives each top-level statement of `source` (for positions).
+        self.statement_lines = statement_lines
         self.rule_options = rule_options
         self.reports: List["Report"] = []
         self.cache: Dict[str, Any] = {}  # per-file analysis shared by rules (analysis/*)
@@ -63,7 +66,7 @@ class LintContext:
             elif provider is PositionProvider:
                 from memlint.positions import PositionTable
 
-                table = PositionTable(self.module)  # same ranges, a fraction of the cost
+                table = PositionTable(self.module, self.source, self.statement_lines, self.parents)  # same ranges, a fraction of the cost
             else:
                 table = self.wrapper.resolve(provider)
             self._tables[provider] = table

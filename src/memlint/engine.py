@@ -26,10 +26,11 @@ def run_rules(
     path: str,
     rule_options: Mapping[str, Mapping[str, Any]],
     source: str = "",
+    statement_lines: Optional[Sequence[int]] = None,
 ) -> Tuple[LintContext, List[InternalError]]:
     # unsafe_skip_copy: the module is ours and never mutated, and fixes rely on node identity.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    context = LintContext(wrapper, path, rule_options, source)
+    context = LintContext(wrapper, path, rule_options, source, statement_lines)
     errors: List[InternalError] = []
     pending = list(rule_classes)
     while pending:

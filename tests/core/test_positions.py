@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import sysconfig
 from pathlib import Path
 
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, MetadataWrapper, PositionProvider
 
 from memlint.positions import PositionTable
+from memlint.traversal import Parents
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SOURCES = {
@@ -20,12 +22,20 @@ SOURCES = {
 }
 
 
+def by_statement(module: cst.Module, source: str, lines=None) -> PositionTable:
+    """The table that generates one top-level statement at a time (what the engine uses)."""
+    if lines is None:
+        lines = [statement.lineno for statement in ast.parse(source).body]
+    return PositionTable(module, source, lines, Parents(module))
+
+
 def assert_same(source: str) -> int:
     module = cst.parse_module(source)
     theirs = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    ours = PositionTable(module)
+    whole, pieces = PositionTable(module), by_statement(module, source)
     for node, expected in theirs.items():
-        assert ours[node] == expected, f"{type(node).__name__}: {ours[node]} != {expected}"
+        assert whole[node] == expected, f"{type(node).__name__}: {whole[node]} != {expected}"
+        assert pieces[node] == expected, f"{type(node).__name__} by statement: {pieces[node]} != {expected}"
     return len(theirs)
 
 
@@ -47,3 +57,29 @@ def test_unknown_node_is_a_key_error():
     with pytest.raises(KeyError):
         table[cst.Name("y")]
     assert table.get(cst.Name("y")) is None
+
+
+DECORATED = "import os\n\n# a comment\n@dec(\n    1)\n@other\ndef f(a,\n      b):\n    return a; b\n\nx = 1; y = [\n  2]\nclass C:\n    pass\n"
+
+
+def test_one_statement_is_generated_alone():
+    module = cst.parse_module(DECORATED)
+    table = by_statement(module, DECORATED)
+    function = module.body[1]
+    assert table[function.name].start == CodePosition(7, 4)
+    assert table[module.body[2].body[1]].start == CodePosition(11, 7)  # `y = [` after `x = 1; `
+    assert table._whole is None  # placed without generating the whole module
+
+
+def test_misplaced_statements_fall_back_to_the_whole_module():
+    module = cst.parse_module(DECORATED)
+    lines = [statement.lineno for statement in ast.parse(DECORATED).body]
+    wrong = by_statement(module, DECORATED, [line + 1 for line in lines])  # every statement a line late
+    assert wrong[module.body[1].name].start == CodePosition(7, 4)
+    assert wrong._whole is not None
+    short = by_statement(module, DECORATED, lines[:-1])  # CPython's statements do not line up
+    assert short[module.body[3].name].start == CodePosition(13, 6)
+    edited = DECORATED.replace("return a; b", "return a; c")  # the text is not LibCST's code
+    table = by_statement(module, edited, lines)
+    assert table[module.body[1].name].start == CodePosition(7, 4)
+    assert table._whole is not None
