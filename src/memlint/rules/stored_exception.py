@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Optional
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 import libcst.matchers as m
@@ -161,29 +161,60 @@ class StoredException(Rule):
         if mention is None:
             return False
         module = self.context.module
-        if any(self._mentions(statement, mention) for statement in findall(module, HANDED_OVER)):
+        if any(self._mentions(statement, _MATCHERS[mention[0]](mention[1])) for statement in self._handing_over(module)):
             return True
-        for assign in findall(module, m.Assign()):
-            value = cst.ensure_type(assign, cst.Assign).value
-            if not findall(value, mention):
+        for assign, names, attributes in self._assignments():
+            if mention[1] not in (names if mention[0] == "name" else attributes):
                 continue
-            aliases = [cst.ensure_type(n, cst.Name).value for t in cst.ensure_type(assign, cst.Assign).targets for n in findall(t.target, m.Name())]
+            aliases = [cst.ensure_type(n, cst.Name).value for t in assign.targets for n in findall(t.target, m.Name())]
             region = enclosing_function(self.context, assign) or module
-            if any(self._mentions(raised, m.Name(m.MatchIfTrue(lambda v: v in aliases))) for raised in findall(region, HANDED_OVER)):
+            if any(self._mentions(raised, m.Name(m.MatchIfTrue(lambda v: v in aliases))) for raised in self._handing_over(region)):
                 return True
         return False
+
+    def _handing_over(self, region: cst.CSTNode) -> List[cst.CSTNode]:
+        """The raises, returns and re-raising calls in `region` (a function or the module), once per file."""
+        found: Dict[int, List[cst.CSTNode]] = self.context.cache.setdefault("MEM604.handing_over", {})
+        key = id(region)
+        if key not in found:
+            found[key] = findall(region, HANDED_OVER)
+        return found[key]
+
+    def _assignments(self) -> List[Tuple[cst.Assign, Set[str], Set[str]]]:
+        """Every assignment of the module, with the names and the attribute names its value reads
+        (what `_mention` looks for), found in one walk per file instead of one per stored exception."""
+        cached = self.context.cache.get("MEM604.assignments")
+        if cached is None:
+            cached = []
+            for node in findall(self.context.module, m.Assign()):
+                assign = cst.ensure_type(node, cst.Assign)
+                names: Set[str] = set()
+                attributes: Set[str] = set()
+                for read in findall(assign.value, m.Name() | m.Attribute()):
+                    if isinstance(read, cst.Name):
+                        names.add(read.value)
+                    else:
+                        attributes.add(cst.ensure_type(read, cst.Attribute).attr.value)
+                cached.append((assign, names, attributes))
+            self.context.cache["MEM604.assignments"] = cached
+        return cached  # type: ignore[no-any-return]
 
     def _mentions(self, statement: cst.CSTNode, mention: m.BaseMatcherNode) -> bool:
         """Does the raised or returned value hold the place (not only compare it: `return self.e is None`)?"""
         return any(not m.matches(parent(self.context, found), m.Comparison() | m.ComparisonTarget()) for found in findall(statement, mention))
 
 
-def _mention(place: Optional[cst.BaseExpression]) -> Optional[m.BaseMatcherNode]:
-    """A matcher for reads of the place: `.attr` for `obj.attr` (or its items), the name for a name."""
+# How `_mention`'s answer is matched: a read of the name, or of the attribute of that name.
+_MATCHERS = {"name": lambda name: m.Name(name), "attribute": lambda name: m.Attribute(attr=m.Name(name))}
+
+
+def _mention(place: Optional[cst.BaseExpression]) -> Optional[Tuple[str, str]]:
+    """How reads of the place look: ("attribute", attr) for `obj.attr` (or its items), ("name",
+    name) for a name."""
     while isinstance(place, (cst.Subscript, cst.Call)):
         place = place.value if isinstance(place, cst.Subscript) else place.func
     if isinstance(place, cst.Attribute):
-        return m.Attribute(attr=m.Name(place.attr.value))
+        return ("attribute", place.attr.value)
     if isinstance(place, cst.Name):
-        return m.Name(place.value)
+        return ("name", place.value)
     return None
