@@ -753,6 +753,9 @@ class CompiledScreens:
                     by_type.setdefault(cls, []).append(item)
         self.by_type = by_type
         self.named_call_atoms = [item for item in self.atoms if _callee_names(item.pattern) is not None]
+        # Names and constants are two nodes in five and hold no node: not visited unless an
+        # atom is about them.
+        self.leaves = frozenset(kind for kind in (ast.Name, ast.Constant) if kind not in by_type)
 
     def may_fire(self, tree: ast.AST, text: str) -> List[bool]:
         """For each rule, whether its screen matches `tree` (the module of `text`)."""
@@ -789,6 +792,7 @@ class CompiledScreens:
         pop, push = stack.pop, stack.append
         calls_named = self.calls_named
         fields_of = _FIELDS
+        skip = self.leaves
         while stack:
             node, flags, owner, items = pop()
             scan.owner, scan.items = owner, items
@@ -831,9 +835,9 @@ class CompiledScreens:
                 value = getattr(node, field, None)
                 if type(value) is list:
                     for item_node in value:
-                        if isinstance(item_node, ast.AST):
+                        if isinstance(item_node, ast.AST) and type(item_node) not in skip:
                             push((item_node, inner, owner, items))
-                elif isinstance(value, ast.AST):
+                elif isinstance(value, ast.AST) and type(value) not in skip:
                     push((value, inner, owner, items))
         return found, subjects
 
