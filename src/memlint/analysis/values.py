@@ -376,6 +376,7 @@ class _Model:
         self.memo: Dict[int, Value] = {}
         self.active: Set[int] = set()
         self.uses: Dict[Tuple[int, str], Optional[List[Tuple[cst.Name, object]]]] = {}
+        self.self_assignments: Dict[int, Dict[str, List[cst.BaseExpression]]] = {}  # per class (`_attribute_assignments`)
 
     @staticmethod
     def of(context: LintContext) -> "_Model":
@@ -913,7 +914,7 @@ class _Model:
         klass = _enclosing_class(self.context, expr)
         if klass is None:
             return UNKNOWN
-        values = _attribute_assignments(klass, expr.attr.value)
+        values = _attribute_assignments(klass, expr.attr.value, self.self_assignments)
         if not values:
             return UNKNOWN
         parts = [self.value(value) for value in values]
@@ -1093,28 +1094,49 @@ def _enclosing_class(context: LintContext, node: cst.CSTNode) -> Optional[cst.Cl
     return None
 
 
-def _attribute_assignments(klass: cst.ClassDef, attr: str) -> List[cst.BaseExpression]:
+def _attribute_assignments(klass: cst.ClassDef, attr: str, memo: Dict[int, Dict[str, List[cst.BaseExpression]]]) -> List[cst.BaseExpression]:
     """Every value assigned to `self.<attr>` in the class's methods (empty when one is not a
-    plain value: `self.x += y`, an unpacking)."""
-    values: List[cst.BaseExpression] = []
+    plain value: `self.x += y`, an unpacking). The class is read once for all its attributes
+    (`memo`, per file)."""
+    found = memo.get(id(klass))
+    if found is None:
+        found = memo[id(klass)] = _self_assignments(klass)
+    return found.get(attr, [])
+
+
+def _self_assignments(klass: cst.ClassDef) -> Dict[str, List[cst.BaseExpression]]:
+    """`self.<attr>` -> the values assigned to it in the class, in order; an attribute also
+    updated in place or unpacked into maps to an empty list (its values are not all known)."""
+    values: Dict[str, List[cst.BaseExpression]] = {}
+    unknown: Set[str] = set()
     for node in findall(klass.body, m.Assign() | m.AnnAssign() | m.AugAssign()):
         if isinstance(node, cst.Assign):
             targets = [target.target for target in node.targets]
         else:
             targets = [getattr(node, "target")]
         for target in targets:
-            if _is_self_attribute(target, attr):
+            if _is_self_attribute(target):
+                attr = cst.ensure_type(target, cst.Attribute).attr.value
                 value = getattr(node, "value", None)
                 if value is None or isinstance(node, cst.AugAssign):
-                    return []
-                values.append(value)
-            elif isinstance(target, (cst.Tuple, cst.List)) and any(_is_self_attribute(e.value, attr) for e in target.elements):
-                return []
+                    unknown.add(attr)
+                else:
+                    values.setdefault(attr, []).append(value)
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                unknown.update(cst.ensure_type(e.value, cst.Attribute).attr.value for e in target.elements if _is_self_attribute(e.value))
+    for attr in unknown:
+        values[attr] = []
     return values
 
 
-def _is_self_attribute(node: cst.CSTNode, attr: str) -> bool:
-    return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self" and node.attr.value == attr
+def _is_self_attribute(node: cst.CSTNode, attr: Optional[str] = None) -> bool:
+    """`self.<attr>` (any attribute of `self` when `attr` is None)."""
+    return (
+        isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.value.value == "self"
+        and (attr is None or node.attr.value == attr)
+    )
 
 
 # Methods of list/dict/set/deque that never add items: a container whose every use is one of
