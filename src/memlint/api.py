@@ -122,9 +122,13 @@ def lint_source(
             python_accepts = tree is not None
             if prefilter and active and tree is not None:
                 active = screened(active, tree, current, config.rule_options)  # CPython's tree: screen.py
-            # Where each top-level statement starts, for positions (positions.py); the tree is
-            # not kept alive while LibCST parses.
-            statement_lines = [statement.lineno for statement in tree.body] if tree is not None else None
+            # Where statements start, for positions (positions.py); the tree is not kept alive
+            # while LibCST parses.
+            lines = None
+            if tree is not None and active:
+                from memlint.positions import statement_lines
+
+                lines = statement_lines(tree)
             del tree
             if not active and python_accepts:
                 visible = []  # nothing can fire and nothing to report: no LibCST parse
@@ -133,7 +137,7 @@ def lint_source(
 
             module = parse(current, vetted=True)
             context, crashed = run_rules(
-                module, load_rules(active), path, config.rule_options, current, statement_lines=statement_lines
+                module, load_rules(active), path, config.rule_options, current, statement_lines=lines
             )
         except SourceError as exc:
             if exc.recursion and not threading.current_thread().name == "memlint-deep":

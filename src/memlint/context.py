@@ -28,6 +28,7 @@ from memlint.traversal import Parents
 if TYPE_CHECKING:  # pragma: no cover
     from libcst.metadata import BaseMetadataProvider, MetadataWrapper
 
+    from memlint.positions import StatementLines
     from memlint.rule import Report
 
 
@@ -40,13 +41,13 @@ class LintContext:
         path: str,
         rule_options: Mapping[str, Mapping[str, Any]],
         source: str = "",
-        statement_lines: Optional[Sequence[int]] = None,
+        statement_lines: Optional["StatementLines"] = None,
     ) -> None:
         self.wrapper = wrapper
         self.module: cst.Module = wrapper.module
         self.path = path
         self.source = source
-        # The line CPython's parser gives each top-level statement of `source` (for positions).
+        # Where CPython's parser saw the statements of `source` start (for positions).
         self.statement_lines = statement_lines
         self.rule_options = rule_options
         self.reports: List["Report"] = []

@@ -8,7 +8,7 @@ error; the others still run.
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, List, Mapping, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Sequence, Tuple, Type
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -19,6 +19,9 @@ from memlint.parsing import SourceError
 from memlint.rule import Rule
 from memlint.traversal import Traversal
 
+if TYPE_CHECKING:  # pragma: no cover
+    from memlint.positions import StatementLines
+
 
 def run_rules(
     module: cst.Module,
@@ -26,7 +29,7 @@ def run_rules(
     path: str,
     rule_options: Mapping[str, Mapping[str, Any]],
     source: str = "",
-    statement_lines: Optional[Sequence[int]] = None,
+    statement_lines: Optional["StatementLines"] = None,
 ) -> Tuple[LintContext, List[InternalError]]:
     # unsafe_skip_copy: the module is ours and never mutated, and fixes rely on node identity.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)

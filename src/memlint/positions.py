@@ -9,20 +9,22 @@ excluded exactly where LibCST excludes them) and turns the offsets of the nodes 
 1-based lines and 0-based columns afterwards. `tests/core/test_positions.py` compares every node of
 real modules with PositionProvider.
 
-Given the lines where CPython's parser saw each top-level statement start (`statement_lines`,
-from the tree memlint vets the file with), the module's text and the parents the traversal
-recorded, the table generates only the top-level statements that hold a node asked about:
-positions are then a cost of the findings, not of the file (a 3,000-line module with one finding
-regenerates one function). A statement is placed by its first line and checked against the
+Given the lines where CPython's parser saw each statement start (`StatementLines`, from
+the tree memlint vets the file with: top-level statements and those of top-level classes), the
+module's text and the parents the traversal recorded, the table generates only the statements
+that hold a node asked about: positions are then a cost of the findings, not of the file (a
+3,000-line module with one finding regenerates one function or method). A statement is placed by its first line and checked against the
 text, character for character; any doubt (a statement list that does not line up with CPython's,
 a text that differs, a node outside the statements) falls back to the whole module.
 """
 
 from __future__ import annotations
 
+import ast
 import bisect
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -83,28 +85,31 @@ class _OffsetState(CodegenState):
 class PositionTable:
     """A read-only mapping node -> CodeRange, like PositionProvider's.
 
-    Keyed by node identity; the table holds the module, so the ids stay unique. Without
-    `statement_lines` (and the `source` and `parents` that go with them) the whole module is
-    generated at once; with them, one top-level statement at a time, when asked (module doc)."""
+    Keyed by node identity; the table holds the module, so the ids stay unique. Without `lines`
+    (and the `source` and `parents` that go with them) the whole module is generated at once;
+    with them, one statement at a time (a top-level one, or one of a top-level class's body),
+    when asked (module doc)."""
 
     def __init__(
         self,
         module: cst.Module,
         source: Optional[str] = None,
-        statement_lines: Optional[Sequence[int]] = None,
+        lines: Optional[StatementLines] = None,
         parents: Optional["Parents"] = None,
     ) -> None:
         self._module = module  # keeps every node alive, so the ids below stay unique
         self._whole: Optional[_Spans] = None
-        self._pieces: Dict[int, Optional[_Spans]] = {}  # per top-level statement (None: no fit)
-        self._first_lines: Optional[Dict[int, int]] = None
+        self._pieces: Dict[int, Optional[_Spans]] = {}  # per statement placed alone (None: no fit)
         self._source = source
         self._parents = parents
-        if source is None or statement_lines is None or parents is None:
-            self._whole = _Spans(module, module.default_indent, module.default_newline)
-        else:
-            self._first_lines = _first_lines(module, statement_lines)
+        self._lines = lines
         self._source_starts: Optional[List[int]] = None
+        if source is None or lines is None or parents is None:
+            self._whole = _Spans(module, module.default_indent, module.default_newline)
+            self._top: Dict[int, Tuple[int, int]] = {}
+        else:
+            self._top = _first_lines(module.body, lines.top)
+        self._members: Dict[int, Dict[int, Tuple[int, int]]] = {}  # per top-level class
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         pieces = self._piece_of(node) if self._whole is None else None
@@ -131,23 +136,46 @@ class PositionTable:
         return self._whole
 
     def _piece_of(self, node: cst.CSTNode) -> Optional["_Spans"]:
-        """The spans of the top-level statement holding `node`, placed in the module; None
-        when that cannot be done with certainty (then the whole module is generated)."""
-        assert self._parents is not None and self._first_lines is not None
-        top: Optional[cst.CSTNode] = node
+        """The spans of the statement holding `node` (of a top-level class's body, else the
+        top-level one), placed in the module; None when that cannot be done with certainty
+        (then the whole module is generated)."""
+        assert self._parents is not None
+        chain = [node]
         parent = self._parents.get(node)
         while parent is not None and parent is not self._module:
-            top, parent = parent, self._parents.get(parent)
-        if parent is None or top is None or id(top) not in self._first_lines:
+            chain.append(parent)
+            parent = self._parents.get(parent)
+        top = chain[-1]
+        if parent is None or id(top) not in self._top:
             return None
-        key = id(top)
+        if isinstance(top, cst.ClassDef) and isinstance(top.body, cst.IndentedBlock) and len(chain) >= 3 and chain[-2] is top.body:
+            member = self._placed(chain[-3], self._member_lines(top), top.body.indent)
+            if member is not None:
+                return member
+        return self._placed(top, self._top, "")
+
+    def _member_lines(self, klass: cst.ClassDef) -> Dict[int, Tuple[int, int]]:
+        found = self._members.get(id(klass))
+        if found is None:
+            assert self._lines is not None
+            lines = self._lines.members.get(self._top[id(klass)][1])
+            body = cst.ensure_type(klass.body, cst.IndentedBlock).body
+            found = self._members[id(klass)] = {} if lines is None else _first_lines(body, lines)
+        return found
+
+    def _placed(self, statement: cst.CSTNode, lines: Dict[int, Tuple[int, int]], indent: Optional[str]) -> Optional["_Spans"]:
+        key = id(statement)
+        if key not in lines:
+            return None
         if key not in self._pieces:
-            self._pieces[key] = self._place(top, self._first_lines[key])
+            module = self._module
+            indent_tokens = [] if indent == "" else [module.default_indent if indent is None else indent]
+            self._pieces[key] = self._place(statement, lines[key][0], indent_tokens)
         return self._pieces[key]
 
-    def _place(self, statement: cst.CSTNode, first_line: int) -> Optional["_Spans"]:
+    def _place(self, statement: cst.CSTNode, first_line: int, indent_tokens: List[str]) -> Optional["_Spans"]:
         module = self._module
-        piece = _Spans(statement, module.default_indent, module.default_newline)
+        piece = _Spans(statement, module.default_indent, module.default_newline, indent_tokens)
         own_start = piece.spans.get(id(statement))
         if own_start is None:
             return None
@@ -173,8 +201,11 @@ class _Spans:
     """The offsets of every node of one generated tree (a module, or one statement placed at a
     line of the module), and their lines and columns."""
 
-    def __init__(self, root: cst.CSTNode, default_indent: str, default_newline: str) -> None:
+    def __init__(
+        self, root: cst.CSTNode, default_indent: str, default_newline: str, indent_tokens: Sequence[str] = ()
+    ) -> None:
         state = _OffsetState(default_indent, default_newline)
+        state.indent_tokens.extend(indent_tokens)  # the blocks around `root`
         root._codegen(state)
         self.spans = state.spans
         self.code = "".join(state.tokens)
@@ -195,15 +226,37 @@ class _Spans:
         return CodeRange(self._position(span[0]), self._position(span[1]))
 
 
-def _first_lines(module: cst.Module, statement_lines: Sequence[int]) -> Dict[int, int]:
-    """Each top-level statement of `module` (by id) -> the line of its first token, from the
-    lines CPython gives its statements (`a; b` is one LibCST line and two CPython statements).
-    Empty when the two do not line up (then no statement is placed alone)."""
-    found: Dict[int, int] = {}
+def _first_lines(body: Sequence[cst.BaseStatement], lines: Sequence[int]) -> Dict[int, Tuple[int, int]]:
+    """Each statement of a LibCST `body` (by id) -> the line of its first token and the index of
+    its (first) statement in CPython's body of the same block, whose statements start on `lines`
+    (`a; b` is one LibCST line and two CPython statements). Empty when the two do not line up
+    (then no statement of the block is placed alone)."""
+    found: Dict[int, Tuple[int, int]] = {}
     index = 0
-    for statement in module.body:
-        if index >= len(statement_lines):
+    for statement in body:
+        if index >= len(lines):
             return {}
-        found[id(statement)] = statement_lines[index]
+        found[id(statement)] = (lines[index], index)
         index += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
-    return found if index == len(statement_lines) else {}
+    return found if index == len(lines) else {}
+
+
+@dataclass(frozen=True)
+class StatementLines:
+    """Where CPython's parser saw statements start, for positions.py: the line of each top-level
+    statement's first token (a decorated definition's `def` or `class`, as in LibCST), and for
+    each top-level class (by its index in the module's body) the lines of its body's statements."""
+
+    top: Tuple[int, ...]
+    members: Dict[int, Tuple[int, ...]] = field(default_factory=dict)
+
+
+def statement_lines(tree: ast.Module) -> StatementLines:
+    """The `StatementLines` of CPython's tree of a module."""
+    members = {
+        index: tuple(member.lineno for member in statement.body)
+        for index, statement in enumerate(tree.body)
+        if isinstance(statement, ast.ClassDef)
+    }
+    return StatementLines(tuple(statement.lineno for statement in tree.body), members)
+

@@ -10,7 +10,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import CodePosition, MetadataWrapper, PositionProvider
 
-from memlint.positions import PositionTable
+from memlint.positions import PositionTable, StatementLines, statement_lines
 from memlint.traversal import Parents
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -23,9 +23,9 @@ SOURCES = {
 
 
 def by_statement(module: cst.Module, source: str, lines=None) -> PositionTable:
-    """The table that generates one top-level statement at a time (what the engine uses)."""
+    """The table that generates one statement at a time (what the engine uses)."""
     if lines is None:
-        lines = [statement.lineno for statement in ast.parse(source).body]
+        lines = statement_lines(ast.parse(source))
     return PositionTable(module, source, lines, Parents(module))
 
 
@@ -59,7 +59,10 @@ def test_unknown_node_is_a_key_error():
     assert table.get(cst.Name("y")) is None
 
 
-DECORATED = "import os\n\n# a comment\n@dec(\n    1)\n@other\ndef f(a,\n      b):\n    return a; b\n\nx = 1; y = [\n  2]\nclass C:\n    pass\n"
+DECORATED = (
+    "import os\n\n# a comment\n@dec(\n    1)\n@other\ndef f(a,\n      b):\n    return a; b\n\nx = 1; y = [\n  2]\n"
+    "class C:\n    z = 1; w = 2\n\n    # about g\n    @property\n    def g(self):\n        return [\n            3]\n"
+)
 
 
 def test_one_statement_is_generated_alone():
@@ -68,18 +71,28 @@ def test_one_statement_is_generated_alone():
     function = module.body[1]
     assert table[function.name].start == CodePosition(7, 4)
     assert table[module.body[2].body[1]].start == CodePosition(11, 7)  # `y = [` after `x = 1; `
+    klass = module.body[3]
+    method = klass.body.body[1]
+    assert table[method.name].start == CodePosition(18, 8)
+    assert table[klass.body.body[0].body[1]].start == CodePosition(14, 11)  # `w = 2`
     assert table._whole is None  # placed without generating the whole module
+    assert id(klass) not in table._pieces  # a method is placed without its class
 
 
 def test_misplaced_statements_fall_back_to_the_whole_module():
     module = cst.parse_module(DECORATED)
-    lines = [statement.lineno for statement in ast.parse(DECORATED).body]
-    wrong = by_statement(module, DECORATED, [line + 1 for line in lines])  # every statement a line late
+    lines = statement_lines(ast.parse(DECORATED))
+    late = StatementLines(tuple(line + 1 for line in lines.top), {})  # every statement a line late
+    wrong = by_statement(module, DECORATED, late)
     assert wrong[module.body[1].name].start == CodePosition(7, 4)
     assert wrong._whole is not None
-    short = by_statement(module, DECORATED, lines[:-1])  # CPython's statements do not line up
+    short = by_statement(module, DECORATED, StatementLines(lines.top[:-1], lines.members))  # CPython's statements do not line up
     assert short[module.body[3].name].start == CodePosition(13, 6)
     edited = DECORATED.replace("return a; b", "return a; c")  # the text is not LibCST's code
     table = by_statement(module, edited, lines)
     assert table[module.body[1].name].start == CodePosition(7, 4)
     assert table._whole is not None
+    members_late = StatementLines(lines.top, {4: tuple(line + 1 for line in lines.members[4])})  # CPython's 5th statement
+    table = by_statement(module, DECORATED, members_late)  # a method misplaced: its class is placed instead
+    assert table[module.body[3].body.body[1].name].start == CodePosition(18, 8)
+    assert table._whole is None and id(module.body[3]) in table._pieces
