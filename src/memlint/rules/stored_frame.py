@@ -7,16 +7,23 @@ from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.lifetime import name_reads
 from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
-from memlint.analysis.retention import storage
+from memlint.analysis.retention import STORING_METHODS, storage
 from memlint.analysis.scopes import scope_index
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
-from memlint.screen import AllOf, Named, Node
+from memlint.screen import AllOf, Both, Named, Node, Pattern, Reads, Text, Through
 
 FRAME_CALLS = frozenset({"inspect.currentframe", "sys._getframe", "inspect.stack", "inspect.trace"})
 FRAME_NAMES = frozenset({"currentframe", "_getframe", "stack", "trace"})
 ZERO = m.Integer("0")
+FRAME_ATTRIBUTE = Node("Call", func=AllOf(Named(*FRAME_NAMES), Node("Attribute", value=Named("inspect", "sys"))))
+FRAME_NAME = Node("Call", func=AllOf(Named(*FRAME_NAMES), Node("Name")))
+
+
+def _framed(call: Pattern) -> Pattern:
+    """The frame call, or an `.f_back` taken of it (at any depth), for the screen."""
+    return call | AllOf(Named("f_back"), Node("Attribute"), Reads(call))
 
 
 class StoredFrame(Rule):
@@ -67,7 +74,12 @@ class StoredFrame(Rule):
 
     code = "MEM605"
     triggers = ("currentframe|_getframe|stack|trace",)
-    screen = (Node("Call", func=AllOf(Named(*FRAME_NAMES), Node("Name") | Node("Attribute", value=Named("inspect", "sys")))),)
+    screen = (  # a frame (or its f_back) assigned, or passed to setattr() or a storing method; a bare name needs `from inspect/sys import`
+        Node("Assign", "AnnAssign", value=Through(_framed(FRAME_ATTRIBUTE))),
+        Node("Call", func=Named("setattr", *STORING_METHODS), arg=Through(_framed(FRAME_ATTRIBUTE))),
+        Both(Text(r"\bfrom[\s\\]+(inspect|sys)[\s\\]+import\b"), Node("Assign", "AnnAssign", value=Through(_framed(FRAME_NAME)))),
+        Both(Text(r"\bfrom[\s\\]+(inspect|sys)[\s\\]+import\b"), Node("Call", func=Named("setattr", *STORING_METHODS), arg=Through(_framed(FRAME_NAME)))),
+    )
     name = "stored-frame"
     message = "{what}: {why}"
 
