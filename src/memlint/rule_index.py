@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping, NamedTuple, Optional, Tuple
 
 from memlint.findings import Tier
-from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, Imported, In, Named, Node, Not, Number, Owned, ReadOnce, Reads, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
+from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, Imported, In, Local, Named, Node, Not, Number, Owned, ReadOnce, Reads, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
 
 
 class RuleInfo(NamedTuple):
@@ -31,7 +31,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM102": RuleInfo(
         "materialized-loop-iterable", Tier.STABLE, {"small-iterable-size": 1000}, ("for",),
-        (Node('For', 'comprehension', iter=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple'), first=AnyOf(Node('GeneratorExp', 'ListComp'), Node('Call', func=Named('DictReader', 'enumerate', 'filter', 'iter', 'map', 'range', 'reader', 'reversed', 'scandir', 'walk', 'zip')), Node('Call', func=Imported('itertools')))))), Same(In('function', Node('Assign', target=Node('Name'), value=Node('Call', func=Named('list', 'tuple'), first=AnyOf(Node('GeneratorExp', 'ListComp'), Node('Call', func=Named('DictReader', 'enumerate', 'filter', 'iter', 'map', 'range', 'reader', 'reversed', 'scandir', 'walk', 'zip')), Node('Call', func=Imported('itertools')))))), ReadOnce(Node('For', iter=Node('Name'))))),
+        (Node('For', 'comprehension', iter=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple'), first=AnyOf(Node('GeneratorExp', 'ListComp'), Node('Call', func=Named('DictReader', 'enumerate', 'filter', 'iter', 'map', 'range', 'reader', 'reversed', 'scandir', 'walk', 'zip')), Node('Call', func=Imported('itertools')))))), Same(Local(Node('Assign', target=Node('Name'), value=Node('Call', func=Named('list', 'tuple'), first=AnyOf(Node('GeneratorExp', 'ListComp'), Node('Call', func=Named('DictReader', 'enumerate', 'filter', 'iter', 'map', 'range', 'reader', 'reversed', 'scandir', 'walk', 'zip')), Node('Call', func=Imported('itertools')))))), Local(ReadOnce(Node('For', iter=Node('Name')))))),
     ),
     "MEM103": RuleInfo(
         "readlines-iteration", Tier.STABLE, {}, ("readlines",),
@@ -143,7 +143,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM604": RuleInfo(
         "stored-exception", Tier.STABLE, {}, ("except",),
-        (Same(Node('ExceptHandler'), In('handler', StoresName('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update', target=Through(Node('Attribute', 'Subscript'))))), Both(Node('Global'), Same(Node('ExceptHandler'), In('handler', StoresName('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update')))), In('handler', Node('Assign', 'AnnAssign', target=Through(Node('Attribute', 'Subscript')), value=Through(Node('Call', func=Named('exc_info'))))), Both(Node('Global'), In('handler', Node('Assign', 'AnnAssign', value=Through(Node('Call', func=Named('exc_info')))))), In('handler', Node('Call', func=Named('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update'), arg=Through(Node('Call', func=Named('exc_info')))))),
+        (Same(Node('ExceptHandler'), In('handler', StoresName('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update', target=Through(Node('Attribute', 'Subscript'))))), Both(Same(Node('Global'), In('handler', Node('Assign', 'AnnAssign'))), Same(Node('ExceptHandler'), In('handler', StoresName()))), In('handler', Node('Assign', 'AnnAssign', target=Through(Node('Attribute', 'Subscript')), value=Through(Node('Call', func=Named('exc_info'))))), Same(Node('Global'), In('handler', Node('Assign', 'AnnAssign', value=Through(Node('Call', func=Named('exc_info')))))), In('handler', Node('Call', func=Named('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update'), arg=Through(Node('Call', func=Named('exc_info')))))),
     ),
     "MEM605": RuleInfo(
         "stored-frame", Tier.STABLE, {}, ("currentframe|_getframe|stack|trace",),

@@ -38,6 +38,7 @@ from `memlint.screen`)::
   ``p`` about its enclosing function (for `Same`); `UnderStatedLoops(n)` a call inside loops
   whose stated lengths multiply to ``n``; `ReadOnce(p)` ``p`` about a name its function
   reads nowhere else (for `Same`: `x = list(...)` whose only read is `x[0]`);
+  `Local(p)` ``p`` about names of its enclosing function (for `Same`: both in one `def`);
   `Imported(*modules)` a name or dotted attribute an import of the file takes from one of
   `modules` (`chain` after `from itertools import chain`); `p | q` either; `AllOf(p, q)` both on the same node. Virtual fields on other nodes: ``target`` (assignments), ``decorator``
   (the callee of each decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
@@ -464,7 +465,8 @@ def _target_names(node: ast.AST) -> Set[str]:
 
 def _subjects(node: ast.AST) -> FrozenSet[str]:
     """What a node is about, by name: a name (or dotted name) itself, the name subscripted, the
-    names an assignment binds, the name a loop iterates, a handler's or a definition's name."""
+    names an assignment binds, the name a loop iterates, the names a `global`/`nonlocal`
+    declares, a handler's or a definition's name."""
     if isinstance(node, (ast.Name, ast.Attribute)):
         dotted = _dotted(node)
         return frozenset() if dotted is None else frozenset({dotted})
@@ -476,6 +478,8 @@ def _subjects(node: ast.AST) -> FrozenSet[str]:
         return frozenset(_target_names(node.target))
     if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
         return _subjects(node.iter)
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return frozenset(node.names)
     if isinstance(node, ast.Call):  # the callee's name: `f` of `f(x)` and of `self.f(x)`
         func = node.func
         callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
@@ -703,6 +707,21 @@ class ReadOnce(_About):
         if id(read) not in direct:
             return names
         return frozenset(name for name in names if name != getattr(read, "id") or counts.get(name, 0) <= 1)
+
+
+class Local(_About):
+    """`pattern`, about its names as names of the innermost `def` around it (for `Same`:
+    `Same(Local(p), Local(q))` pairs only a `p` and a `q` of one function about one name).
+    Not inside a `def`: no match."""
+
+    def types(self) -> FrozenSet[str]:
+        return self.pattern.types()
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return scan.owner is not None and self.pattern.match(node, scan)
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        return frozenset(f"{id(scan.owner)}:{name}" for name in self.pattern.subjects(node, scan))
 
 
 class Imported(Pattern):

@@ -17,7 +17,7 @@ from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
 from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
-from memlint.screen import FUNCTION, Call, In, Name, Node, ReadOnce, Same
+from memlint.screen import Call, Local, Name, Node, ReadOnce, Same
 
 CONTAINER = m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple"))
 CONTAINER_CALL = m.Call(func=CONTAINER, args=[m.Arg(keyword=None, star="")])
@@ -121,7 +121,10 @@ class MaterializedLoopIterable(IterationSiteRule):
     triggers = ("for",)
     screen = (  # a list comprehension, or list()/tuple() of what analysis/lazy.py may call lazy, iterated or bound in a function to a name whose only read there is a `for` iterating it
         Node("For", "comprehension", iter=Node("ListComp") | Call("list", "tuple", first=LAZY)),
-        Same(In(FUNCTION, Node("Assign", target=Name(), value=Call("list", "tuple", first=LAZY))), ReadOnce(Node("For", iter=Name()))),  # visit_IndentedBlock
+        Same(  # visit_IndentedBlock: the loop is the next statement, in the same function
+            Local(Node("Assign", target=Name(), value=Call("list", "tuple", first=LAZY))),
+            Local(ReadOnce(Node("For", iter=Name()))),
+        ),
     )
     ITERABLE = CANDIDATE
     name = "materialized-loop-iterable"

@@ -80,11 +80,11 @@ class StoredException(Rule):
 
     code = "MEM604"
     triggers = ("except",)
-    screen = (  # the exception, its traceback or `sys.exc_info()` assigned to an attribute or an item (to a name: only with `global`), or passed to a storing method
+    screen = (  # the exception, its traceback or `sys.exc_info()` assigned to an attribute or an item (or to a name declared `global`), or passed to a storing method
         Same(Node("ExceptHandler"), In(HANDLER, StoresName("setattr", *KEEPING_METHODS, target=KEPT))),
-        Both(Node("Global"), Same(Node("ExceptHandler"), In(HANDLER, StoresName("setattr", *KEEPING_METHODS)))),
+        Both(Same(Node("Global"), In(HANDLER, Node("Assign", "AnnAssign"))), Same(Node("ExceptHandler"), In(HANDLER, StoresName()))),
         In(HANDLER, Node("Assign", "AnnAssign", target=KEPT, value=Through(Call("exc_info")))),
-        Both(Node("Global"), In(HANDLER, Node("Assign", "AnnAssign", value=Through(Call("exc_info"))))),
+        Same(Node("Global"), In(HANDLER, Node("Assign", "AnnAssign", value=Through(Call("exc_info"))))),
         In(HANDLER, Node("Call", func=Named("setattr", *KEEPING_METHODS), arg=Through(Call("exc_info")))),
     )
     name = "stored-exception"
