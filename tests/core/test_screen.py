@@ -249,6 +249,9 @@ NEAR_MISSES = [
     ("MEM605", "from inspect import currentframe\nclass C:\n    def f(self):\n        self.frame = currentframe()"),
     ("MEM605", "import sys\nclass C:\n    def f(self):\n        self.frame = sys._getframe().f_back.f_back"),
     ("MEM605", "import inspect as ins\nclass C:\n    def f(self):\n        setattr(self, 'fr', ins.currentframe())"),
+    ("MEM605", "import sys\nFRAMES = []\ndef f():\n    caller = sys._getframe(1)\n    FRAMES.append((caller, 1))"),  # a local, then stored
+    ("MEM605", "import sys\ndef f():\n    kept = None\n    def g():\n        nonlocal kept\n        kept = sys._getframe().f_back\n    return g"),
+    ("MEM605", "import sys\nclass C:\n    def f(self):\n        caller = sys._getframe(2)\n        self.seen = [caller]"),
     ("MEM107", "y = sorted(x[::])"),
     ("MEM107", "y = set(self.items[:])"),
     ("MEM103", "with open(p) as f:\n    for i, line in enumerate(f.readlines()):\n        print(i, line)"),
@@ -274,7 +277,7 @@ SCREENED_OUT = [
     ("MEM604", "try:\n    g()\nexcept Exception as e:\n    error = e"),  # a plain local, no `global`
     ("MEM604", "class C:\n    def f(self):\n        try:\n            g()\n        except Exception as e:\n            self.queue.put(e)"),
     ("MEM605", "import inspect\nname = inspect.stack()[1][3]"),  # read, not kept
-    ("MEM605", "def f():\n    frame = currentframe()"),  # not imported from inspect or sys
+    ("MEM605", "import sys\ndef f():\n    frame = sys._getframe().f_back\n    return frame.f_code"),  # a caller's frame in a local, not stored
     ("MEM107", "y = sorted(x[1:])"),  # a part, not a whole copy
     ("MEM107", "y = tuple(tuple(x))"),  # the same tuple: no second copy
     ("MEM103", "with open(p) as f:\n    lines = f.readlines()"),  # not iterated
