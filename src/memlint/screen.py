@@ -33,14 +33,16 @@ from `memlint.screen`)::
   equal to ``v`` and of its type (`Const(-1)` matches `-1`, `Const(0)` not `False`); `Number()`
   a number literal; `Not(p)`; `Through(p)` ``p`` itself or inside a tuple/list/set/dict
   display; `Reads(p)` ``p`` anywhere below; `SelfUpdate()` an assignment whose target is also
-  read on its right side (`F = (P @ F) + B`); `StoresName(*methods, target=p)` a name assigned (to a
-  target matching ``p`` when given) or passed to one of `methods`; `CallsItself()` a call of the enclosing function's own name; `Owned(p)`
-  ``p`` about its enclosing function (for `Same`); `UnderStatedLoops(n)` a call inside loops
-  whose stated lengths multiply to ``n``; `ReadOnce(p)` ``p`` about a name its function
-  reads nowhere else (for `Same`: `x = list(...)` whose only read is `x[0]`);
-  `Local(p)` ``p`` about names of its enclosing function (for `Same`: both in one `def`);
-  `Imported(*modules)` a name or dotted attribute an import of the file takes from one of
-  `modules` (`chain` after `from itertools import chain`); `p | q` either; `AllOf(p, q)` both on the same node. Virtual fields on other nodes: ``target`` (assignments), ``decorator``
+  read on its right side (`F = (P @ F) + B`); `StoresName(*methods, target=p)` a name
+  assigned (to a target matching ``p`` when given) or passed to one of `methods`;
+  `CallsItself()` a call of the enclosing function's own name; `Owned(p)` ``p`` about its
+  enclosing function (for `Same`); `UnderStatedLoops(n)` a call inside loops whose stated
+  lengths multiply to ``n``; `ReadOnce(p)` ``p`` about a name its function reads nowhere else
+  (for `Same`: `x = list(...)` whose only read is `x[0]`); `Local(p)` ``p`` about names of its
+  enclosing function (for `Same`: both in one `def`); `Imported(*modules)` a name or dotted
+  attribute an import of the file takes from one of `modules` (`chain` after `from itertools
+  import chain`); `p | q` either; `AllOf(p, q)` both on the same node. Virtual fields on other
+  nodes: ``target`` (assignments), ``decorator``
   (the callee of each decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
 
 Why it is conservative (tests/core/test_prefilter.py proves it on a corpus): every screen is a
@@ -57,18 +59,19 @@ written for the defaults (MEM202's `hot-functions` can make any function hot, ME
 `include-lambdas` adds lambdas).
 
 Screens that do not help much, and why (share of the bytes of every 4th standard-library file
-that each lets through to LibCST; 58% of the bytes reach LibCST with all
-stable rules, because a large file usually holds a candidate for some rule):
+that each lets through to LibCST; 57% of the bytes reach LibCST with all stable rules, because a
+large file usually holds a candidate for some rule):
 - MEM202 (17%): a nested `def` whose function calls itself, or a nested `def` and a call inside loops
   whose stated lengths multiply to 10,000; whether the outer function is hot needs the call
   sites of the module.
 - MEM303 (33%): `x += <not a number>` or `x = x + ...` in a loop; whether `x` is a list, a string
   or a tuple needs the kinds of its values (analysis/values.py).
-- MEM106 (5%), MEM102 (3%; 23% and 18% before `ReadOnce`, index 0 and lazy sources):
-  `list(...)`/`[...]` indexed by 0 or iterated, or bound in a function to a name whose only
-  direct read there is `[0]`/a `for`; reads in nested scopes need scopes.
-- MEM604 (11%; 17% before `target=`): an `except ... as e` whose `e` is kept on an attribute or
-  an item, or in a name when the file has a `global`, or given to a storing method; whether
+- MEM106 (5%, most of it in files where it reports; 23% before `ReadOnce` and index 0):
+  `list(...)`/`[...]` indexed by 0, or bound in a function to a name whose only direct read
+  there is `[0]`; whether a read in a nested scope is the same variable needs scopes. (MEM102's
+  like screen, with lazy sources and `Local`, went from 18% to 0.3%.)
+- MEM604 (8%; 17% before `target=`): an `except ... as e` whose `e` is kept on an attribute or
+  an item, or in a name declared `global`, or given to a storing method; whether
   that container is a fresh local of the function, and whether the module hands the exception
   on (`raise self.error`), need scopes. Mostly test suites that keep `self.error = e`.
 - MEM105 (5%): `len([...])` or `len(list(<lazy>))`; whether the counted items are data-sized
@@ -807,6 +810,8 @@ def _import_aliases(tree: ast.AST) -> Dict[str, str]:
             if isinstance(children, list):
                 stack.extend(child for child in children if isinstance(child, ast.AST))
     return found
+
+
 def _import_bindings(tree: ast.AST) -> Dict[str, Set[str]]:
     """Every name an import statement of the module binds, to the dotted names it may stand for
     (as analysis/scopes.py qualifies them: `import os.path` binds os -> os, `from . import x`
