@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping, NamedTuple, Optional, Tuple
 
 from memlint.findings import Tier
-from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, In, Named, Node, Not, Number, Owned, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
+from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, Imported, In, Local, Named, Node, Not, Number, Owned, ReadOnce, Reads, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
 
 
 class RuleInfo(NamedTuple):
@@ -31,11 +31,11 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM102": RuleInfo(
         "materialized-loop-iterable", Tier.STABLE, {"small-iterable-size": 1000}, ("for",),
-        (Node('For', 'AsyncFor', 'comprehension', iter=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple')))), Same(Node('Assign', value=Node('Call', func=Named('list', 'tuple'))), Node('For', iter=Node('Name')))),
+        (Node('For', 'comprehension', iter=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple'), first=AnyOf(Node('GeneratorExp', 'ListComp'), Node('Call', func=Named('DictReader', 'enumerate', 'filter', 'iter', 'map', 'range', 'reader', 'reversed', 'scandir', 'walk', 'zip')), Node('Call', func=Imported('itertools')))))), Same(Local(Node('Assign', target=Node('Name'), value=Node('Call', func=Named('list', 'tuple'), first=AnyOf(Node('GeneratorExp', 'ListComp'), Node('Call', func=Named('DictReader', 'enumerate', 'filter', 'iter', 'map', 'range', 'reader', 'reversed', 'scandir', 'walk', 'zip')), Node('Call', func=Imported('itertools')))))), Local(ReadOnce(Node('For', iter=Node('Name')))))),
     ),
     "MEM103": RuleInfo(
         "readlines-iteration", Tier.STABLE, {}, ("readlines",),
-        (Node('Call', func=Named('readlines')),),
+        (Node('For', 'comprehension', iter=AnyOf(Node('Call', func=AllOf(Named('readlines'), Node('Attribute'))), Node('Call', arg=Node('Call', func=AllOf(Named('readlines'), Node('Attribute')))))), Node('Call', func=Named('frozenset', 'list', 'set', 'sorted', 'tuple'), first=Node('Call', func=AllOf(Named('readlines'), Node('Attribute'))))),
     ),
     "MEM104": RuleInfo(
         "whole-file-split", Tier.STABLE, {}, ("read|read_text", "split|splitlines"),
@@ -43,15 +43,15 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM105": RuleInfo(
         "materialized-count", Tier.STABLE, {"small-iterable-size": 1000}, ("len",),
-        (Node('Call', func=Named('len'), first=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple')))),),
+        (Node('Call', func=Named('len'), first=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple'), first=AnyOf(Node('GeneratorExp'), Node('GeneratorExp', 'ListComp'), Node('Call', func=Named('DictReader', 'enumerate', 'filter', 'iter', 'map', 'reader', 'reversed', 'scandir', 'walk', 'zip')), Node('Call', func=Imported('itertools')))))),),
     ),
     "MEM106": RuleInfo(
         "materialized-first-element", Tier.STABLE, {"small-iterable-size": 1000}, ("list|tuple|for",),
-        (Node('Subscript', value=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple')))), Node('Call', func=AllOf(Named('pop'), Node('Attribute', value=AnyOf(Node('ListComp'), Node('Call', func=Named('list')))))), Same(Node('Subscript', value=Node('Name'), index=Const(0)), Node('Assign', 'AnnAssign', 'AugAssign', 'NamedExpr', value=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple')))))),
+        (Node('Subscript', value=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple'))), index=AnyOf(Const(0), Node('Tuple', elts=Const(0)))), Node('Call', func=AllOf(Named('pop'), Node('Attribute', value=AnyOf(Node('ListComp'), Node('Call', func=Named('list'))))), first=Const(0)), Same(ReadOnce(Node('Subscript', value=Node('Name'), index=AnyOf(Const(0), Node('Tuple', elts=Const(0))))), In('function', Node('Assign', 'AnnAssign', target=Node('Name'), value=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple'))))))),
     ),
     "MEM107": RuleInfo(
         "redundant-copy", Tier.STABLE, {}, ("list|tuple|set|frozenset|sorted",),
-        (Node('Call', func=Named('frozenset', 'list', 'set', 'sorted', 'tuple'), first=AnyOf(Node('Call', func=Named('list', 'tuple')), Node('Subscript', index=Node('Slice')))), Node('Call', func=Named('list'), first=Node('Call', func=Named('sorted')))),
+        (Node('Call', func=Named('frozenset', 'list', 'set', 'sorted'), first=Node('Call', func=Named('list', 'tuple'))), Node('Call', func=Named('tuple'), first=Node('Call', func=Named('list'))), Node('Call', func=Named('frozenset', 'list', 'set', 'sorted', 'tuple'), first=Node('Subscript', value=AnyOf(Node('Name'), Node('Attribute')), index=Node('Slice', lower=None, upper=None, step=None))), Node('Call', func=Named('list'), first=Node('Call', func=Named('sorted')))),
     ),
     "MEM108": RuleInfo(
         "array-from-list", Tier.PREVIEW, {"small-iterable-size": 1000}, ("numpy", "array|asarray"),
@@ -95,7 +95,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM304": RuleInfo(
         "list-as-queue", Tier.STABLE, {}, ("pop|insert",),
-        (In('loop', Node('Call', func=AllOf(Named('insert', 'pop'), Node('Attribute')), first=Const(0))),),
+        (In('loop', Node('Call', func=AllOf(Named('insert', 'pop'), Node('Attribute', value=AnyOf(Node('Name'), Node('Attribute', value=Node('Name'))))), first=Const(0))),),
     ),
     "MEM305": RuleInfo(
         "append-then-array", Tier.PREVIEW, {}, ("numpy", "array|asarray", "append"),
@@ -143,11 +143,11 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM604": RuleInfo(
         "stored-exception", Tier.STABLE, {}, ("except",),
-        (Same(Node('ExceptHandler'), In('handler', StoresName('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'put', 'put_nowait', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update'))), In('handler', Node('Assign', 'AnnAssign', value=Through(Node('Call', func=Named('exc_info'))))), In('handler', Node('Call', func=Named('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'put', 'put_nowait', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update'), arg=Through(Node('Call', func=Named('exc_info')))))),
+        (Same(Node('ExceptHandler'), In('handler', StoresName('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update', target=Through(Node('Attribute', 'Subscript'))))), Both(Same(Node('Global'), In('handler', Node('Assign', 'AnnAssign'))), Same(Node('ExceptHandler'), In('handler', StoresName()))), In('handler', Node('Assign', 'AnnAssign', target=Through(Node('Attribute', 'Subscript')), value=Through(Node('Call', func=Named('exc_info'))))), Same(Node('Global'), In('handler', Node('Assign', 'AnnAssign', value=Through(Node('Call', func=Named('exc_info')))))), In('handler', Node('Call', func=Named('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update'), arg=Through(Node('Call', func=Named('exc_info')))))),
     ),
     "MEM605": RuleInfo(
         "stored-frame", Tier.STABLE, {}, ("currentframe|_getframe|stack|trace",),
-        (Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))),),
+        (Local(Node('Assign', target=Node('Name'), value=AnyOf(Node('Call', func=AllOf(Named('currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))), Node('Call', func=AllOf(Named('_getframe'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys')))), first=None), Node('Call', func=AllOf(Named('_getframe'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys')))), first=Const(0))))), Node('Assign', 'AnnAssign', target=Through(Node('Attribute', 'Subscript')), value=Through(AnyOf(Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))), AllOf(Named('f_back'), Node('Attribute'), Reads(Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys')))))))))), Node('Call', func=Named('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'put', 'put_nowait', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update'), arg=Through(AnyOf(Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))), AllOf(Named('f_back'), Node('Attribute'), Reads(Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys')))))))))), Same(Node('Global', 'Nonlocal'), Node('Assign', 'AnnAssign', value=Through(AnyOf(Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))), AllOf(Named('f_back'), Node('Attribute'), Reads(Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))))))))), Same(Node('Assign', target=Node('Name'), value=AnyOf(Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))), AllOf(Named('f_back'), Node('Attribute'), Reads(Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))))))), StoresName('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'connect', 'extend', 'extendleft', 'insert', 'push', 'put', 'put_nowait', 'register', 'setattr', 'setdefault', 'symmetric_difference_update', 'update', target=Through(Node('Attribute', 'Subscript')))), Both(Node('Global', 'Nonlocal'), Same(Node('Assign', target=Node('Name'), value=AnyOf(Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))), AllOf(Named('f_back'), Node('Attribute'), Reads(Node('Call', func=AllOf(Named('_getframe', 'currentframe', 'stack', 'trace'), AnyOf(Node('Name'), Node('Attribute', value=Named('inspect', 'sys'))))))))), StoresName()))),
     ),
     "MEM606": RuleInfo(
         "slotless-data-class", Tier.PREVIEW, {"target-version": "3.10"}, ("dataclass",),

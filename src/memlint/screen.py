@@ -24,7 +24,8 @@ from `memlint.screen`)::
   still apply first. `python -m memlint.rule_docs docs/rules` copies the screens into
   `rule_index.py` (so a file is screened without importing the rules): run it after a change.
 - Patterns: `Node(*types, **fields)` matches an `ast` node of one of the named classes whose
-  fields match (a list field matches when some element does); `Named(*names)` a `Name` with
+  fields match (a list field matches when some element does; a field given None must be
+  absent: `Node("Slice", lower=None)` is `x[:k]`); `Named(*names)` a `Name` with
   that id (or an import alias of it) or an `Attribute` with that attr; `Call(*names, **fields)`
   a call of such a name (virtual fields: ``arg`` any argument value, positional or keyword, `*x`
   unwrapped; ``first``/``second`` the first and second positional arguments; ``keyword`` the
@@ -32,10 +33,16 @@ from `memlint.screen`)::
   equal to ``v`` and of its type (`Const(-1)` matches `-1`, `Const(0)` not `False`); `Number()`
   a number literal; `Not(p)`; `Through(p)` ``p`` itself or inside a tuple/list/set/dict
   display; `Reads(p)` ``p`` anywhere below; `SelfUpdate()` an assignment whose target is also
-  read on its right side (`F = (P @ F) + B`); `StoresName(*methods)` a name assigned or passed
-  to one of `methods`; `CallsItself()` a call of the enclosing function's own name; `Owned(p)`
-  ``p`` about its enclosing function (for `Same`); `UnderStatedLoops(n)` a call inside loops
-  whose stated lengths multiply to ``n``; `p | q` either; `AllOf(p, q)` both on the same node. Virtual fields on other nodes: ``target`` (assignments), ``decorator``
+  read on its right side (`F = (P @ F) + B`); `StoresName(*methods, target=p)` a name
+  assigned (to a target matching ``p`` when given) or passed to one of `methods`;
+  `CallsItself()` a call of the enclosing function's own name; `Owned(p)` ``p`` about its
+  enclosing function (for `Same`); `UnderStatedLoops(n)` a call inside loops whose stated
+  lengths multiply to ``n``; `ReadOnce(p)` ``p`` about a name its function reads nowhere else
+  (for `Same`: `x = list(...)` whose only read is `x[0]`); `Local(p)` ``p`` about names of its
+  enclosing function (for `Same`: both in one `def`); `Imported(*modules)` a name or dotted
+  attribute an import of the file takes from one of `modules` (`chain` after `from itertools
+  import chain`); `p | q` either; `AllOf(p, q)` both on the same node. Virtual fields on other
+  nodes: ``target`` (assignments), ``decorator``
   (the callee of each decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
 
 Why it is conservative (tests/core/test_prefilter.py proves it on a corpus): every screen is a
@@ -52,17 +59,25 @@ written for the defaults (MEM202's `hot-functions` can make any function hot, ME
 `include-lambdas` adds lambdas).
 
 Screens that do not help much, and why (share of the bytes of every 4th standard-library file
-that each lets through to LibCST; 71% of the bytes reach LibCST with all stable rules, because a
+that each lets through to LibCST; 57% of the bytes reach LibCST with all stable rules, because a
 large file usually holds a candidate for some rule):
 - MEM202 (17%): a nested `def` whose function calls itself, or a nested `def` and a call inside loops
   whose stated lengths multiply to 10,000; whether the outer function is hot needs the call
   sites of the module.
 - MEM303 (33%): `x += <not a number>` or `x = x + ...` in a loop; whether `x` is a list, a string
   or a tuple needs the kinds of its values (analysis/values.py).
-- MEM106 (28%), MEM102 (20%): `list(...)`/`[...]` indexed, popped or iterated, or bound to a
-  name later indexed/iterated; whether the copy is used elsewhere needs scopes.
-- MEM604 (23%): an `except ... as e` whose `e` is assigned or given to a storing method; where it
-  is kept (an attribute, a global, a container that outlives the call) needs scopes.
+- MEM106 (5%, most of it in files where it reports; 23% before `ReadOnce` and index 0):
+  `list(...)`/`[...]` indexed by 0, or bound in a function to a name whose only direct read
+  there is `[0]`; whether a read in a nested scope is the same variable needs scopes. (MEM102's
+  like screen, with lazy sources and `Local`, went from 18% to 0.3%.)
+- MEM604 (8%; 17% before `target=`): an `except ... as e` whose `e` is kept on an attribute or
+  an item, or in a name declared `global`, or given to a storing method; whether
+  that container is a fresh local of the function, and whether the module hands the exception
+  on (`raise self.error`), need scopes. Mostly test suites that keep `self.error = e`.
+- MEM105 (5%): `len([...])` or `len(list(<lazy>))`; whether the counted items are data-sized
+  needs the kinds of values (analysis/values.py), and test files are skipped by their name.
+- MEM304 (5%): `x.pop(0)`/`x.insert(0, ...)` in a loop; whether `x` is a list and long needs
+  the kinds of its bindings.
 - MEM401 (numpy/pandas files only, by its triggers): any assignment of a call or an operation in
   a loop; whether the value is a large array needs types.
 - No screen (they always run when their text triggers are present): the preview rules MEM108,
@@ -190,16 +205,17 @@ _VIRTUAL: Dict[str, Tuple[FrozenSet[str], Callable[[Any], Any]]] = {
 
 class Node(Pattern):
     """An `ast` node of one of `types` (class names: "Call", "ListComp", ...) whose fields
-    match: a field given a pattern must hold a node it matches (a list: some element)."""
+    match: a field given a pattern must hold a node it matches (a list: some element); a field
+    given None must be absent (None or an empty list)."""
 
-    def __init__(self, *types: str, **fields: Pattern) -> None:
+    def __init__(self, *types: str, **fields: Optional[Pattern]) -> None:
         if not types:
             raise ValueError("Node needs at least one ast class name")
         for name in types:
             if not isinstance(getattr(ast, name, None), type):
                 raise ValueError(f"ast has no node class {name!r}")
         for key, value in fields.items():
-            if not isinstance(value, Pattern):
+            if value is not None and not isinstance(value, Pattern):
                 raise ValueError(f"field {key}= of Node({', '.join(types)}) is not a pattern: {value!r}")
             if key in _VIRTUAL and not set(types) <= _VIRTUAL[key][0]:
                 raise ValueError(f"{key}= applies to {sorted(_VIRTUAL[key][0])} only")
@@ -216,6 +232,10 @@ class Node(Pattern):
         for key, pattern in self.fields:
             virtual = _VIRTUAL.get(key)
             value = virtual[1](node) if virtual is not None else getattr(node, key, None)
+            if pattern is None:  # the field must be absent: `Node("Slice", lower=None)`
+                if value is None or value == []:
+                    continue
+                return False
             if isinstance(value, list):
                 if not any(isinstance(v, ast.AST) and pattern.match(v, scan) for v in value):
                     return False
@@ -227,14 +247,14 @@ class Node(Pattern):
         return f"Node({_args(*self.names, **dict(self.fields))})"
 
 
-def Call(*names: str, **fields: Pattern) -> Pattern:  # noqa: N802 -- reads like a node class
+def Call(*names: str, **fields: Optional[Pattern]) -> Pattern:  # noqa: N802 -- reads like a node class
     """A call, of a function or method named one of `names` when given (see `Named`)."""
     if names:
         fields = {"func": Named(*names), **fields}
     return Node("Call", **fields)
 
 
-def Subscript(value: Optional[Pattern] = None, **fields: Pattern) -> Pattern:  # noqa: N802
+def Subscript(value: Optional[Pattern] = None, **fields: Optional[Pattern]) -> Pattern:  # noqa: N802
     if value is not None:
         fields = {"value": value, **fields}
     return Node("Subscript", **fields)
@@ -386,10 +406,12 @@ class Owned(_About):
 class StoresName(Pattern):
     """Where a rule's `stored_at` (analysis/retention.py) may find a name kept: an assignment
     whose value is -- or holds, in tuple/list/set/dict displays -- a name or `name.attr`; a call
-    of one of `methods` with such an argument. Its subjects are those names."""
+    of one of `methods` with such an argument. Its subjects are those names. With `target`, an
+    assignment counts only when one of its targets matches that pattern."""
 
-    def __init__(self, *methods: str) -> None:
+    def __init__(self, *methods: str, target: Optional[Pattern] = None) -> None:
         self.methods = tuple(sorted(set(methods)))
+        self.target = target
         self._call = Node("Call", func=Named(*methods))
 
     def types(self) -> FrozenSet[str]:
@@ -412,6 +434,9 @@ class StoresName(Pattern):
 
     def _values(self, node: ast.AST, scan: "_Scan") -> List[ast.AST]:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = getattr(node, "targets", None) or [getattr(node, "target")]
+            if self.target is not None and not any(self.target.match(t, scan) for t in targets):
+                return []
             return [node.value] if node.value is not None else []
         if isinstance(node, ast.Call) and self._call.match(node, scan):
             return _call_args(node)
@@ -421,14 +446,12 @@ class StoresName(Pattern):
         return any(self._held(value) for value in self._values(node, scan))
 
     def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            values = [node.value] if node.value is not None else []
-        else:
-            values = _call_args(node) if isinstance(node, ast.Call) else []
-        return frozenset().union(*(self._held(value) for value in values))
+        return frozenset().union(*(self._held(value) for value in self._values(node, scan)))
 
     def __repr__(self) -> str:
-        return f"StoresName({_args(*self.methods)})"
+        if self.target is None:
+            return f"StoresName({_args(*self.methods)})"
+        return f"StoresName({_args(*self.methods, target=self.target)})"
 
 
 def _target_names(node: ast.AST) -> Set[str]:
@@ -445,7 +468,8 @@ def _target_names(node: ast.AST) -> Set[str]:
 
 def _subjects(node: ast.AST) -> FrozenSet[str]:
     """What a node is about, by name: a name (or dotted name) itself, the name subscripted, the
-    names an assignment binds, the name a loop iterates, a handler's or a definition's name."""
+    names an assignment binds, the name a loop iterates, the names a `global`/`nonlocal`
+    declares, a handler's or a definition's name."""
     if isinstance(node, (ast.Name, ast.Attribute)):
         dotted = _dotted(node)
         return frozenset() if dotted is None else frozenset({dotted})
@@ -457,6 +481,8 @@ def _subjects(node: ast.AST) -> FrozenSet[str]:
         return frozenset(_target_names(node.target))
     if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
         return _subjects(node.iter)
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return frozenset(node.names)
     if isinstance(node, ast.Call):  # the callee's name: `f` of `f(x)` and of `self.f(x)`
         func = node.func
         callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
@@ -627,6 +653,108 @@ class UnderStatedLoops(Pattern):
         return f"UnderStatedLoops({self.at_least!r})"
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _direct_reads(owner: ast.AST) -> Tuple[Dict[str, int], Set[int]]:
+    """The names the body of the `def` `owner` reads outside nested scopes (lambdas,
+    comprehensions, classes, defs): how many times each, and the ids of those `Name` nodes."""
+    counts: Dict[str, int] = {}
+    nodes: Set[int] = set()
+    stack: List[ast.AST] = list(getattr(owner, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SCOPES):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+            nodes.add(id(node))
+        stack.extend(ast.iter_child_nodes(node))
+    return counts, nodes
+
+
+def _about_name(node: ast.AST) -> Optional[ast.AST]:
+    """The `Name` a node is about, as `_subjects` finds it: itself, what a subscript or an
+    attribute is taken of, what a loop iterates."""
+    while not isinstance(node, ast.Name):
+        if isinstance(node, (ast.Subscript, ast.Attribute)):
+            node = node.value
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            node = node.iter
+        else:
+            return None
+    return node
+
+
+class ReadOnce(_About):
+    """`pattern` on a node about a name (`x[0]`, `for ... in x`) that is the only read of that
+    name in the body of its innermost `def`, outside nested scopes (which may bind it anew), or
+    that is not read in that body directly (it is inside a nested scope): a necessary condition
+    of analysis/usage.py's `only_reference_is` for a function-local (every direct read of a
+    name in a function resolves to the same binding). Not inside a `def`: no match."""
+
+    def types(self) -> FrozenSet[str]:
+        return self.pattern.types()
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return bool(self.subjects(node, scan)) if self.pattern.match(node, scan) else False
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        if scan.owner is None:
+            return frozenset()
+        read = _about_name(node)
+        names = self.pattern.subjects(node, scan)
+        if read is None:
+            return names
+        counts, direct = scan.direct_reads(scan.owner)
+        if id(read) not in direct:
+            return names
+        return frozenset(name for name in names if name != getattr(read, "id") or counts.get(name, 0) <= 1)
+
+
+class Local(_About):
+    """`pattern`, about its names as names of the innermost `def` around it (for `Same`:
+    `Same(Local(p), Local(q))` pairs only a `p` and a `q` of one function about one name).
+    Not inside a `def`: no match."""
+
+    def types(self) -> FrozenSet[str]:
+        return self.pattern.types()
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return scan.owner is not None and self.pattern.match(node, scan)
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        return frozenset(f"{id(scan.owner)}:{name}" for name in self.pattern.subjects(node, scan))
+
+
+class Imported(Pattern):
+    """A name or dotted attribute that an import of the file makes a member of one of `modules`
+    (`Imported("itertools")`: `chain` after `from itertools import chain` or `... import chain as
+    c`, `it.chain.from_iterable` after `import itertools as it`): what analysis/names.py's
+    `qualified_name` may resolve to "itertools.<something>". Imports anywhere in the file count,
+    whatever scope they bind in."""
+
+    def __init__(self, *modules: str) -> None:
+        self.modules = tuple(sorted(set(modules)))
+
+    def types(self) -> FrozenSet[str]:
+        return frozenset({"Name", "Attribute"})
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        dotted = _dotted(node)
+        if dotted is None:
+            return False
+        root, _, rest = dotted.partition(".")
+        for full in scan.imports().get(root, ()):
+            qualified = f"{full}.{rest}" if rest else full
+            if any(qualified.startswith(module + ".") for module in self.modules):
+                return True
+        return False
+
+    def __repr__(self) -> str:
+        return f"Imported({_args(*self.modules)})"
+
+
 class Text:
     """A regular expression found in the module's text (a comment, which `ast` drops)."""
 
@@ -682,6 +810,34 @@ def _import_aliases(tree: ast.AST) -> Dict[str, str]:
             if isinstance(children, list):
                 stack.extend(child for child in children if isinstance(child, ast.AST))
     return found
+
+
+def _import_bindings(tree: ast.AST) -> Dict[str, Set[str]]:
+    """Every name an import statement of the module binds, to the dotted names it may stand for
+    (as analysis/scopes.py qualifies them: `import os.path` binds os -> os, `from . import x`
+    binds x -> .x)."""
+    found: Dict[str, Set[str]] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                name = alias.asname or alias.name.split(".", 1)[0]
+                found.setdefault(name, set()).add(alias.name if alias.asname else name)
+            continue
+        if isinstance(node, ast.ImportFrom):
+            base = "." * (node.level or 0) + (node.module or "")
+            for alias in node.names:
+                full = f"{base}.{alias.name}" if base and not base.endswith(".") else f"{base}{alias.name}"
+                found.setdefault(alias.asname or alias.name, set()).add(full)
+            continue
+        for field in _BODIES:
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                stack.extend(child for child in children if isinstance(child, ast.AST))
+    return found
+
+
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -695,10 +851,26 @@ class _Atom:
 class _Scan:
     """Per-file state of one walk: the import aliases `Named` accepts."""
 
-    def __init__(self, aliases: Dict[str, str]) -> None:
+    def __init__(self, aliases: Dict[str, str], tree: Optional[ast.AST] = None) -> None:
         self.aliases = aliases
+        self.tree = tree
+        self._imports: Optional[Dict[str, Set[str]]] = None
+        self._reads: Dict[int, Tuple[Dict[str, int], Set[int]]] = {}
         self.owner: Optional[ast.AST] = None  # the innermost `def` around the node
         self.items: float = 1  # the product of the stated lengths of the loops around the node
+
+    def direct_reads(self, owner: ast.AST) -> Tuple[Dict[str, int], Set[int]]:
+        """`_direct_reads(owner)`, computed once per `def` (for `ReadOnce`)."""
+        found = self._reads.get(id(owner))
+        if found is None:
+            found = self._reads[id(owner)] = _direct_reads(owner)
+        return found
+
+    def imports(self) -> Dict[str, Set[str]]:
+        """The names the module's imports bind (for `Imported`), found on first use."""
+        if self._imports is None:
+            self._imports = _import_bindings(self.tree) if self.tree is not None else {}
+        return self._imports
 
 
 class CompiledScreens:
@@ -783,7 +955,7 @@ class CompiledScreens:
         ]
 
     def _walk(self, tree: ast.AST, aliases: Dict[str, str]) -> Tuple[Set[int], Dict[int, Set[str]]]:
-        scan = _Scan(aliases)
+        scan = _Scan(aliases, tree)
         found: Set[int] = set()
         subjects: Dict[int, Set[str]] = {item.index: set() for item in self.atoms if item.collect}
         total = self.plain if not subjects else -1  # collecting atoms see every node: no early end

@@ -22,13 +22,16 @@ from memlint.screen import (
     CallsItself,
     CompiledScreens,
     Const,
+    Imported,
     In,
+    Local,
     Name,
     Named,
     Node,
     Not,
     Number,
     Owned,
+    ReadOnce,
     Same,
     SelfUpdate,
     StoresName,
@@ -187,3 +190,105 @@ def test_configured_options_turn_a_rule_screen_off():
     assert screened([rule], tree, source, {"MEM202": {"hot-functions": ["outer"]}}) == (rule,)
     config = build_config({"MEM202": {"hot-functions": ["outer"]}}, {"select": ["MEM202"]}, root=".")
     assert [f.code for f in lint_source(source, "a.py", config).findings] == ["MEM202"]
+
+
+@pytest.mark.parametrize(
+    ("screen", "source", "expected"),
+    [
+        ((Node("Slice", lower=None, step=None),), "x[:2]", True),  # a field given None must be absent
+        ((Node("Slice", lower=None, step=None),), "x[1:]", False),
+        ((Call("f", keyword=None),), "f(1)", True),  # a list field: empty
+        ((Call("f", keyword=None),), "f(1, k=2)", False),
+        ((Node("Call", func=Imported("itertools")),), "from itertools import chain\nchain(a)", True),
+        ((Node("Call", func=Imported("itertools")),), "from itertools import chain as c\nc(a)", True),
+        ((Node("Call", func=Imported("itertools")),), "import itertools as it\nit.chain.from_iterable(a)", True),
+        ((Node("Call", func=Imported("itertools")),), "def f():\n    from itertools import count\ncount()", True),  # any scope
+        ((Node("Call", func=Imported("itertools")),), "chain(a)", False),
+        ((Node("Call", func=Imported("itertools")),), "import itertools\nitertools(a)", False),  # the module, not a member
+        ((Node("Call", func=Imported("itertools")),), "from more_itertools import chain\nchain(a)", False),
+        ((Node("Call", func=Imported("itertools")),), "from .itertools import chain\nchain(a)", False),  # relative
+        ((ReadOnce(Subscript(Name())),), "def f(a):\n    return a[0]", True),
+        ((ReadOnce(Subscript(Name())),), "def f(a):\n    print(a)\n    return a[0]", False),
+        ((ReadOnce(Subscript(Name())),), "a = g()\nprint(a[0], a)", False),  # not in a def
+        ((ReadOnce(Subscript(Name())),), "def f(a):\n    b = [a for a in c]\n    return a[0]", True),  # another scope's `a`
+        ((ReadOnce(Subscript(Name())),), "def f(a):\n    print(a)\n    return lambda: a[0]", True),  # not read directly: passes
+        ((ReadOnce(Subscript(Name())),), "def f(a):\n    def g(b=a[0]):\n        return a, a\n    return g", True),
+        ((ReadOnce(Node("For", iter=Name())),), "def f(a):\n    for x in a:\n        print(x)", True),
+        ((ReadOnce(Node("For", iter=Name())),), "def f(a):\n    for x in a:\n        print(a)", False),
+        ((Same(ReadOnce(Subscript(Name())), Node("Assign", value=Call("list"))),), "def f():\n    a = list(x)\n    return a[0]", True),
+        ((Same(ReadOnce(Subscript(Name())), Node("Assign", value=Call("list"))),), "def f():\n    a = list(x)\n    return a[0], a", False),
+        ((Same(Local(Node("Assign")), Local(Node("For", iter=Name()))),), "def f():\n    a = g()\n    for y in a: pass", True),
+        ((Same(Local(Node("Assign")), Local(Node("For", iter=Name()))),), "def f():\n    a = g()\ndef h(a):\n    for y in a: pass", False),
+        ((Same(Local(Node("Assign")), Local(Node("For", iter=Name()))),), "a = g()\nfor y in a: pass", False),  # not in a def
+        ((Same(Node("Global"), Node("Assign")),), "def f():\n    global E\n    E = 1", True),
+        ((Same(Node("Global"), Node("Assign")),), "def f():\n    global E\n    F = 1", False),
+        ((Same(Node("ExceptHandler"), In(HANDLER, StoresName("append", target=Node("Attribute")))),), "try: pass\nexcept E as e:\n    self.x = e", True),
+        ((Same(Node("ExceptHandler"), In(HANDLER, StoresName("append", target=Node("Attribute")))),), "try: pass\nexcept E as e:\n    x = e", False),
+        ((Same(Node("ExceptHandler"), In(HANDLER, StoresName("append", target=Node("Attribute")))),), "try: pass\nexcept E as e:\n    errors.append(e)", True),
+    ],
+)
+def test_patterns_about_absent_fields_imports_and_sole_reads(screen, source, expected):
+    assert fires(screen, source) is expected
+
+
+# Shapes just inside what a tight screen lets through: each rule reports them, with the screens
+# as without (the examples of the rules hold the plainer shapes).
+NEAR_MISSES = [
+    ("MEM106", "first = list(mapping)[0,]"),  # LibCST reads `[0,]` as one index 0
+    ("MEM106", "def f(rows):\n    ok = [r for r in rows]\n    def g():\n        return ok[0]\n    return g"),
+    ("MEM106", "def f(rows, z):\n    ok = [r for r in rows]\n    y = [ok for ok in z]\n    return ok[0], y"),
+    ("MEM106", "def f(rows):\n    ok: list = list(x * 2 for x in rows)\n    return ok[0]"),
+    ("MEM102", "from itertools import chain as ch\nfor x in list(ch(a, b)):\n    print(x)"),
+    ("MEM102", "import itertools\nfor x in list(itertools.chain.from_iterable(a)):\n    print(x)"),
+    ("MEM102", "def f(ws):\n    up = list(map(str.upper, ws))\n    for w in up:\n        print([up for up in w])"),
+    ("MEM102", "def f(ws):\n    up = tuple(x for x in ws)\n    for w in up:\n        print(w)"),
+    ("MEM604", "ERR = None\ndef f():\n    global ERR\n    try:\n        g()\n    except Exception as e:\n        ERR = e"),
+    ("MEM604", "import sys\nclass C:\n    def f(self):\n        try:\n            g()\n        except Exception:\n            self.info = sys.exc_info()"),
+    ("MEM604", "class C:\n    def f(self):\n        try:\n            g()\n        except Exception as e:\n            self.info[0], x = e, 1"),
+    ("MEM604", "def f(errors):\n    try:\n        g()\n    except Exception as e:\n        errors.append((e, 1))"),
+    ("MEM605", "from inspect import currentframe\nclass C:\n    def f(self):\n        self.frame = currentframe()"),
+    ("MEM605", "import sys\nclass C:\n    def f(self):\n        self.frame = sys._getframe().f_back.f_back"),
+    ("MEM605", "import inspect as ins\nclass C:\n    def f(self):\n        setattr(self, 'fr', ins.currentframe())"),
+    ("MEM605", "import sys\nFRAMES = []\ndef f():\n    caller = sys._getframe(1)\n    FRAMES.append((caller, 1))"),  # a local, then stored
+    ("MEM605", "import sys\ndef f():\n    kept = None\n    def g():\n        nonlocal kept\n        kept = sys._getframe().f_back\n    return g"),
+    ("MEM605", "import sys\nclass C:\n    def f(self):\n        caller = sys._getframe(2)\n        self.seen = [caller]"),
+    ("MEM107", "y = sorted(x[::])"),
+    ("MEM107", "y = set(self.items[:])"),
+    ("MEM103", "with open(p) as f:\n    for i, line in enumerate(f.readlines()):\n        print(i, line)"),
+    ("MEM103", "with open(p) as f:\n    n = sorted(f.readlines(), key=len)"),
+]
+
+
+@pytest.mark.parametrize(("code", "source"), NEAR_MISSES)
+def test_near_misses_of_tight_screens_still_reach_their_rule(code, source):
+    config = build_config({}, {"select": [code]}, root=".")
+    screened_findings = [(f.code, f.location.line) for f in lint_source(source, "x.py", config).findings]
+    assert code in [found for found, _ in screened_findings]
+    assert screened_findings == [(f.code, f.location.line) for f in lint_source(source, "x.py", config, prefilter=False).findings]
+
+
+# Shapes the screens keep from LibCST, where their rules cannot report (the rules' docs say why).
+SCREENED_OUT = [
+    ("MEM106", "x = list(mapping)[1]"),  # not the first element
+    ("MEM106", "def f(rows):\n    ok = [r for r in rows]\n    print(len(ok))\n    return ok[0]"),  # the copy is used again
+    ("MEM106", "ok = [r for r in rows]\nfirst = ok[0]"),  # module level: not a function's local
+    ("MEM102", "for x in list(rows):\n    print(x)"),  # a copy of a name, not of a lazy iterable
+    ("MEM102", "def f(ws):\n    up = list(map(str.upper, ws))\n    for w in up:\n        print(w)\n    return up"),
+    ("MEM604", "try:\n    g()\nexcept Exception as e:\n    error = e"),  # a plain local, no `global`
+    ("MEM604", "class C:\n    def f(self):\n        try:\n            g()\n        except Exception as e:\n            self.queue.put(e)"),
+    ("MEM605", "import inspect\nname = inspect.stack()[1][3]"),  # read, not kept
+    ("MEM605", "import sys\ndef f():\n    frame = sys._getframe().f_back\n    return frame.f_code"),  # a caller's frame in a local, not stored
+    ("MEM107", "y = sorted(x[1:])"),  # a part, not a whole copy
+    ("MEM107", "y = tuple(tuple(x))"),  # the same tuple: no second copy
+    ("MEM103", "with open(p) as f:\n    lines = f.readlines()"),  # not iterated
+    ("MEM105", "n = len(list(range(k)))"),
+    ("MEM304", "for x in y:\n    f().pop(0)"),
+]
+
+
+@pytest.mark.parametrize(("code", "source"), SCREENED_OUT)
+def test_tight_screens_keep_shapes_their_rules_skip(code, source):
+    rule = all_rules()[code]
+    assert not fires(rule.screen, source)
+    config = build_config({}, {"select": [code]}, root=".")
+    assert not lint_source(source, "x.py", config, prefilter=False).findings

@@ -20,6 +20,7 @@ from memlint.analysis.names import qualified_name
 from memlint.analysis.values import comprehension_length, known_length
 from memlint.matching import matches
 from memlint.context import LintContext
+from memlint.screen import Call, Imported, Node, Pattern
 
 # Qualified name -> iterating it lazily is unobservable when its arguments are plain names.
 LAZY_CALLABLES: Mapping[str, bool] = {
@@ -40,6 +41,16 @@ PLAIN = m.Name() | m.Attribute() | m.Integer() | m.Float() | m.SimpleString()
 ARITHMETIC = m.BinaryOperation() | m.UnaryOperation()
 COMPREHENSION = m.ListComp() | m.GeneratorExp()
 CALL = m.Call()
+
+
+def lazy_screen(*excluded: str) -> Pattern:
+    """For a rule's screen, on CPython's tree: everything `lazy_source` may recognise (but the
+    callables `excluded`, by qualified name): a comprehension or generator expression, a call
+    named like one of LAZY_CALLABLES, a call of anything an import takes from `itertools`."""
+    names = sorted({name.rsplit(".", 1)[-1] for name in LAZY_CALLABLES if name not in excluded})
+    return Node("GeneratorExp", "ListComp") | Call(*names) | Node("Call", func=Imported("itertools"))
+
+
 UNRESOLVED_RANGE = m.Call(func=m.Name("range"), args=[m.AtLeastN(n=1, matcher=m.Arg(value=m.Integer(), keyword=None, star=""))])
 
 

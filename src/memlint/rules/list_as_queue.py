@@ -14,7 +14,7 @@ from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
-from memlint.screen import LOOP, AllOf, Const, In, Named, Node
+from memlint.screen import LOOP, AllOf, Const, In, Name, Named, Node
 
 ZERO = m.Integer("0")
 RECEIVER = m.Name() | m.Attribute(value=m.Name())
@@ -98,7 +98,7 @@ class ListAsQueue(LoopDepthRule):
 
     code = "MEM304"
     triggers = ("pop|insert",)
-    screen = (In(LOOP, Node("Call", func=AllOf(Named("pop", "insert"), Node("Attribute")), first=Const(0))),)
+    screen = (In(LOOP, Node("Call", func=AllOf(Named("pop", "insert"), Node("Attribute", value=Name() | Node("Attribute", value=Name()))), first=Const(0))),)
     name = "list-as-queue"
     message = "`{call}` on a list in a loop moves every other item each time ({evidence}); {cure}"
 

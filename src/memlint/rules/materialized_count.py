@@ -8,7 +8,7 @@ import libcst.matchers as m
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.values import data_evidence, in_test_code, is_tiny
-from memlint.analysis.lazy import LazySource, comprehension_observable, lazy_source
+from memlint.analysis.lazy import LazySource, comprehension_observable, lazy_screen, lazy_source
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, drops_comments, parenthesized
 from memlint.findings import Applicability
@@ -97,7 +97,9 @@ class MaterializedCount(Rule):
 
     code = "MEM105"
     triggers = ("len",)
-    screen = (Call("len", first=Node("ListComp") | Call("list", "tuple")),)
+    screen = (  # len() of a list comprehension, or of list()/tuple() of a generator expression or a lazy call but range()
+        Call("len", first=Node("ListComp") | Call("list", "tuple", first=Node("GeneratorExp") | lazy_screen("builtins.range"))),
+    )
     name = "materialized-count"
     message = "`len()` of {what} builds every element only to count them ({evidence}); count with `sum(1 for ...)`"
     fix_title = "Count with `sum(1 for ...)`"

@@ -15,7 +15,7 @@ from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
 from memlint.traversal import findall
-from memlint.screen import AllOf, Call, Const, Name, Named, Node, Same, Subscript
+from memlint.screen import FUNCTION, AllOf, Call, Const, In, Name, Named, Node, ReadOnce, Same, Subscript
 
 SOLE_ARG = [m.Arg(keyword=None, star="")]
 CONTAINER_CALL = m.Call(func=m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple")), args=SOLE_ARG)
@@ -85,10 +85,13 @@ class MaterializedFirstElement(Rule):
 
     code = "MEM106"
     triggers = ("list|tuple|for",)
-    screen = (
-        Subscript(Node("ListComp") | Call("list", "tuple")),
-        Node("Call", func=AllOf(Named("pop"), Node("Attribute", value=Node("ListComp") | Call("list")))),
-        Same(Subscript(Name(), index=Const(0)), Node("Assign", "AnnAssign", "AugAssign", "NamedExpr", value=Node("ListComp") | Call("list", "tuple"))),
+    screen = (  # the copy indexed by 0 (LibCST reads `x[0,]` as one index 0 too), popped at 0, or bound in a function to a name whose only read there is `[0]`
+        Subscript(Node("ListComp") | Call("list", "tuple"), index=Const(0) | Node("Tuple", elts=Const(0))),
+        Node("Call", func=AllOf(Named("pop"), Node("Attribute", value=Node("ListComp") | Call("list"))), first=Const(0)),
+        Same(
+            ReadOnce(Subscript(Name(), index=Const(0) | Node("Tuple", elts=Const(0)))),
+            In(FUNCTION, Node("Assign", "AnnAssign", target=Name(), value=Node("ListComp") | Call("list", "tuple"))),
+        ),
     )
     name = "materialized-first-element"
     message = "{what} copies the whole iterable to take its first element; use `next(iter(...))`"

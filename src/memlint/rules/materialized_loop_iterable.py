@@ -7,7 +7,7 @@ import libcst.matchers as m
 
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.iteration import IterationSite
-from memlint.analysis.lazy import LazySource, lazy_source
+from memlint.analysis.lazy import LazySource, lazy_screen, lazy_source
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.analysis.loops import loop_bindings
@@ -17,7 +17,7 @@ from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Valid
 from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
-from memlint.screen import Call, Name, Node, Same
+from memlint.screen import Call, Local, Name, Node, ReadOnce, Same
 
 CONTAINER = m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple"))
 CONTAINER_CALL = m.Call(func=CONTAINER, args=[m.Arg(keyword=None, star="")])
@@ -25,6 +25,7 @@ CANDIDATE = CONTAINER_CALL | m.ListComp()
 CONTAINERS = {"builtins.list": "list", "builtins.tuple": "tuple"}
 ASSIGN_LINE = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())], value=CONTAINER_CALL)])
 FOR_OVER_NAME = m.For(iter=m.Name(), asynchronous=None)
+LAZY = lazy_screen()  # what `lazy_source` may recognise, on CPython's tree
 SUSPENDS = m.Yield() | m.Await()  # the loop hands control to other code, which may mutate the source
 
 
@@ -118,9 +119,12 @@ class MaterializedLoopIterable(IterationSiteRule):
 
     code = "MEM102"
     triggers = ("for",)
-    screen = (
-        Node("For", "AsyncFor", "comprehension", iter=Node("ListComp") | Call("list", "tuple")),
-        Same(Node("Assign", value=Call("list", "tuple")), Node("For", iter=Name())),  # visit_IndentedBlock
+    screen = (  # a list comprehension, or list()/tuple() of what analysis/lazy.py may call lazy, iterated or bound in a function to a name whose only read there is a `for` iterating it
+        Node("For", "comprehension", iter=Node("ListComp") | Call("list", "tuple", first=LAZY)),
+        Same(  # visit_IndentedBlock: the loop is the next statement, in the same function
+            Local(Node("Assign", target=Name(), value=Call("list", "tuple", first=LAZY))),
+            Local(ReadOnce(Node("For", iter=Name()))),
+        ),
     )
     ITERABLE = CANDIDATE
     name = "materialized-loop-iterable"

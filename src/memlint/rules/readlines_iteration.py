@@ -15,9 +15,10 @@ from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
 from memlint.rules._bases import IterationSiteRule
 from memlint.traversal import findall
-from memlint.screen import Call
+from memlint.screen import AllOf, Call, Named, Node
 
 READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])
+READLINES_CALL = Node("Call", func=AllOf(Named("readlines"), Node("Attribute")))
 ITERATES_READLINES = READLINES | m.Call(args=[m.Arg(value=READLINES), m.ZeroOrMore()])
 COLLECTOR_CALL = m.Call(args=[m.Arg(value=READLINES, keyword=None, star=""), m.ZeroOrMore(m.Arg(keyword=m.Name()))])
 COLLECTORS = frozenset({"builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset", "builtins.sorted"})
@@ -90,7 +91,10 @@ class ReadlinesIteration(IterationSiteRule):
 
     code = "MEM103"
     triggers = ("readlines",)
-    screen = (Call("readlines"),)
+    screen = (  # `x.readlines()` iterated (also inside enumerate()/zip()), or given to list(), sorted(), ...
+        Node("For", "comprehension", iter=READLINES_CALL | Node("Call", arg=READLINES_CALL)),
+        Call("list", "tuple", "set", "frozenset", "sorted", first=READLINES_CALL),
+    )
     ITERABLE = ITERATES_READLINES
     name = "readlines-iteration"
     message = "`.readlines()` reads every line into a list only to iterate it; iterate the file object itself"

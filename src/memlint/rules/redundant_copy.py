@@ -11,7 +11,7 @@ from memlint.analysis.rewrite import drops_comments, replacing
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Rule, Valid
-from memlint.screen import Call, Node, Subscript
+from memlint.screen import Call, Name, Node, Subscript
 
 CALLEE = m.Name() | m.Attribute()
 FIRST_ARG = m.Arg(keyword=None, star="")
@@ -83,7 +83,12 @@ class RedundantCopy(Rule):
 
     code = "MEM107"
     triggers = ("list|tuple|set|frozenset|sorted",)
-    screen = (Call("list", "tuple", "set", "frozenset", "sorted", first=Call("list", "tuple") | Subscript(index=Node("Slice"))), Call("list", first=Call("sorted")))
+    screen = (  # an inner list()/tuple() (not tuple() in tuple()) or `x[:]`, or list(sorted(...))
+        Call("list", "set", "frozenset", "sorted", first=Call("list", "tuple")),
+        Call("tuple", first=Call("list")),
+        Call("list", "tuple", "set", "frozenset", "sorted", first=Subscript(Name() | Node("Attribute"), index=Node("Slice", lower=None, upper=None, step=None))),
+        Call("list", first=Call("sorted")),
+    )
     name = "redundant-copy"
     message = "`{outer}({inner})` copies twice; `{outer}()` takes any iterable"
     fix_title = "Remove the inner copy"

@@ -12,7 +12,7 @@ from memlint.analysis.retention import STORING_METHODS, Stored, stored_at
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
-from memlint.screen import HANDLER, Call, In, Named, Node, Same, StoresName, Through
+from memlint.screen import HANDLER, Both, Call, In, Named, Node, Same, StoresName, Through
 
 HAND_OFF_METHODS = frozenset({"put", "put_nowait"})  # a queue: sent to another thread, which re-raises or reports it
 RERAISING = m.Name(m.MatchRegex(r"(?i).*(raise|rethrow).*|set_exception")) | m.Attribute(attr=m.Name(m.MatchRegex(r"(?i).*(raise|rethrow).*|set_exception")))
@@ -21,6 +21,8 @@ HANDED_OVER = m.Raise() | m.Return() | m.Call(func=RERAISING)
 
 EXC_INFO = m.Call(func=m.Attribute(value=m.Name("sys"), attr=m.Name("exc_info") | m.Name("exception")) | m.Name("exc_info"))
 TRACEBACK = m.Attribute(attr=m.Name("__traceback__"))
+KEEPING_METHODS = tuple(sorted(STORING_METHODS - HAND_OFF_METHODS))  # a queue hands it on: never reported
+KEPT = Through(Node("Attribute", "Subscript"))  # assignment targets `stored_at` may keep a value in (a name needs `global`)
 
 
 class StoredException(Rule):
@@ -78,10 +80,12 @@ class StoredException(Rule):
 
     code = "MEM604"
     triggers = ("except",)
-    screen = (  # the exception, its traceback or `sys.exc_info()` assigned, or passed to a storing method
-        Same(Node("ExceptHandler"), In(HANDLER, StoresName("setattr", *STORING_METHODS))),
-        In(HANDLER, Node("Assign", "AnnAssign", value=Through(Call("exc_info")))),
-        In(HANDLER, Node("Call", func=Named("setattr", *STORING_METHODS), arg=Through(Call("exc_info")))),
+    screen = (  # the exception, its traceback or `sys.exc_info()` assigned to an attribute or an item (or to a name declared `global`), or passed to a storing method
+        Same(Node("ExceptHandler"), In(HANDLER, StoresName("setattr", *KEEPING_METHODS, target=KEPT))),
+        Both(Same(Node("Global"), In(HANDLER, Node("Assign", "AnnAssign"))), Same(Node("ExceptHandler"), In(HANDLER, StoresName()))),
+        In(HANDLER, Node("Assign", "AnnAssign", target=KEPT, value=Through(Call("exc_info")))),
+        Same(Node("Global"), In(HANDLER, Node("Assign", "AnnAssign", value=Through(Call("exc_info"))))),
+        In(HANDLER, Node("Call", func=Named("setattr", *KEEPING_METHODS), arg=Through(Call("exc_info")))),
     )
     name = "stored-exception"
     message = "{what} is {where}: its traceback keeps every frame's local variables alive"

@@ -7,16 +7,26 @@ from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.lifetime import name_reads
 from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
-from memlint.analysis.retention import storage
+from memlint.analysis.retention import STORING_METHODS, storage
 from memlint.analysis.scopes import scope_index
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
-from memlint.screen import AllOf, Named, Node
+from memlint.screen import AllOf, Both, Const, Local, Name, Named, Node, Reads, Same, StoresName, Through
 
 FRAME_CALLS = frozenset({"inspect.currentframe", "sys._getframe", "inspect.stack", "inspect.trace"})
 FRAME_NAMES = frozenset({"currentframe", "_getframe", "stack", "trace"})
 ZERO = m.Integer("0")
+# For the screen: a call of a frame function (`sys._getframe()`, `inspect.stack()`, a name
+# imported from them), one that may give the current frame, and any frame or its `.f_back`.
+FRAME_CALLEE = Node("Name") | Node("Attribute", value=Named("inspect", "sys"))
+CURRENT_FRAME = (
+    Node("Call", func=AllOf(Named("currentframe", "stack", "trace"), FRAME_CALLEE))
+    | Node("Call", func=AllOf(Named("_getframe"), FRAME_CALLEE), first=None)
+    | Node("Call", func=AllOf(Named("_getframe"), FRAME_CALLEE), first=Const(0))
+)
+FRAME = Node("Call", func=AllOf(Named(*FRAME_NAMES), FRAME_CALLEE))
+ANY_FRAME = FRAME | AllOf(Named("f_back"), Node("Attribute"), Reads(FRAME))
 
 
 class StoredFrame(Rule):
@@ -67,7 +77,14 @@ class StoredFrame(Rule):
 
     code = "MEM605"
     triggers = ("currentframe|_getframe|stack|trace",)
-    screen = (Node("Call", func=AllOf(Named(*FRAME_NAMES), Node("Name") | Node("Attribute", value=Named("inspect", "sys")))),)
+    screen = (  # a frame kept on an attribute, an item, a global or nonlocal, or by a storing method; the current frame bound to a local of a function; a frame bound to a local that is stored
+        Local(Node("Assign", target=Name(), value=CURRENT_FRAME)),
+        Node("Assign", "AnnAssign", target=Through(Node("Attribute", "Subscript")), value=Through(ANY_FRAME)),
+        Node("Call", func=Named("setattr", *STORING_METHODS), arg=Through(ANY_FRAME)),
+        Same(Node("Global", "Nonlocal"), Node("Assign", "AnnAssign", value=Through(ANY_FRAME))),
+        Same(Node("Assign", target=Name(), value=ANY_FRAME), StoresName("setattr", *STORING_METHODS, target=Through(Node("Attribute", "Subscript")))),
+        Both(Node("Global", "Nonlocal"), Same(Node("Assign", target=Name(), value=ANY_FRAME), StoresName())),
+    )
     name = "stored-frame"
     message = "{what}: {why}"
 
