@@ -18,7 +18,6 @@ from memlint.findings import (
     InternalError,
     Location,
 )
-from memlint.notebook import NOTEBOOK_SUFFIX
 from memlint.parsing import (
     SourceError,
     decode,
@@ -42,9 +41,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from memlint.rule import Fix, Report, Rule
 
 # LibCST, the engine, the rules and the fixer are imported when a file needs them (some rule's
-# screen matched): a one-file run on a file where no rule can fire imports none of them.
+# screen matched): a one-file run on a file where no rule can fire imports none of them. The
+# notebook adapter is imported for a notebook only.
 
 MAX_FIX_PASSES = 10
+NOTEBOOK_SUFFIX = ".ipynb"  # a path with this ending is linted by memlint.notebook
 DEFAULT_CONFIG = Config()
 
 # Given the text being linted (it changes from one fix pass to the next) and the ranges of the
@@ -115,6 +116,7 @@ def lint_source(
     errors: List[InternalError] = []
     applied = 0
     fixed_codes: List[str] = []
+    checked: Optional[cst.Module] = None  # `current` as parsed when a fix pass checked it
     for fix_pass in range(MAX_FIX_PASSES + 1):
         active = applicable(rules, current) if prefilter else rules
         try:
@@ -135,7 +137,8 @@ def lint_source(
                 break
             from memlint.engine import run_rules
 
-            module = parse(current, vetted=True)
+            module = checked if checked is not None else parse(current, vetted=True)
+            checked = None
             context, crashed = run_rules(
                 module, load_rules(active), path, config.rule_options, current, statement_lines=lines
             )
@@ -177,7 +180,7 @@ def lint_source(
         chosen = non_overlapping(candidates)
         try:
             fixed = _apply(module, chosen, current)
-            parse(fixed)
+            checked = parse(fixed)  # the next pass lints this module: no second LibCST parse
         except Exception as exc:  # a fix that breaks the file is a memlint bug: keep the file
             codes = ", ".join(sorted({_code_of(visible, f) for f in chosen}))
             failure = f"fix for {codes} produced invalid code ({type(exc).__name__}); file left unchanged"

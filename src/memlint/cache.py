@@ -29,7 +29,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -207,6 +206,8 @@ def _create_new(path: str, data: bytes) -> None:
 
 
 def _write_atomically(path: str, data: bytes) -> None:
+    import tempfile  # here: a run that only reads the cache writes nothing
+
     fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
     try:
         with os.fdopen(fd, "wb") as handle:

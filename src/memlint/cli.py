@@ -6,14 +6,12 @@ Exit codes: 0 no findings (or all fixed), 1 findings remain, 2 usage, config or 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from dataclasses import fields, replace
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from memlint import __version__
-from memlint.cache import open_cache
 from memlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, parse_cli_codes
 from memlint.discovery import DiscoveryError, find_files, is_excluded
 from memlint.filesystem import read_stream
@@ -25,6 +23,8 @@ from memlint.runner import RunOptions, lint_paths, unified_diff_text
 
 # The rules, LibCST and the modules that need them (api, parsing, registry, rule_docs) are
 # imported where used: a run served from the cache, `--version` and `--help` never load them.
+# So are the cache (not with --no-cache), json (`memlint rules` and `rule`), and every reporter
+# but the one selected (reporting.RENDERERS): a one-file run imports what it uses.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 CACHE_DIR_ENV = "MEMLINT_CACHE_DIR"
@@ -186,6 +186,8 @@ def _discard_stdout() -> None:
 
 
 def _list_rules(argv: List[str], out: TextIO) -> int:
+    import json
+
     from memlint.registry import all_rules
 
     parser = argparse.ArgumentParser(prog="memlint rules", description="List every rule.")
@@ -225,6 +227,8 @@ def _show_rule(argv: List[str], out: TextIO) -> int:
     parser.add_argument("code", help="a rule code (MEM101) or name (comprehension-in-reducer)")
     parser.add_argument("--output-format", choices=("text", "json"), default="text", help="the page (default) or JSON")
     args = parser.parse_args(argv)
+    import json
+
     from memlint.registry import find_rule
     from memlint.rule_docs import render_rule
 
@@ -289,10 +293,14 @@ def _lint_files(files: Sequence[str], args: argparse.Namespace, config: Config) 
         # Ruff's warning (and exit code 0): "All checks passed!" would claim a check that never ran.
         print(f"warning: {NO_FILES}", file=sys.stderr)
     with_edits = config.output_format in EDIT_FORMATS
-    cache = None if args.no_cache else open_cache(
-        config.cache_directory, config.rule_options, with_edits=with_edits, min_bytes=lint_config.min_bytes,
-        extra=_cache_settings(config),
-    )
+    cache = None
+    if not args.no_cache:
+        from memlint.cache import open_cache  # here: --no-cache (editors, benchmarks) needs no cache
+
+        cache = open_cache(
+            config.cache_directory, config.rule_options, with_edits=with_edits, min_bytes=lint_config.min_bytes,
+            extra=_cache_settings(config),
+        )
     options = RunOptions(fix=args.fix, diff=args.diff, with_edits=with_edits, cache=cache)
     findings: List[Finding] = []
     errors: List[InternalError] = []

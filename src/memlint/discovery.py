@@ -160,11 +160,19 @@ def is_excluded(path: str, patterns: Sequence[str], root: str) -> bool:
         if "/" in pattern:
             # The path itself, not what is below it: walking prunes an excluded directory, and a
             # directory named on the command line is linted (like Ruff) unless --force-exclude.
-            if fnmatch.fnmatchcase(relative, pattern.strip("/")):
+            if _matches(relative, pattern.strip("/")):
                 return True
-        elif fnmatch.fnmatchcase(name, pattern):
+        elif _matches(name, pattern):
             return True
     return False
+
+
+def _matches(text: str, pattern: str) -> bool:
+    """`fnmatch.fnmatchcase`; a pattern without wildcards (every default exclude) is compared
+    as it is, without compiling it into a regular expression (2 ms of a one-file run)."""
+    if "*" in pattern or "?" in pattern or "[" in pattern:
+        return fnmatch.fnmatchcase(text, pattern)
+    return text == pattern
 
 
 def _excluded_anywhere(path: str, patterns: Sequence[str], root: str) -> bool:

@@ -23,11 +23,11 @@ Nothing here imports LibCST: a run served from the cache reads files without loa
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
-import tempfile
 from typing import Optional
+
+# hashlib and tempfile are imported by the functions that write fixes: a check never needs them.
 
 # A file above this size is reported, not parsed: LibCST needs roughly 1 KB of memory per source
 # line for the tree, and a generated file this large is not something a person fixes by hand.
@@ -99,6 +99,8 @@ def _kind(mode: int) -> str:
 
 
 def digest(data: bytes) -> str:
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -147,6 +149,8 @@ def _unchanged(path: str, expected: str) -> bool:
 def _replace(path: str, data: bytes, expected: str, status: os.stat_result) -> Optional[str]:
     """Atomically: a temporary file with the original's mode, owner and group, renamed over it.
     Falls back to an in-place write when the owner or group cannot be kept."""
+    import tempfile
+
     try:
         fd, temporary = tempfile.mkstemp(prefix=".memlint-", suffix=".tmp", dir=os.path.dirname(os.path.abspath(path)))
     except PermissionError:  # a directory this process may not add to (even as root: some mounts)

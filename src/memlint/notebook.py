@@ -52,6 +52,7 @@ from functools import cached_property
 from json.decoder import scanstring
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
+from memlint.api import NOTEBOOK_SUFFIX
 from memlint.findings import (
     PARSE_ERROR_CODE,
     PARSE_ERROR_NAME,
@@ -69,7 +70,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from memlint.config import Config
 
-NOTEBOOK_SUFFIX = ".ipynb"
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _BREAK = re.compile(r"\r\n|\r|\n")

@@ -214,17 +214,26 @@ class Rule(cst.BatchableCSTVisitor):
 
 
 _VISITOR_NAMES: Dict[type, Tuple[str, ...]] = {}
+# LibCST's visitor classes define a no-op visit_/leave_ method for every node type (over a
+# thousand names): `dir()` of a rule lists them all, 1.3 ms a rule. Only the rule's own classes
+# can define a visitor that does something.
+_LIBCST_BASES = frozenset(cst.BatchableCSTVisitor.__mro__)
 
 
 def _visitor_names(cls: type) -> Tuple[str, ...]:
     names = _VISITOR_NAMES.get(cls)
     if names is None:
+        defined = {
+            name
+            for klass in cls.__mro__
+            if klass not in _LIBCST_BASES
+            for name in vars(klass)
+            if name.startswith(("visit_", "leave_"))
+        }
         names = tuple(
             name
-            for name in dir(cls)
-            if name.startswith(("visit_", "leave_"))
-            and callable(getattr(cls, name))
-            and not getattr(getattr(cls, name), "_is_no_op", False)
+            for name in sorted(defined)
+            if callable(getattr(cls, name)) and not getattr(getattr(cls, name), "_is_no_op", False)
         )
         _VISITOR_NAMES[cls] = names
     return names

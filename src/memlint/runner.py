@@ -8,21 +8,21 @@ when there is none no pool starts and neither the rules nor LibCST are imported.
 
 from __future__ import annotations
 
-import difflib
-import multiprocessing
 import os
-import signal
 import sys
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Iterator, List, Optional, Sequence
+from typing import TYPE_CHECKING, Iterator, List, Optional, Sequence
 
-from memlint.cache import Cache, trusted_for_fixes
-from memlint.config import Config
 from memlint.filesystem import UnreadableFile, read_source, write_fixed
 from memlint.findings import FileResult, InternalError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from memlint.cache import Cache
+    from memlint.config import Config
+
+# The process pool (multiprocessing, concurrent.futures), the cache and difflib are imported
+# where used: one file (pre-commit's usual case) starts no pool, --no-cache opens no cache.
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,8 @@ def _read(path: str) -> Optional[bytes]:
 
 def _cached(path: str, data: bytes, config: Config, options: RunOptions) -> Optional[FileResult]:
     """The cached result when it is what this run would produce (with --fix/--diff: nothing to fix)."""
+    from memlint.cache import trusted_for_fixes  # loaded already: options.cache is one
+
     assert options.cache is not None
     result = options.cache.lookup(path, config.selection.cache_key_for(path), data)
     if result is None:
@@ -116,6 +118,9 @@ def _lint_all(paths: Sequence[str], config: Config, options: RunOptions, jobs: i
         for path in paths:
             yield lint_one(path, config, options)
         return
+    import multiprocessing  # here: a pool starts only for two files or more
+    from concurrent.futures import ProcessPoolExecutor
+
     fork = "fork" in multiprocessing.get_all_start_methods()
     if fork:
         import memlint.api  # noqa: F401 -- the engine and LibCST, imported once before the workers fork
@@ -144,6 +149,9 @@ def die_with_parent(parent: int) -> None:
     that is killed (`kill -9`), instead of waiting for work for ever. On Linux the kernel sends
     it SIGKILL (prctl PR_SET_PDEATHSIG); everywhere, a daemon thread also polls the parent's pid
     (a parent that is gone leaves the worker with another one) and ends the worker."""
+    import signal  # here: only a worker needs them
+    import threading
+
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -174,6 +182,8 @@ def unified_diff_text(path: str, original: str, fixed: str) -> str:
         from memlint.notebook import unified_diff as notebook_diff
 
         return notebook_diff(path, original, fixed)
+    import difflib  # here: only --diff shows one
+
     lines = difflib.unified_diff(
         original.splitlines(keepends=True), fixed.splitlines(keepends=True), path, path
     )

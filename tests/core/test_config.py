@@ -303,3 +303,27 @@ def test_cli_code_errors_are_checked_even_with_a_valid_file(project, capsys):
     assert run(capsys, "--select", "MEM101,NOPE", "a.py") == (
         2, "", "memlint: error: --select: unknown rule selector 'NOPE'\n"
     )
+
+
+@pytest.mark.parametrize("table", ['[tool.memlint]\nselect = ["MEM101"]\n', "[tool.other]\nx = 1\n"])
+def test_loading_a_configuration_parses_each_pyproject_once(project, monkeypatch, table):
+    """Finding the file, its settings and its requires-python used to parse it two or three times."""
+    import memlint.config
+
+    write(project / "pyproject.toml", '[project]\nname = "p"\nrequires-python = ">=3.10"\n' + table)
+    write(project / "pkg" / "a.py", SUM)
+    parsed = []
+    real = memlint.config.tomllib.load
+
+    def counting(handle):
+        parsed.append(os.path.basename(handle.name))
+        return real(handle)
+
+    monkeypatch.setattr(memlint.config.tomllib, "load", counting)
+    config = load_config([str(project / "pkg" / "a.py")], None, {})
+    assert parsed == ["pyproject.toml"]
+    assert config.target_version == "py310"
+    assert config.path == (str(project / "pyproject.toml") if "memlint" in table else None)
+    parsed.clear()
+    load_config([str(project / "pkg" / "a.py")], None, {})  # a new load reads the file again
+    assert parsed == ["pyproject.toml"]

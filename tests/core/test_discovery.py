@@ -174,3 +174,17 @@ def test_missing_path_raises():
     with pytest.raises(DiscoveryError) as info:
         find_files(["surely/not/here.py"], [], ".")
     assert str(info.value) == "surely/not/here.py: no such file or directory"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [*DEFAULT_EXCLUDE, "build", "a\\b", "*.py", "test_?.py", "[!x]y", "[ab]", "gen/*.py", "name.with.dots", ""],
+)
+@pytest.mark.parametrize("name", ["build", "builds", "Build", "a\\b", "test_1.py", "zy", "a", "gen/x.py", "name.with.dots", ""])
+def test_an_exclude_pattern_matches_as_fnmatchcase_does(pattern, name):
+    """Patterns without wildcards are compared without fnmatch: the same answers."""
+    import fnmatch
+
+    from memlint.discovery import _matches
+
+    assert _matches(name, pattern) == fnmatch.fnmatchcase(name, pattern)

@@ -15,6 +15,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -23,7 +24,6 @@ import pytest
 
 import memlint.api
 import memlint.cache
-import memlint.filesystem
 import memlint.runner
 from memlint.cache import CACHEDIR_TAG, GITIGNORE, open_cache, prune_cache
 from memlint.cli import main
@@ -380,7 +380,7 @@ def test_a_file_in_a_directory_that_refuses_new_files_is_fixed_in_place(project,
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(memlint.filesystem.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     path = project / "a.py"
     path.write_text(SUM)
     inode = path.stat().st_ino

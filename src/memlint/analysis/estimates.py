@@ -34,12 +34,14 @@ from __future__ import annotations
 
 import itertools
 import operator
-import random
 import re
 import struct
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+if TYPE_CHECKING:  # pragma: no cover
+    import random  # imported by _measure, the one function that samples
 
 import libcst as cst
 import libcst.matchers as m
@@ -406,6 +408,8 @@ def _measure(
     if length <= EXACT_LIMIT:
         results = [cost(values) for values in itertools.product(*sequences)]
         return [value for value, _ in results], sum(size for _, size in results)
+    import random  # here: only a loop longer than EXACT_LIMIT is sampled
+
     generator = random.Random(length)  # noqa: S311 - sampling, not security
     results = [cost(_nth(sequences, _stratum(generator, index, length))) for index in range(SAMPLES)]
     mean = sum(size for _, size in results) / len(results)
