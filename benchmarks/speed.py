@@ -13,6 +13,8 @@ with --numeric-root), where more rules fire. Files `ast` cannot parse are skippe
 is copied into a scratch directory (so no `.gitignore` or `pyproject.toml` around it changes
 what a tool sees).
 
+Every tool runs with its bytecode cached, as an installed package has it (PYTHONDONTWRITEBYTECODE
+is dropped from the tools' environment; untimed first runs compile the modules).
 Every figure is the median of --rounds rounds; a round runs every case once, in turn, so that a
 change in the machine's load touches all cases alike (alternating rounds). Each run is a fresh
 process, start-up included:
@@ -155,9 +157,15 @@ def copy_corpus(files: Sequence[Tuple[Path, Path]], target: Path) -> List[str]:
     return copies
 
 
+# Every tool runs as installed packages do: with their modules' bytecode cached. pip compiles an
+# installed package's bytecode; memlint's source, when installed in editable mode, gets it from the
+# first (untimed) run, unless PYTHONDONTWRITEBYTECODE (set on some machines) forbids writing it.
+TOOL_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(command: Sequence[str], cwd: Path, ok: Tuple[int, ...], env: Optional[Dict[str, str]] = None) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    proc = subprocess.run(command, cwd=cwd, env=env or TOOL_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(command[:5])} ... failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -171,7 +179,7 @@ def installed(module: str) -> bool:
 def worker_peak_rss(command: Sequence[str], cwd: Path, ok: Tuple[int, ...], scratch: Path) -> int:
     """The largest ru_maxrss (KiB) any worker of `command` recorded."""
     rss_dir = Path(tempfile.mkdtemp(prefix="rss-", dir=scratch))
-    run(command, cwd, ok, env={**os.environ, "SPEED_RSS_DIR": str(rss_dir)})
+    run(command, cwd, ok, env={**TOOL_ENV, "SPEED_RSS_DIR": str(rss_dir)})
     figures = [int(path.read_text()) for path in rss_dir.iterdir()]
     if not figures:
         raise SystemExit(f"no worker recorded its RSS: {' '.join(command[:5])}")
@@ -270,8 +278,12 @@ def _measure(args: argparse.Namespace, tools: List[str], name: str, roots: Seque
         cases["fixit lint (built-in rules)"] = ([str(fixit), "lint", *files], (0, 1, 2, 3)) if fixit.exists() and installed("fixit") else None
 
     print(f"\n## corpus {name}: {len(files)} files", file=sys.stderr)
-    if "memlint" in tools:  # fill the cache the warm runs read
+    if "memlint" in tools:  # fill the cache the warm runs read (and the bytecode cache: TOOL_ENV)
         run(memlint + ["--jobs", jobs, *files], scratch, (0,))
+    for case in ("one file: memlint --no-cache --force-exclude", "one file: flake8 --select C4,B"):
+        command = cases.get(case)
+        if command is not None:  # untimed: every module the one-file runs import is compiled once
+            run(command[0], scratch, command[1])
     times: Dict[str, List[float]] = {case: [] for case, command in cases.items() if command is not None}
     for number in range(args.rounds):  # alternating rounds: every case once per round
         for case, command in cases.items():
