@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.names import qualified_name
 from memlint.analysis.numpy_api import NUMPY
 from memlint.analysis.values import STARRED_ELEMENT, comprehension_length, constant_int, constant_range, known_length
