@@ -1,20 +1,22 @@
 """memlint's own `libcst.matchers`: the part of its API memlint uses, without importing it.
 
-`import libcst.matchers` costs about 0.17 s (1,900 generated classes), more than LibCST's
-parser itself, and a one-file run (pre-commit, editors) pays it before linting anything. Rules
-and analysis write `from memlint import matchers as m` and use the same vocabulary:
+`import libcst.matchers` costs about 0.17 s (its generated module holds a matcher class and
+several type aliases per node), more than LibCST's node classes, and a one-file run (pre-commit,
+editors) paid it before linting anything. Rules and analysis write `from memlint import
+matchers as m` and use the same vocabulary:
 
 - node matchers, one per LibCST node class, made on first use by attribute name (`m.Name`,
   `m.Call`; PEP 562 `__getattr__`). Their fields are the node's dataclass fields in order, so
   `m.Name("x")` and `m.Call(func=..., args=[...])` mean what they mean in LibCST; an omitted
   field is `DoNotCare()`;
-- `OneOf` / `|`, `AllOf` / `&`, `TypeOf` (also `m.Name | m.Attribute`), `MatchIfTrue`,
-  `MatchRegex`, `DoNotCare`, and the sequence wildcards `AtLeastN`, `AtMostN`, `ZeroOrMore`,
-  `ZeroOrOne`;
-- `matches(node, matcher)`.
+- `OneOf` / `|`, `AllOf` / `&`, `~` (LibCST's `DoesNotMatch`), `TypeOf` (also
+  `m.Name | m.Attribute`), `MatchIfTrue`, `MatchRegex`, `DoNotCare`, and the sequence wildcards
+  `AtLeastN`, `AtMostN`, `ZeroOrMore`, `ZeroOrOne`;
+- `matches(node, matcher)`, and `compiled(matcher)`, its predicate (`traversal.findall` uses it).
 
-Also `~matcher` (LibCST's `DoesNotMatch`). Not here, because memlint does not use them: `SaveMatchedNode`, `extract`,
-`replace`, metadata matchers, and the visitor decorators (`traversal.findall` is the findall).
+Not here, because memlint does not use them: `SaveMatchedNode`, `extract`, `replace`, metadata
+matchers, and the visitor decorators. A LibCST matcher given to `matches` is refused with a
+TypeError that says which import to use.
 
 A matcher is compiled, on its first `matches`, into a plain predicate kept on the matcher (the
 compilers below, one per place a matcher can stand: a node, an attribute, a sequence). The
