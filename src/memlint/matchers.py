@@ -408,8 +408,8 @@ def _compile_one(matcher: Any) -> Predicate:
 
         return other
     checks = []
-    for field, desired in matcher._values.items():
-        check = _compile_attribute(desired)
+    for field in type(matcher)._fields:  # in the node's order, as LibCST checks them
+        check = _compile_attribute(matcher._values.get(field, _DO_NOT_CARE))
         if check is not None:
             checks.append((field, check))
     if not checks:

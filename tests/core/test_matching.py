@@ -443,3 +443,16 @@ def test_a_one_file_run_where_a_rule_fires_never_imports_libcst_matchers(tmp_pat
     assert done.returncode == 1, done.stderr
     assert "MEM101" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "MODULES False True"
+
+
+def test_fields_are_checked_in_the_nodes_order_as_in_libcst() -> None:
+    """Given in another order, the fields are still checked in the node's: `value` first, so
+    the unmatchable `keyword` (a OneOf of literals) is not reached when `value` differs."""
+    seen: List[str] = []
+    arg = cst.Arg(cst.Name("y"), keyword=cst.Name("k"))
+
+    def build(v: Any) -> Any:
+        return v.Arg(keyword=v.Name(v.MatchIfTrue(lambda s: seen.append("keyword") or True)), value=v.Name(v.MatchIfTrue(lambda s: seen.append("value") or False)))
+
+    assert not m.matches(arg, build(m)) and not matches(arg, build(ours))
+    assert seen == ["value", "value"]
