@@ -17,9 +17,8 @@ import typing
 from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
-import libcst.matchers as m
 
-from memlint.matching import Check, necessary_check
+from memlint import matchers as m
 
 Method = Callable[[cst.CSTNode], object]
 # Per node type: its visit methods, its leave methods, and per visited field (in LibCST's
@@ -389,21 +388,17 @@ def findall(tree: object, matcher: "m.BaseMatcherNode") -> List[cst.CSTNode]:
     included) that `matcher` matches, in LibCST's visiting order."""
     found: List[cst.CSTNode] = []
     if isinstance(tree, cst.CSTNode):
-        _find(tree, matcher, necessary_check(matcher) or _anything, found)
+        _find(tree, m.compiled(matcher), found)
     return found
 
 
-def _anything(node: object) -> bool:
-    return True
-
-
-def _find(node: cst.CSTNode, matcher: "m.BaseMatcherNode", check: Check, found: List[cst.CSTNode]) -> None:
-    if check(node) and m.matches(node, matcher):
+def _find(node: cst.CSTNode, matches: Callable[[object], bool], found: List[cst.CSTNode]) -> None:
+    if matches(node):
         found.append(node)
     for field, _always in _FIELD_ORDERS.get(type(node)) or _field_order(node):
         value = getattr(node, field)
         if type(value) is tuple or type(value) is list:
             for child in value:
-                _find(child, matcher, check, found)
+                _find(child, matches, found)
         elif _NODE_TYPES[type(value)]:
-            _find(value, matcher, check, found)
+            _find(value, matches, found)

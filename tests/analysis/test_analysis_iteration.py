@@ -9,6 +9,7 @@ import libcst.matchers as m
 import pytest
 from libcst.metadata import MetadataWrapper
 
+from memlint import matchers
 from memlint.analysis.iteration import comprehension_sites, for_site, iterated_parts
 from memlint.analysis.lazy import lazy_source
 from memlint.analysis.rewrite import builtin_visible, drops_comments, replacing, standalone, visible_import
@@ -47,7 +48,7 @@ def test_comprehension_sites_bodies_and_deferral():
 
 def test_iterated_parts_looks_inside_enumerate_and_zip_only():
     rule = _probe("enumerate(a[1:], b[1:])\nzip(a[1:], b[2:])\nmap(f, a[1:])\n")
-    sliced = m.Subscript()
+    sliced = matchers.Subscript()
     calls = [cst.ensure_type(s, cst.SimpleStatementLine).body[0] for s in rule.module.body]
     parts = [[_code(p) for p in iterated_parts(rule, cst.ensure_type(c, cst.Expr).value, sliced)] for c in calls]
     assert parts == [["a[1:]"], ["a[1:]", "b[2:]"], []]

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import List, Optional, Union
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.lifetime import reads_name
 from memlint.analysis.loops import Loop, dotted_name, enclosing_loop, is_inside, parent
 from memlint.analysis.names import qualified_name

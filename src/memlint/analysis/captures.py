@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import FrozenSet, List, Set, Union
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.scopes import COMPREHENSIONS, FUNCTIONS, ScopeIndex, scope_index
 from memlint.matching import matches
 from memlint.context import LintContext

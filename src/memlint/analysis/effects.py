@@ -27,7 +27,7 @@ import types
 from typing import FrozenSet, Iterable, Tuple
 
 import libcst as cst
-import libcst.matchers as m
+from memlint import matchers as m
 from memlint.traversal import findall
 
 MUTABLE_COUNTERPARTS: Tuple[Tuple[type, type], ...] = (

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import FrozenSet
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.effects import STORING_METHODS
 from memlint.analysis.loops import is_inside, parent
 from memlint.analysis.scopes import scope_index

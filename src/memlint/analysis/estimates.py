@@ -44,8 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import random  # imported by _measure, the one function that samples
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.names import qualified_name
 from memlint.analysis.numpy_api import NUMPY
 from memlint.analysis.values import STARRED_ELEMENT, comprehension_length, constant_int, constant_range, known_length

@@ -17,8 +17,8 @@ from enum import Enum
 from typing import Dict, FrozenSet, Optional, Set
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.names import qualified_name
 from memlint.analysis.scopes import scope_index
 from memlint.analysis.tree import full_name

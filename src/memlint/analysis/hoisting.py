@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import List, Sequence, Tuple, Union
 
 import libcst as cst
-import libcst.matchers as m
+
+from memlint import matchers as m
 
 Definition = Union[cst.FunctionDef, cst.ClassDef]
 BLANK = m.EmptyLine(comment=None)

@@ -30,8 +30,8 @@ import re
 from typing import Dict, List, Optional, Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.loops import enclosing_function, enclosing_loop, enclosing_loops, is_inside, known_trip_count
 from memlint.analysis.names import qualified_name
 from memlint.analysis.values import known_length

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.names import qualified_name
 from memlint.matching import matches
 from memlint.context import LintContext

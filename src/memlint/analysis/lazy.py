@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.effects import has_side_effects, needs_full_evaluation
 from memlint.analysis.names import qualified_name
 from memlint.analysis.values import comprehension_length, known_length

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import List, Optional, Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.loops import parent
 from memlint.analysis.tree import SameScopeVisitor, TargetVisitor, parameters, visit_body
 from memlint.matching import matches

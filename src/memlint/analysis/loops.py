@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Callable, FrozenSet, List, Optional, Set, Union
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.effects import MUTATING_METHODS
 from memlint.analysis.values import is_tiny, known_length
 from memlint.matching import matches

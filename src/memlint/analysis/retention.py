@@ -22,8 +22,8 @@ from __future__ import annotations
 from typing import FrozenSet, NamedTuple, Optional
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.accumulators import binding_sites, scope_of
 from memlint.analysis import effects
 from memlint.analysis.loops import parent

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.scopes import scope_index
 from memlint.context import LintContext
 from memlint.traversal import findall

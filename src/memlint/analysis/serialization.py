@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Optional, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.names import qualified_name
 from memlint.analysis.scopes import dotted_name, scope_index
 from memlint.context import LintContext

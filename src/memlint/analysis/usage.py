@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.effects import MUTATING_METHODS, PURE_METHODS
 from memlint.analysis.scopes import COMPREHENSIONS, FUNCTIONS, ScopeIndex, scope_index
 from memlint.analysis.tree import TargetVisitor, root_name, root_node

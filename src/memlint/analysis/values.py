@@ -48,8 +48,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.numpy_api import (
     CHUNKING_KEYWORDS,
     COPY_METHODS,

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import ClassVar, List, Optional
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.iteration import Comprehension, IterationSite, comprehension_sites, for_site
 from memlint.context import LintContext
 from memlint.rule import Rule

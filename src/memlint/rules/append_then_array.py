@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.estimates import appended_estimate
 from memlint.analysis.accumulators import Kind, scope_of, binding_sites, kind_before_loop, kind_of
 from memlint.analysis.loops import Loop, enclosing_loop, enclosing_loops, is_inside, parent
@@ -306,6 +306,6 @@ def _statements(body: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
     return list(body.body) if isinstance(body, cst.IndentedBlock) else []
 
 
-def _binding_line(name: str, value: m.BaseExpressionMatchType = m.DoNotCare()) -> m.SimpleStatementLine:
+def _binding_line(name: str, value: m.BaseMatcherNode = m.DoNotCare()) -> m.SimpleStatementLine:
     """`name = value` alone on its line."""
     return m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name(name))], value=value)])

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import List, Optional, Set
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.accumulators import Accumulation, accumulation
 from memlint.analysis.loops import dotted_name, parent, repeats_often
 from memlint.analysis.names import qualified_name

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Mapping, Optional, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.effects import has_side_effects, needs_full_evaluation
 from memlint.analysis.usage import calls_unseen_code, exposed_roots, names_read
 from memlint.analysis.names import qualified_name, short_name

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Optional
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.accumulators import Kind, accumulation, kind_before_loop
 from memlint.analysis.loops import dotted_name, enclosing_loop, repeats_often
 from memlint.analysis.names import qualified_name

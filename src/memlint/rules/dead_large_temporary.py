@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import List, Optional
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider
 
+from memlint import matchers as m
 from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.values import in_test_code, large_kind, value_of

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.escapes import result_escapes, value_escapes
 from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, parent, repeats_often
 from memlint.analysis.names import qualified_name

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Optional
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.serialization import serializer
 from memlint.findings import Applicability
 from memlint.matching import matches

@@ -3,8 +3,8 @@ from __future__ import annotations
 import ast
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.escapes import result_escapes
 from memlint.analysis.loops import enclosing_loop, loop_bindings, parent, repeats_often

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Optional, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.values import data_evidence, in_test_code, is_tiny

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Optional, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.effects import needs_full_evaluation
 from memlint.analysis.names import qualified_name

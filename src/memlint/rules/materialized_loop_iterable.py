@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Optional, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.estimates import sequence_estimate
 from memlint.analysis.iteration import IterationSite
 from memlint.analysis.lazy import LazySource, lazy_screen, lazy_source

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import List, Optional
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.effects import ADDING_METHODS
 from memlint.analysis.tree import parameters

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Set, Union
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.captures import captures, definition_time_names, has_mutable_default
 from memlint.analysis.hoisting import hoist_before

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import List, NamedTuple, Optional
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.estimates import same_estimate
 from memlint.analysis.values import in_test_code, short_code, value_of
 from memlint.analysis.accumulators import Kind, binding_values

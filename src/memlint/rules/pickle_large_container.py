@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Optional
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.accumulators import scope_of
 from memlint.analysis.values import bound_values, is_tiny
 from memlint.analysis.loops import enclosing_loop, runs_at_most_once

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Optional, Union
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.accumulators import Accumulation, Kind, accumulation
 from memlint.analysis.loops import dotted_name, repeats_often
 from memlint.analysis.values import data_evidence, loop_trips

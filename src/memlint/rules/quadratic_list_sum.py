@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Optional, Sequence, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.names import qualified_name
 from memlint.analysis.rewrite import builtin_visible, visible_import
 from memlint.analysis.scopes import scope_index

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Sequence, Set
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.files import FileKind, file_kind
 from memlint.analysis.iteration import Comprehension, IterationSite, iterated_parts
 from memlint.analysis.names import qualified_name

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.estimates import allocation_estimate
 from memlint.analysis.accumulators import reads_target
 from memlint.analysis.values import ARRAY_KINDS, in_test_code, value_of

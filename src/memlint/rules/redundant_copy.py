@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Optional, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.estimates import Estimate, slots_estimate
 from memlint.analysis.names import qualified_name, short_name
 from memlint.analysis.rewrite import drops_comments, replacing

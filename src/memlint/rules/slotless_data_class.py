@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.loops import enclosing_loop
 from memlint.analysis.names import qualified_name
 from memlint.findings import Applicability, Tier

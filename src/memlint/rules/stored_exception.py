@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.lifetime import name_reads
 from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.lifetime import name_reads
 from memlint.analysis.loops import enclosing_function, parent

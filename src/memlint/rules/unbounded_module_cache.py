@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
+from memlint import matchers as m
 from memlint.analysis.accumulators import binding_sites
 from memlint.analysis.loops import enclosing_function, parent
 from memlint.analysis.names import qualified_name
