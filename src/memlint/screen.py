@@ -16,7 +16,7 @@ from `memlint.screen`)::
 
 - ``screen`` is a tuple of alternatives: the rule may fire when any one of them holds. An
   alternative is a pattern (found anywhere in the module), `In(context, pattern)` (found inside
-  a LOOP, a FUNCTION or an except HANDLER), `Both(a, b, ...)` (each found somewhere in the
+  a LOOP, a FUNCTION, an except HANDLER, REPEATED or OFTEN), `Both(a, b, ...)` (each found somewhere in the
   file), `Same(a, b, ...)` (each found about a same name: `x = list(...)` and `x[0]`),
   or `Text(regex)` (in the text: a comment, which `ast` drops).
 - ``screen = None`` (the default) means "always runs": a rule that declares nothing is never
@@ -35,17 +35,29 @@ from `memlint.screen`)::
   read on its right side (`F = (P @ F) + B`); `StoresName(*methods)` a name assigned or passed
   to one of `methods`; `CallsItself()` a call of the enclosing function's own name; `Owned(p)`
   ``p`` about its enclosing function (for `Same`); `UnderStatedLoops(n)` a call inside loops
-  whose stated lengths multiply to ``n``; `p | q` either; `AllOf(p, q)` both on the same node. Virtual fields on other nodes: ``target`` (assignments), ``decorator``
-  (the callee of each decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
+  whose stated lengths multiply to ``n``; `Literal(*types)` a constant of a named type ("str",
+  "bytes"); `Of(path, p)` ``p``, about the names at ``path`` (dotted fields) of its node:
+  `Of("func.value", Call("append"))` the list appended to, `Of("target", Node("Assign"))` the
+  names bound; `Defaulted(p)` a `def`/`lambda` with a parameter whose default matches ``p``,
+  about those parameters; `OwnedByName(p)` ``p``, about the name of its enclosing `def`;
+  `InDefNamed(regex)` anything directly in a `def` so named; `p | q` either (about what the
+  matching one is about); `AllOf(p, q)` both on the same node (about what ``p`` is about).
+  Virtual fields on other nodes: ``target`` (assignments), ``decorator`` (the callee of each
+  decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
 
 Why it is conservative (tests/core/test_prefilter.py proves it on a corpus): every screen is a
 necessary condition of what its rule's LibCST matchers require before they report, written
 looser, never tighter. The contexts are supersets of the rules' own: `LOOP` is anywhere inside
 a `for`/`while` statement or a comprehension (its iterable, `else` and nested functions
 included); `FUNCTION` anywhere whose nearest enclosing `def`/`class` is a `def`; `HANDLER`
-anywhere inside an `except` clause. A name a rule resolves to a qualified name may be an import
-alias (`from math import fsum as fs`): `Named` also accepts every name an `import ... as NAME`
-of the file binds.
+anywhere inside an `except` clause; `REPEATED` what a loop of the same frame runs on every pass,
+as analysis/loops.enclosing_loop sees it (a `for` body or target, a `while` body or test, all of
+a comprehension, its first iterable too; not a loop's `else`, nor the body of a `def` or
+`lambda` inside the loop, while a class body inside it is); `OFTEN` the part of `REPEATED` whose
+innermost loop the code does not state to run fewer than `SMALL_LOOP` times, as
+analysis/loops.repeats_often requires (only a `for` over a list/tuple/set display of fewer items
+is left out). A name a rule resolves to a qualified name may be an import alias (`from math
+import fsum as fs`): `Named` also accepts every name an `import ... as NAME` of the file binds.
 
 A rule whose options the configuration sets is never screened out (`screened`): a screen is
 written for the defaults (MEM202's `hot-functions` can make any function hot, MEM201's
@@ -79,7 +91,10 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Seq
 LOOP = "loop"
 FUNCTION = "function"
 HANDLER = "handler"
-_FLAGS = {LOOP: 1, FUNCTION: 2, HANDLER: 4}
+REPEATED = "repeated"
+OFTEN = "often"
+_FLAGS = {LOOP: 1, FUNCTION: 2, HANDLER: 4, REPEATED: 8, OFTEN: 16}
+SMALL_LOOP = 100  # analysis/loops.SMALL_LOOP (a test keeps them equal)
 
 class Pattern:
     """A condition on one `ast` node."""
@@ -124,6 +139,10 @@ class AnyOf(Pattern):
     def match(self, node: ast.AST, scan: "_Scan") -> bool:
         return any(p.match(node, scan) for p in self.patterns)
 
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        """What the alternatives that match say the node is about (`Of`, `StoresName`...)."""
+        return frozenset().union(*(p.subjects(node, scan) for p in self.patterns if p.match(node, scan)))
+
     def __repr__(self) -> str:
         return f"AnyOf({_args(*self.patterns)})"
 
@@ -142,6 +161,10 @@ class AllOf(Pattern):
 
     def match(self, node: ast.AST, scan: "_Scan") -> bool:
         return all(p.match(node, scan) for p in self.patterns)
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        """What the first pattern says the node is about."""
+        return self.patterns[0].subjects(node, scan)
 
     def __repr__(self) -> str:
         return f"AllOf({_args(*self.patterns)})"
@@ -505,6 +528,114 @@ _ALL_NODE_CLASSES = frozenset(
 )
 
 
+class Literal(Pattern):
+    """A literal constant of one of the named types ("str", "bytes", "int", ...)."""
+
+    def __init__(self, *types: str) -> None:
+        self.names = tuple(sorted(set(types)))
+
+    def types(self) -> FrozenSet[str]:
+        return frozenset({"Constant"})
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return isinstance(node, ast.Constant) and type(node.value).__name__ in self.names
+
+    def __repr__(self) -> str:
+        return f"Literal({_args(*self.names)})"
+
+
+def _at(node: ast.AST, path: str) -> List[ast.AST]:
+    """The nodes at `path` (dotted field names, virtual ones included) below `node`."""
+    found: List[Any] = [node]
+    for field in path.split("."):
+        step: List[Any] = []
+        for item in found:
+            virtual = _VIRTUAL.get(field)
+            value = virtual[1](item) if virtual is not None and type(item).__name__ in virtual[0] else getattr(item, field, None)
+            step.extend(value if isinstance(value, list) else [value])
+        found = [item for item in step if isinstance(item, ast.AST)]
+    return found
+
+
+class Of(Pattern):
+    """`pattern`, about the names at `path` of the node it matches (for `Same`): `Of("first",
+    Call("heappush"))` is about the heap, `Of("func.value", Call("append"))` about the list
+    appended to, `Of("target", Node("Assign", value=Node("List")))` about the names bound (an
+    unpacking binds none: a tuple is about no name)."""
+
+    def __init__(self, path: str, pattern: Pattern) -> None:
+        self.path = path
+        self.pattern = pattern
+
+    def types(self) -> FrozenSet[str]:
+        return self.pattern.types()
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return self.pattern.match(node, scan)
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        return frozenset().union(*(_subjects(item) for item in _at(node, self.path)))
+
+    def __repr__(self) -> str:
+        return f"Of({self.path!r}, {self.pattern!r})"
+
+
+def _with_defaults(node: ast.AST) -> List[Tuple[ast.arg, ast.AST]]:
+    arguments = getattr(node, "args", None)
+    if not isinstance(arguments, ast.arguments):
+        return []
+    positional = list(arguments.posonlyargs) + list(arguments.args)
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+    return pairs + [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+
+
+class Defaulted(_About):
+    """A `def` or `lambda` with a parameter whose default matches `pattern`; it is about those
+    parameters' names (`Same(Defaulted(Node("List")), ...)`: `def f(seen=[])` and `seen`)."""
+
+    def types(self) -> FrozenSet[str]:
+        return frozenset({"FunctionDef", "AsyncFunctionDef", "Lambda"})
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return any(self.pattern.match(default, scan) for _, default in _with_defaults(node))
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        return frozenset(arg.arg for arg, default in _with_defaults(node) if self.pattern.match(default, scan))
+
+
+class OwnedByName(_About):
+    """`pattern` inside a `def`, about that def's name (`Owned`: about the def itself):
+    `Same(OwnedByName(Node("FunctionDef")), UnderStatedLoops(10))` is a function holding a
+    nested `def` and called by name under loops."""
+
+    def types(self) -> FrozenSet[str]:
+        return self.pattern.types()
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return scan.owner is not None and self.pattern.match(node, scan)
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        return frozenset({scan.owner.name}) if scan.owner is not None else frozenset()  # type: ignore[attr-defined]
+
+
+class InDefNamed(Pattern):
+    """Any node whose innermost enclosing `def` has a name `regex` matches at its start
+    (`Not(InDefNamed("test"))`: not directly in a test function)."""
+
+    def __init__(self, regex: str) -> None:
+        self.regex = regex
+        self._compiled = re.compile(regex)
+
+    def types(self) -> FrozenSet[str]:
+        return frozenset(_ALL_NODE_CLASSES)
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return scan.owner is not None and self._compiled.match(scan.owner.name) is not None  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return f"InDefNamed({self.regex!r})"
+
+
 class In:
     """`pattern` found inside a context: LOOP, FUNCTION or HANDLER (several: all of them)."""
 
@@ -683,6 +814,27 @@ def _import_aliases(tree: ast.AST) -> Dict[str, str]:
                 stack.extend(child for child in children if isinstance(child, ast.AST))
     return found
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_STATEMENT_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+# REPEATED (flag 8) and OFTEN (16): the fields a loop statement runs once per pass (a
+# comprehension: all of it, its first iterable too, looser than analysis/loops.py), and the
+# bodies that start a new frame (False: cleared).
+_REPEATED_FIELDS: Dict[type, Dict[str, bool]] = {
+    ast.For: {"target": True, "body": True},
+    ast.AsyncFor: {"target": True, "body": True},
+    ast.While: {"test": True, "body": True},
+    ast.FunctionDef: {"body": False},
+    ast.AsyncFunctionDef: {"body": False},
+    ast.Lambda: {"body": False},
+}
+
+
+def _small_display(iterable: Any) -> bool:
+    """A list/tuple/set display without `*` of fewer than SMALL_LOOP items: what
+    analysis/values.known_length states below it (a string literal, `range()`: not here; `range`
+    may be rebound, and `ast` merges "a" "b", which known_length does not count)."""
+    if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+        return len(iterable.elts) < SMALL_LOOP and not any(isinstance(e, ast.Starred) for e in iterable.elts)
+    return False
 
 
 class _Atom:
@@ -820,21 +972,27 @@ class CompiledScreens:
             elif kind is ast.ExceptHandler:
                 inner = flags | 4
             elif isinstance(node, _LOOPS):
-                inner = flags | 1
+                inner = flags | (1 if kind in _STATEMENT_LOOPS else 25)
                 items = items * _loop_items(node)
             else:
                 inner = flags
             fields = fields_of.get(kind)
             if fields is None:
                 fields = fields_of[kind] = _child_fields(kind)
+            repeated = _REPEATED_FIELDS.get(kind)
+            if repeated is not None:  # a loop statement's pass, or a new frame: set or clear 8 and 16
+                often = 8 if _small_display(getattr(node, "iter", None)) else 24
             for field in fields:
                 value = getattr(node, field, None)
+                here = inner
+                if repeated is not None and field in repeated:
+                    here = (inner & ~24) | often if repeated[field] else inner & ~24
                 if type(value) is list:
                     for item_node in value:
                         if isinstance(item_node, ast.AST):
-                            push((item_node, inner, owner, items))
+                            push((item_node, here, owner, items))
                 elif isinstance(value, ast.AST):
-                    push((value, inner, owner, items))
+                    push((value, here, owner, items))
         return found, subjects
 
 

@@ -20,15 +20,23 @@ from memlint.screen import (
     Both,
     Call,
     CallsItself,
+    OFTEN,
+    REPEATED,
+    SMALL_LOOP,
     CompiledScreens,
     Const,
+    Defaulted,
     In,
+    InDefNamed,
+    Literal,
     Name,
     Named,
     Node,
     Not,
     Number,
+    Of,
     Owned,
+    OwnedByName,
     Same,
     SelfUpdate,
     StoresName,
@@ -116,6 +124,48 @@ def fires(screen, source: str) -> bool:
         ((UnderStatedLoops(100),), "for a in range(10): f()\nfor b in range(10): f()", False),  # not nested
         ((UnderStatedLoops(100),), "for a in '0123456789':\n    x = [f(c) for c in '0123456789']", True),
         ((UnderStatedLoops(100),), "for a in range(10):\n    def g():\n        for b in range(10): f()", True),
+        ((In(REPEATED, Call("f")),), "for a in b:\n    f()", True),
+        ((In(REPEATED, Call("f")),), "while f():\n    pass", True),
+        ((In(REPEATED, Call("f")),), "for a in f():\n    pass", False),  # the iterable runs once
+        ((In(REPEATED, Call("f")),), "for a in b:\n    pass\nelse:\n    f()", False),
+        ((In(REPEATED, Call("f")),), "for a in b:\n    def g():\n        f()", False),  # another frame
+        ((In(REPEATED, Call("f")),), "for a in b:\n    g(lambda: f())", False),
+        ((In(REPEATED, Call("f")),), "for a in b:\n    def g(x=f()):\n        pass", True),  # a default runs here
+        ((In(REPEATED, Call("f")),), "for a in b:\n    class C:\n        x = f()", True),  # a class body runs here
+        ((In(REPEATED, Call("f")),), "def g():\n    for a in b:\n        for c in f():\n            pass", True),
+        ((In(REPEATED, Call("f")),), "[f() for a in b]", True),
+        ((In(OFTEN, Call("f")),), "for a in b:\n    f()", True),
+        ((In(OFTEN, Call("f")),), "for a in (1, 2, 3):\n    f()", False),  # stated: three passes
+        ((In(OFTEN, Call("f")),), "for a in (1, 2, *c):\n    f()", True),
+        ((In(OFTEN, Call("f")),), "for a in 'abc':\n    f()", True),  # not counted here
+        ((In(OFTEN, Call("f")),), "for a in range(3):\n    f()", True),  # `range` may be rebound
+        ((In(OFTEN, Call("f")),), "for a in [0] * 200:\n    f()", True),
+        ((In(OFTEN, Call("f")),), "for a in [" + "0, " * 99 + "0]:\n    f()", True),  # 100 items
+        ((In(OFTEN, Call("f")),), "for a in b:\n    for c in (1, 2):\n        f()", False),  # the innermost counts
+        ((In(OFTEN, Call("f")),), "for a in (1, 2):\n    for c in b:\n        f()", True),
+        ((In(OFTEN, Call("f")),), "for a in (1, 2):\n    while c:\n        f()", True),
+        ((In(OFTEN, Call("f")),), "for a in (1, 2):\n    [f() for c in b]", True),
+        ((In(OFTEN, Call("f")),), "for a in b:\n    def g():\n        f()", False),
+        ((Literal("bytes"),), "x = b'a'", True),
+        ((Literal("bytes"),), "x = 'a'", False),
+        ((Same(Of("first", Call("push")), Node("Assign", value=Node("List"))),), "h = []\npush(h, 1)", True),
+        ((Same(Of("first", Call("push")), Node("Assign", value=Node("List"))),), "h = []\npush(g, h)", False),
+        ((Same(Of("func.value", Call("append")), Node("Assign", value=Node("List"))),), "h = []\nh.append(1)", True),
+        ((Same(Of("func.value", Call("append")), Node("Assign", value=Node("List"))),), "h = []\ng.append(h)", False),
+        ((Same(Of("target", Node("Assign", value=Node("List"))), Call("use")),), "h = []\nuse(g)\ndef h(): pass", False),
+        ((Same(Of("target", Node("Assign", value=Node("List"))), Call("h")),), "a, b = []\nh()", False),  # binds no name alone
+        ((Same(Call("f") | Of("first", Call("g")), Node("Assign")),), "x = 1\ng(x)", True),  # `|`: about what matched
+        ((Same(Call("f") | Of("first", Call("g")), Node("Assign")),), "g = 1\ng(x)", False),
+        ((Same(Defaulted(Node("List")), Of("func.value", Call("append"))),), "def f(a, b=[]):\n    b.append(a)", True),
+        ((Same(Defaulted(Node("List")), Of("func.value", Call("append"))),), "def f(a, b=[]):\n    a.append(b)", False),
+        ((Same(Defaulted(Node("List")), Of("func.value", Call("append"))),), "def f(a=(), *, b=[]):\n    a.append(b)", False),
+        ((Same(Defaulted(Node("List")), Of("func.value", Call("append"))),), "def f(a, /, b=[]):\n    b.append(a)", True),
+        ((Same(OwnedByName(Node("FunctionDef")), Call("f")),), "def f():\n    def g(): pass\nf()", True),
+        ((Same(OwnedByName(Node("FunctionDef")), Call("f")),), "def f():\n    def g(): pass\ng()", False),
+        ((Same(Owned(Node("FunctionDef")), AllOf(CallsItself(), Call("f"))),), "def f():\n    def g(): pass\n    f()", True),
+        ((AllOf(Call("f"), Not(InDefNamed("test"))),), "def test_x():\n    f()", False),
+        ((AllOf(Call("f"), Not(InDefNamed("test"))),), "def helper():\n    f()", True),
+        ((AllOf(Call("f"), Not(InDefNamed("test"))),), "f()", True),
     ],
 )
 def test_patterns(screen, source, expected):
@@ -187,3 +237,44 @@ def test_configured_options_turn_a_rule_screen_off():
     assert screened([rule], tree, source, {"MEM202": {"hot-functions": ["outer"]}}) == (rule,)
     config = build_config({"MEM202": {"hot-functions": ["outer"]}}, {"select": ["MEM202"]}, root=".")
     assert [f.code for f in lint_source(source, "a.py", config).findings] == ["MEM202"]
+
+
+def test_the_small_loop_of_the_screens_is_the_analysis_one():
+    from memlint.analysis.loops import SMALL_LOOP as ANALYSIS_SMALL_LOOP
+
+    assert SMALL_LOOP == ANALYSIS_SMALL_LOOP
+
+
+# Shapes a rule reports that its tightened screen must still let through (near misses of the
+# screen's conditions): the rule reports them without the prefilter, and the screen fires.
+NEAR_MISSES = [
+    ("MEM503", "import pickle\ndef f(rows, fh):\n    out: list = []\n    for r in rows:\n        out.append(r)\n    pickle.dump(out, fh)"),
+    ("MEM503", "import pickle\ntable = {}\nfor k in keys:\n    table[k] = 1\nblob = pickle.dumps(table)"),
+    ("MEM503", "import pickle\na = b = [f(x) for x in xs]\npickle.dumps(b)"),
+    ("MEM503", "import pickle\nrows = []\nwhile more():\n    rows.insert(0, next_row())\npickle.dump(rows, fh)"),
+    ("MEM303", 'buf: bytes = b""\nfor c in open(p, "rb"):\n    buf += c'),
+    ("MEM303", 'header = b"P6" + b"\\n"\nfor line in open(p, "rb"):\n    header = header + line'),
+    ("MEM303", "class W:\n    def __init__(self):\n        self.text = ''.join([])\n    def feed(self, f):\n        for piece in f:\n            self.text = self.text + piece.read()"),
+    ("MEM303", "class W:\n    def __init__(self):\n        self.text = f'{1}'\n    def feed(self, f):\n        for piece in f:\n            self.text += piece.read()"),
+    ("MEM303", "rows = sorted(x)\nfor line in open(p):\n    rows = rows + [line]"),
+    ("MEM204", "import pickle as pk\ndef clone(x):\n    return pk.loads(pk.dumps(x))"),
+    ("MEM204", "import copy\nfor m in moves:\n    b = copy.deepcopy(start.board)\n    b.play(m)\n    show(b.score())"),
+    ("MEM601", "from functools import lru_cache\nclass A:\n    @lru_cache\n    def f(self, /, x):\n        return x"),
+    ("MEM601", "import functools\nclass A:\n    @functools.cache\n    async def f(self):\n        return 1"),
+    ("MEM603", "from heapq import heappush as hp\ndef push(x, heap=[]):\n    hp(heap, x)"),
+    ("MEM603", "def count(k, seen={}):\n    seen[k] += 1"),
+    ("MEM603", "def add(x, *, s=set()):\n    s |= {x}"),
+    ("MEM603", "import collections\nf = lambda: 0\ndef g(x, q=collections.deque()):\n    q.appendleft(x)"),
+    ("MEM201", "for r in [" + "0, " * 100 + "]:\n    class C:\n        pass\n    use(r, C)"),
+    ("MEM201", "for r in rows:\n    x = 1\nelse:\n    pass\nwhile go():\n    def step(v):\n        return v + 1\n    use(step(2))"),
+    ("MEM202", "class T:\n    def walk(self, n):\n        def helper(x):\n            return x\n        return helper(n) + self.walk(n - 1) if n else 0"),
+]
+
+
+@pytest.mark.parametrize(("code", "source"), NEAR_MISSES)
+def test_tightened_screens_let_their_rules_findings_through(code, source):
+    config = build_config({}, {"select": [code]}, root=".")
+    found = [f.code for f in lint_source(source, "example.py", config, prefilter=False).findings]
+    assert code in found, found
+    rule = all_rules()[code]
+    assert fires(rule.screen, source)
