@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping, NamedTuple, Optional, Tuple
 
 from memlint.findings import Tier
-from memlint.screen import AllOf, AnyOf, CallsItself, Const, Defaulted, In, InDefNamed, Literal, Named, Node, Not, Number, Of, Owned, OwnedByName, Reads, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
+from memlint.screen import AllOf, AnyOf, CallsItself, Const, Defaulted, In, InDefNamed, Literal, Named, Node, Not, Number, Of, Owned, OwnedByName, Reads, ReadsLoopTarget, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
 
 
 class RuleInfo(NamedTuple):
@@ -67,7 +67,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM201": RuleInfo(
         "definition-in-loop", Tier.STABLE, {"include-lambdas": False}, ("def|class|lambda", "for|while"),
-        (In('often', Node('FunctionDef', 'AsyncFunctionDef', 'ClassDef')),),
+        (In('often', AllOf(Node('FunctionDef', 'AsyncFunctionDef', 'ClassDef'), Not(Node('FunctionDef', 'AsyncFunctionDef', 'ClassDef', decorator_list=ReadsLoopTarget())), Not(Node('FunctionDef', 'AsyncFunctionDef', default=AnyOf(ReadsLoopTarget(), Node('List', 'Dict', 'Set', 'ListComp', 'DictComp', 'SetComp', 'Call')))), Not(Node('ClassDef', bases=ReadsLoopTarget())), Not(Node('ClassDef', keywords=ReadsLoopTarget())))),),
     ),
     "MEM202": RuleInfo(
         "nested-def-in-hot-function", Tier.STABLE, {"hot-functions": []}, ("def",),
@@ -79,7 +79,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM204": RuleInfo(
         "deepcopy-in-loop", Tier.STABLE, {}, ("deepcopy|loads",),
-        (AllOf(Node('Call', func=AllOf(Named('loads'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))), first=Node('Call', func=AllOf(Named('dumps'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))))), Not(InDefNamed('test'))), In('often', Node('Assign', targets=Node('Name'), value=Node('Call', func=Named('deepcopy'), first=Not(Reads(Node('Call'))))))),
+        (AllOf(Node('Call', func=AllOf(Named('loads'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))), first=Node('Call', func=AllOf(Named('dumps'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))))), Not(InDefNamed('test'))), In('often', Node('Assign', targets=Node('Name'), value=Node('Call', func=Named('deepcopy'), first=Not(AnyOf(Reads(Node('Call')), ReadsLoopTarget())))))),
     ),
     "MEM301": RuleInfo(
         "array-append-in-loop", Tier.STABLE, {}, ("numpy",),

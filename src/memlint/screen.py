@@ -35,15 +35,17 @@ from `memlint.screen`)::
   read on its right side (`F = (P @ F) + B`); `StoresName(*methods)` a name assigned or passed
   to one of `methods`; `CallsItself()` a call of the enclosing function's own name; `Owned(p)`
   ``p`` about its enclosing function (for `Same`); `UnderStatedLoops(n)` a call inside loops
-  whose stated lengths multiply to ``n``; `Literal(*types)` a constant of a named type ("str",
-  "bytes"); `Of(path, p)` ``p``, about the names at ``path`` (dotted fields) of its node:
-  `Of("func.value", Call("append"))` the list appended to, `Of("target", Node("Assign"))` the
-  names bound; `Defaulted(p)` a `def`/`lambda` with a parameter whose default matches ``p``,
-  about those parameters; `OwnedByName(p)` ``p``, about the name of its enclosing `def`;
-  `InDefNamed(regex)` anything directly in a `def` so named; `p | q` either (about what the
-  matching one is about); `AllOf(p, q)` both on the same node (about what ``p`` is about).
-  Virtual fields on other nodes: ``target`` (assignments), ``decorator`` (the callee of each
-  decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
+  whose stated lengths multiply to ``n``; `p | q` either; `AllOf(p, q)` both on the same node. Virtual fields on other nodes: ``target`` (assignments), ``decorator``
+  (the callee of each decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
+- More patterns: `Literal(*types)` a constant of a named type ("str", "bytes"); `Of(path, p)`
+  ``p``, about the names at ``path`` (dotted fields, virtual ones too) of its node:
+  `Of("func.value", Call("append"))` is about the list appended to, `Of("target",
+  Node("Assign"))` about the names bound (an unpacking binds none alone); `Defaulted(p)` a
+  `def`/`lambda` with a parameter whose default matches ``p``, about those parameters;
+  `OwnedByName(p)` ``p``, about the name of its enclosing `def`; `InDefNamed(regex)` anything
+  directly in a `def` so named (`Not(InDefNamed("test"))`); `ReadsLoopTarget()` a node that
+  reads (outside lambda bodies) a name the innermost `for` of its frame binds. For `Same`, `p | q` is about what
+  the alternatives that match are about, `AllOf(p, q)` about what ``p`` is about.
 
 Why it is conservative (tests/core/test_prefilter.py proves it on a corpus): every screen is a
 necessary condition of what its rule's LibCST matchers require before they report, written
@@ -636,6 +638,36 @@ class InDefNamed(Pattern):
         return f"InDefNamed({self.regex!r})"
 
 
+class ReadsLoopTarget(Pattern):
+    """A node holding (outside `lambda` bodies) a `Name` bound by the target of the `for`
+    statement that is the innermost loop around the node in its frame (REPEATED; a comprehension
+    or a `while` inside the `for` hides it): a name analysis/loops.loop_bindings finds varying,
+    read by the expression or by the definition-time parts of a `def`/`class`
+    (captures.definition_time_names does not look into lambdas either)."""
+
+    def types(self) -> FrozenSet[str]:
+        return frozenset(_ALL_NODE_CLASSES)
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        loop = scan.loop
+        if not isinstance(loop, (ast.For, ast.AsyncFor)):
+            return False
+        targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, ast.Name) and item.id in targets:
+                return True
+            if isinstance(item, ast.Lambda):
+                stack.append(item.args)
+                continue
+            stack.extend(ast.iter_child_nodes(item))
+        return False
+
+    def __repr__(self) -> str:
+        return "ReadsLoopTarget()"
+
+
 class In:
     """`pattern` found inside a context: LOOP, FUNCTION or HANDLER (several: all of them)."""
 
@@ -851,6 +883,7 @@ class _Scan:
         self.aliases = aliases
         self.owner: Optional[ast.AST] = None  # the innermost `def` around the node
         self.items: float = 1  # the product of the stated lengths of the loops around the node
+        self.loop: Optional[ast.AST] = None  # the innermost loop of the node's frame (REPEATED)
 
 
 class CompiledScreens:
@@ -937,13 +970,13 @@ class CompiledScreens:
         subjects: Dict[int, Set[str]] = {item.index: set() for item in self.atoms if item.collect}
         total = self.plain if not subjects else -1  # collecting atoms see every node: no early end
         by_type = self.by_type
-        stack: List[Tuple[ast.AST, int, Optional[ast.AST], float]] = [(tree, 0, None, 1)]
+        stack: List[Tuple[ast.AST, int, Optional[ast.AST], float, Optional[ast.AST]]] = [(tree, 0, None, 1, None)]
         pop, push = stack.pop, stack.append
         calls_named = self.calls_named
         fields_of = _FIELDS
         while stack:
-            node, flags, owner, items = pop()
-            scan.owner, scan.items = owner, items
+            node, flags, owner, items, loop = pop()
+            scan.owner, scan.items, scan.loop = owner, items, loop
             kind = type(node)
             candidates = by_type.get(kind)
             if kind is ast.Call:
@@ -974,6 +1007,8 @@ class CompiledScreens:
             elif isinstance(node, _LOOPS):
                 inner = flags | (1 if kind in _STATEMENT_LOOPS else 25)
                 items = items * _loop_items(node)
+                if kind not in _STATEMENT_LOOPS:
+                    loop = node
             else:
                 inner = flags
             fields = fields_of.get(kind)
@@ -984,15 +1019,15 @@ class CompiledScreens:
                 often = 8 if _small_display(getattr(node, "iter", None)) else 24
             for field in fields:
                 value = getattr(node, field, None)
-                here = inner
+                here, around = inner, loop
                 if repeated is not None and field in repeated:
-                    here = (inner & ~24) | often if repeated[field] else inner & ~24
+                    here, around = ((inner & ~24) | often, node) if repeated[field] else (inner & ~24, None)
                 if type(value) is list:
                     for item_node in value:
                         if isinstance(item_node, ast.AST):
-                            push((item_node, here, owner, items))
+                            push((item_node, here, owner, items, around))
                 elif isinstance(value, ast.AST):
-                    push((value, here, owner, items))
+                    push((value, here, owner, items, around))
         return found, subjects
 
 
@@ -1007,6 +1042,8 @@ def _child_fields(kind: type) -> Tuple[str, ...]:
 
 def _callee_names(pattern: Pattern) -> Optional[FrozenSet[str]]:
     """The names a call pattern requires of its callee (`Call("sum", ...)`), or None."""
+    if isinstance(pattern, Of):
+        return _callee_names(pattern.pattern)
     if isinstance(pattern, Node) and pattern.names == ("Call",) and pattern.fields and pattern.fields[0][0] == "func":
         func = pattern.fields[0][1]
         if isinstance(func, Named):

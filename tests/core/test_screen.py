@@ -37,6 +37,7 @@ from memlint.screen import (
     Of,
     Owned,
     OwnedByName,
+    ReadsLoopTarget,
     Same,
     SelfUpdate,
     StoresName,
@@ -146,6 +147,15 @@ def fires(screen, source: str) -> bool:
         ((In(OFTEN, Call("f")),), "for a in (1, 2):\n    while c:\n        f()", True),
         ((In(OFTEN, Call("f")),), "for a in (1, 2):\n    [f() for c in b]", True),
         ((In(OFTEN, Call("f")),), "for a in b:\n    def g():\n        f()", False),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    f(a + 1)", True),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a, (c, d) in b:\n    f(d)", True),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    f(c)", False),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    f(lambda: a)", False),  # a lambda body
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    f(lambda c=a: c)", True),  # its default
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    for c in d:\n        f(a)", False),  # not the innermost
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    while c:\n        f(a)", False),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    pass\nelse:\n    f(a)", False),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    class C:\n        f(a)", True),
         ((Literal("bytes"),), "x = b'a'", True),
         ((Literal("bytes"),), "x = 'a'", False),
         ((Same(Of("first", Call("push")), Node("Assign", value=Node("List"))),), "h = []\npush(h, 1)", True),
@@ -266,6 +276,11 @@ NEAR_MISSES = [
     ("MEM603", "def add(x, *, s=set()):\n    s |= {x}"),
     ("MEM603", "import collections\nf = lambda: 0\ndef g(x, q=collections.deque()):\n    q.appendleft(x)"),
     ("MEM201", "for r in [" + "0, " * 100 + "]:\n    class C:\n        pass\n    use(r, C)"),
+    ("MEM201", "for r in rows:\n    def f(v, key=lambda x: x + r):\n        return v\n    use(f(2))"),  # a lambda body runs later
+    ("MEM201", "for a in xs:\n    for b in ys:\n        def f(v=a):\n            return v\n        use(f(), b)"),  # an outer loop's target
+    ("MEM201", "for a in xs:\n    for b in ys:\n        @register(a)\n        def f(v):\n            return v\n        use(f(b))"),
+    ("MEM201", "for a in xs:\n    class K(Base, meta=M):\n        pass\n    use(a, K())"),
+    ("MEM204", "import copy\nfor a in xs:\n    for b in ys:\n        t = copy.deepcopy(a)\n        t.run(b)"),
     ("MEM201", "for r in rows:\n    x = 1\nelse:\n    pass\nwhile go():\n    def step(v):\n        return v + 1\n    use(step(2))"),
     ("MEM202", "class T:\n    def walk(self, n):\n        def helper(x):\n            return x\n        return helper(n) + self.walk(n - 1) if n else 0"),
 ]

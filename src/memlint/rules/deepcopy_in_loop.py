@@ -10,7 +10,7 @@ from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
-from memlint.screen import OFTEN, AllOf, Call, In, InDefNamed, Name, Named, Node, Not, Reads
+from memlint.screen import OFTEN, AllOf, Call, In, InDefNamed, Name, Named, Node, Not, Reads, ReadsLoopTarget
 
 ONE_PLAIN_ARG = m.Call(args=[m.Arg(keyword=None, star="")])
 DEEPCOPY_CALL = m.Call(func=m.Attribute(attr=m.Name("deepcopy")) | m.Name())
@@ -82,7 +82,7 @@ class DeepcopyInLoop(LoopDepthRule):
             Node("Call", func=AllOf(Named("loads"), _PICKLE_FUNC), first=Node("Call", func=AllOf(Named("dumps"), _PICKLE_FUNC))),
             Not(InDefNamed("test")),
         ),
-        In(OFTEN, Node("Assign", targets=Name(), value=Call("deepcopy", first=Not(Reads(Node("Call")))))),
+        In(OFTEN, Node("Assign", targets=Name(), value=Call("deepcopy", first=Not(Reads(Node("Call")) | ReadsLoopTarget())))),
     )
     name = "deepcopy-in-loop"
     message = "{what}; {advice}"
