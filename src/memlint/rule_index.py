@@ -139,7 +139,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM603": RuleInfo(
         "mutated-default-argument", Tier.STABLE, {}, ("def",),
-        (Same(Defaulted(AnyOf(Node('List', 'Dict', 'Set'), Node('Call', func=Named('Counter', 'OrderedDict', 'bytearray', 'defaultdict', 'deque', 'dict', 'list', 'set')))), AnyOf(Of('func.value', Node('Call', func=AllOf(Named('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'extend', 'extendleft', 'insert', 'setdefault', 'symmetric_difference_update', 'update'), Node('Attribute', value=Node('Name'))))), Node('AugAssign', target=Node('Name'), op=Node('Add', 'BitOr', 'Mult', 'BitXor')), Of('target', Node('Assign', 'AugAssign', target=Node('Subscript', value=Node('Name')))), Of('first', Node('Call', func=Named('heappush', 'insort', 'insort_left', 'insort_right'), first=Node('Name'))))),),
+        (Defaulted(AnyOf(Node('List', 'Dict', 'Set'), Node('Call', func=Named('Counter', 'OrderedDict', 'bytearray', 'defaultdict', 'deque', 'dict', 'list', 'set'))), used=AnyOf(Of('func.value', Node('Call', func=AllOf(Named('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'extend', 'extendleft', 'insert', 'setdefault', 'symmetric_difference_update', 'update'), Node('Attribute', value=Node('Name'))))), Node('AugAssign', target=Node('Name'), op=Node('Add', 'BitOr', 'Mult', 'BitXor')), Of('target', Node('Assign', 'AugAssign', target=Node('Subscript', value=Node('Name')))), Of('first', Node('Call', func=Named('heappush', 'insort', 'insort_left', 'insort_right'), first=Node('Name'))))),),
     ),
     "MEM604": RuleInfo(
         "stored-exception", Tier.STABLE, {}, ("except",),
