@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping, NamedTuple, Optional, Tuple
 
 from memlint.findings import Tier
-from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, Imported, In, Local, Named, Node, Not, Number, Owned, ReadOnce, Reads, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
+from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, Defaulted, Imported, In, InDefNamed, Literal, Local, Named, Node, Not, Number, Of, Owned, OwnedByName, ReadOnce, Reads, ReadsLoopTarget, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
 
 
 class RuleInfo(NamedTuple):
@@ -67,11 +67,11 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM201": RuleInfo(
         "definition-in-loop", Tier.STABLE, {"include-lambdas": False}, ("def|class|lambda", "for|while"),
-        (In('loop', Node('FunctionDef', 'AsyncFunctionDef', 'ClassDef')),),
+        (In('often', AllOf(Node('FunctionDef', 'AsyncFunctionDef', 'ClassDef'), Not(Node('FunctionDef', 'AsyncFunctionDef', 'ClassDef', decorator_list=ReadsLoopTarget())), Not(Node('FunctionDef', 'AsyncFunctionDef', default=AnyOf(ReadsLoopTarget(), Node('List', 'Dict', 'Set', 'ListComp', 'DictComp', 'SetComp', 'Call')))), Not(Node('ClassDef', bases=ReadsLoopTarget())), Not(Node('ClassDef', keywords=ReadsLoopTarget())))),),
     ),
     "MEM202": RuleInfo(
         "nested-def-in-hot-function", Tier.STABLE, {"hot-functions": []}, ("def",),
-        (Text('#.*\\bmemlint:\\s*hot\\b'), Same(Owned(Node('FunctionDef', 'AsyncFunctionDef')), CallsItself()), Both(In('function', Node('FunctionDef', 'AsyncFunctionDef')), UnderStatedLoops(10000))),
+        (Text('#.*\\bmemlint:\\s*hot\\b'), Same(Owned(Node('FunctionDef', 'AsyncFunctionDef')), AllOf(CallsItself(), Node('Call', func=AnyOf(Node('Name'), Node('Attribute', value=Node('Name')))))), Same(In('function', OwnedByName(Node('FunctionDef', 'AsyncFunctionDef'))), UnderStatedLoops(10000))),
     ),
     "MEM203": RuleInfo(
         "loop-invariant-allocation", Tier.PREVIEW, {}, ("for|while",),
@@ -79,7 +79,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM204": RuleInfo(
         "deepcopy-in-loop", Tier.STABLE, {}, ("deepcopy|loads",),
-        (Node('Call', func=Named('loads'), first=Node('Call', func=Named('dumps'))), In('loop', Node('Call', func=Named('deepcopy')))),
+        (AllOf(Node('Call', func=AllOf(Named('loads'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))), first=Node('Call', func=AllOf(Named('dumps'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))))), Not(InDefNamed('test'))), In('often', Node('Assign', targets=Node('Name'), value=Node('Call', func=Named('deepcopy'), first=Not(AnyOf(Reads(Node('Call')), ReadsLoopTarget())))))),
     ),
     "MEM301": RuleInfo(
         "array-append-in-loop", Tier.STABLE, {}, ("numpy",),
@@ -91,7 +91,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM303": RuleInfo(
         "quadratic-concat-in-loop", Tier.STABLE, {}, ("for|while",),
-        (In('loop', Node('AugAssign', op=Node('Add'), value=Not(Number()))), In('loop', AllOf(Node('Assign', value=Node('BinOp', op=Node('Add'))), SelfUpdate()))),
+        (Same(In('often', AnyOf(Node('AugAssign', op=Node('Add'), target=AnyOf(Node('Name'), Node('Attribute', value=Node('Name'))), value=Not(Number())), AllOf(Node('Assign', target=AnyOf(Node('Name'), Node('Attribute', value=Node('Name'))), value=Node('BinOp', op=Node('Add'))), SelfUpdate()))), Of('target', Node('Assign', 'AnnAssign', value=AnyOf(Literal('bytes'), Node('Call', func=Named('bytes')), Node('Call', func=AllOf(Named('join'), Node('Attribute', value=Literal('bytes')))), Node('Tuple'), Node('Call', func=Named('tuple')), Node('BinOp', op=Node('Add'), left=Reads(AnyOf(Literal('bytes'), Node('Call', func=Named('bytes')), Node('Call', func=AllOf(Named('join'), Node('Attribute', value=Literal('bytes')))), Node('Tuple'), Node('Call', func=Named('tuple')))), right=Reads(AnyOf(Literal('bytes'), Node('Call', func=Named('bytes')), Node('Call', func=AllOf(Named('join'), Node('Attribute', value=Literal('bytes')))), Node('Tuple'), Node('Call', func=Named('tuple'))))))))), Same(In('often', AllOf(Node('Assign', target=AnyOf(Node('Name'), Node('Attribute', value=Node('Name'))), value=Node('BinOp', op=Node('Add'))), SelfUpdate())), Of('target', Node('Assign', 'AnnAssign', value=AnyOf(Node('List', 'ListComp'), Node('Call', func=Named('list', 'sorted')), Node('BinOp', op=Node('Add'), left=Reads(AnyOf(Node('List', 'ListComp'), Node('Call', func=Named('list', 'sorted')))), right=Reads(AnyOf(Node('List', 'ListComp'), Node('Call', func=Named('list', 'sorted'))))))))), Same(In('often', AnyOf(Node('AugAssign', op=Node('Add'), target=Node('Attribute', value=Node('Name')), value=Not(Number())), AllOf(Node('Assign', target=Node('Attribute', value=Node('Name')), value=Node('BinOp', op=Node('Add'))), SelfUpdate()))), Of('target', Node('Assign', 'AnnAssign', value=AnyOf(Literal('str'), Node('JoinedStr'), Node('Call', func=Named('str')), Node('Call', func=AllOf(Named('join'), Node('Attribute', value=AnyOf(Literal('str'), Node('JoinedStr'))))), Node('BinOp', op=Node('Add'), left=Reads(AnyOf(Literal('str'), Node('JoinedStr'), Node('Call', func=Named('str')), Node('Call', func=AllOf(Named('join'), Node('Attribute', value=AnyOf(Literal('str'), Node('JoinedStr'))))))), right=Reads(AnyOf(Literal('str'), Node('JoinedStr'), Node('Call', func=Named('str')), Node('Call', func=AllOf(Named('join'), Node('Attribute', value=AnyOf(Literal('str'), Node('JoinedStr'))))))))))))),
     ),
     "MEM304": RuleInfo(
         "list-as-queue", Tier.STABLE, {}, ("pop|insert",),
@@ -127,11 +127,11 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM503": RuleInfo(
         "pickle-large-container", Tier.STABLE, {}, ("dump|dumps",),
-        (Node('Call', func=AllOf(Named('dump', 'dumps'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))), first=Node('Name')),),
+        (Same(Of('first', Node('Call', func=AllOf(Named('dump', 'dumps'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))), first=Node('Name'))), Of('target', Node('Assign', 'AnnAssign', value=Node('ListComp', 'DictComp', 'SetComp')))), Same(Of('first', Node('Call', func=AllOf(Named('dump', 'dumps'), AnyOf(Node('Name'), Node('Attribute', value=Named('_pickle', 'cPickle', 'pickle')))), first=Node('Name'))), Of('target', Node('Assign', 'AnnAssign', value=AnyOf(Node('List', 'Dict'), Node('Call', func=Named('dict', 'list'))))), In('often', AnyOf(Of('func.value', Node('Call', func=AllOf(Named('add', 'append', 'extend', 'insert', 'setdefault', 'update'), Node('Attribute', value=Node('Name'))))), Of('target', Node('Assign', target=Node('Subscript', value=Node('Name')))))))),
     ),
     "MEM601": RuleInfo(
         "cached-instance-method", Tier.STABLE, {}, ("functools", "lru_cache|cache"),
-        (Node('FunctionDef', 'AsyncFunctionDef', decorator=Named('cache', 'lru_cache')),),
+        (Node('ClassDef', body=Node('FunctionDef', 'AsyncFunctionDef', decorator=Named('cache', 'lru_cache'), args=AnyOf(Node('arguments', args=Node('arg')), Node('arguments', posonlyargs=Node('arg'))))),),
     ),
     "MEM602": RuleInfo(
         "unbounded-module-cache", Tier.PREVIEW, {}, (),
@@ -139,7 +139,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM603": RuleInfo(
         "mutated-default-argument", Tier.STABLE, {}, ("def",),
-        (Node('FunctionDef', 'AsyncFunctionDef', default=AnyOf(Node('List', 'Dict', 'Set'), Node('Call', func=Named('Counter', 'OrderedDict', 'bytearray', 'defaultdict', 'deque', 'dict', 'list', 'set')))),),
+        (Defaulted(AnyOf(Node('List', 'Dict', 'Set'), Node('Call', func=Named('Counter', 'OrderedDict', 'bytearray', 'defaultdict', 'deque', 'dict', 'list', 'set'))), used=AnyOf(Of('func.value', Node('Call', func=AllOf(Named('__iadd__', '__imul__', '__ior__', '__ixor__', '__setitem__', 'add', 'append', 'appendleft', 'extend', 'extendleft', 'insert', 'setdefault', 'symmetric_difference_update', 'update'), Node('Attribute', value=Node('Name'))))), Node('AugAssign', target=Node('Name'), op=Node('Add', 'BitOr', 'Mult', 'BitXor')), Of('target', Node('Assign', 'AugAssign', target=Node('Subscript', value=Node('Name')))), Of('first', Node('Call', func=Named('heappush', 'insort', 'insort_left', 'insort_right'), first=Node('Name'))))),),
     ),
     "MEM604": RuleInfo(
         "stored-exception", Tier.STABLE, {}, ("except",),

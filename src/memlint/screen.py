@@ -16,7 +16,7 @@ from `memlint.screen`)::
 
 - ``screen`` is a tuple of alternatives: the rule may fire when any one of them holds. An
   alternative is a pattern (found anywhere in the module), `In(context, pattern)` (found inside
-  a LOOP, a FUNCTION or an except HANDLER), `Both(a, b, ...)` (each found somewhere in the
+  a LOOP, a FUNCTION, an except HANDLER, REPEATED or OFTEN), `Both(a, b, ...)` (each found somewhere in the
   file), `Same(a, b, ...)` (each found about a same name: `x = list(...)` and `x[0]`),
   or `Text(regex)` (in the text: a comment, which `ast` drops).
 - ``screen = None`` (the default) means "always runs": a rule that declares nothing is never
@@ -44,15 +44,30 @@ from `memlint.screen`)::
   import chain`); `p | q` either; `AllOf(p, q)` both on the same node. Virtual fields on other
   nodes: ``target`` (assignments), ``decorator``
   (the callee of each decorator), ``default`` (parameter defaults), ``index`` (a subscript's).
+- More patterns: `Literal(*types)` a constant of a named type ("str", "bytes"); `Of(path, p)`
+  ``p``, about the names at ``path`` (dotted fields, virtual ones too) of its node:
+  `Of("func.value", Call("append"))` is about the list appended to, `Of("target",
+  Node("Assign"))` about the names bound (an unpacking binds none alone); `Defaulted(p,
+  used=q)` a `def`/`lambda` with a parameter whose default matches ``p`` (and that a node of
+  its body matching ``q`` is about), about those parameters; `OwnedByName(p)` ``p``, about the
+  name of its enclosing `def`; `InDefNamed(regex)` anything directly in a `def` so named
+  (`Not(InDefNamed("test"))`); `ReadsLoopTarget()` a node that reads (outside lambda bodies) a
+  name the innermost `for` of its frame binds. For `Same`, `p | q` is about what the
+  alternatives that match are about, `AllOf(p, q)` about what ``p`` is about.
 
 Why it is conservative (tests/core/test_prefilter.py proves it on a corpus): every screen is a
 necessary condition of what its rule's LibCST matchers require before they report, written
 looser, never tighter. The contexts are supersets of the rules' own: `LOOP` is anywhere inside
 a `for`/`while` statement or a comprehension (its iterable, `else` and nested functions
 included); `FUNCTION` anywhere whose nearest enclosing `def`/`class` is a `def`; `HANDLER`
-anywhere inside an `except` clause. A name a rule resolves to a qualified name may be an import
-alias (`from math import fsum as fs`): `Named` also accepts every name an `import ... as NAME`
-of the file binds.
+anywhere inside an `except` clause; `REPEATED` what a loop of the same frame runs on every pass,
+as analysis/loops.enclosing_loop sees it (a `for` body or target, a `while` body or test, all of
+a comprehension, its first iterable too; not a loop's `else`, nor the body of a `def` or
+`lambda` inside the loop, while a class body inside it is); `OFTEN` the part of `REPEATED` whose
+innermost loop the code does not state to run fewer than `SMALL_LOOP` times, as
+analysis/loops.repeats_often requires (only a `for` over a list/tuple/set display of fewer items
+is left out). A name a rule resolves to a qualified name may be an import alias (`from math
+import fsum as fs`): `Named` also accepts every name an `import ... as NAME` of the file binds.
 
 A rule whose options the configuration sets is never screened out (`screened`): a screen is
 written for the defaults (MEM202's `hot-functions` can make any function hot, MEM201's
@@ -61,11 +76,19 @@ written for the defaults (MEM202's `hot-functions` can make any function hot, ME
 Screens that do not help much, and why (share of the bytes of every 4th standard-library file
 that each lets through to LibCST; 57% of the bytes reach LibCST with all stable rules, because a
 large file usually holds a candidate for some rule):
-- MEM202 (17%): a nested `def` whose function calls itself, or a nested `def` and a call inside loops
-  whose stated lengths multiply to 10,000; whether the outer function is hot needs the call
-  sites of the module.
-- MEM303 (33%): `x += <not a number>` or `x = x + ...` in a loop; whether `x` is a list, a string
-  or a tuple needs the kinds of its values (analysis/values.py).
+- MEM303 (10%; 28% before it required a binding of the name to a value of a reported kind):
+  `x += <not a number>` or `x = x + ...` in a loop, and `x = <bytes/tuple/list/str value>`;
+  that every binding agrees, and the data-sized evidence, need scopes and values.
+- MEM201 (6%; 16% before OFTEN and ReadsLoopTarget): a `def`/`class` run on every pass of a
+  loop not stated small; whether its body reads what the loop binds, or it escapes, needs
+  scopes. MEM601 (5%): `@lru_cache`/`@cache` on a `def` with parameters in a class body: the
+  test suites of `functools` and `typing`, which cache methods on purpose; whether the first
+  parameter is an instance, and the class a value object, needs names and decorators.
+- MEM202 (4%; 7% before): a nested `def` whose function calls itself on a name, or whose
+  function's name is called inside loops whose stated lengths multiply to 10,000; whether the
+  recursion is linear and the nested `def` captures nothing needs scopes.
+- MEM603 (0.5%; 8% before `Defaulted(used=)`): a mutable default whose name the function's
+  body grows; that the name still holds the default there (it is never rebound) needs scopes.
 - MEM106 (5%, most of it in files where it reports; 23% before `ReadOnce` and index 0):
   `list(...)`/`[...]` indexed by 0, or bound in a function to a name whose only direct read
   there is `[0]`; whether a read in a nested scope is the same variable needs scopes. (MEM102's
@@ -94,7 +117,10 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Seq
 LOOP = "loop"
 FUNCTION = "function"
 HANDLER = "handler"
-_FLAGS = {LOOP: 1, FUNCTION: 2, HANDLER: 4}
+REPEATED = "repeated"
+OFTEN = "often"
+_FLAGS = {LOOP: 1, FUNCTION: 2, HANDLER: 4, REPEATED: 8, OFTEN: 16}
+SMALL_LOOP = 100  # analysis/loops.SMALL_LOOP (a test keeps them equal)
 
 class Pattern:
     """A condition on one `ast` node."""
@@ -139,6 +165,10 @@ class AnyOf(Pattern):
     def match(self, node: ast.AST, scan: "_Scan") -> bool:
         return any(p.match(node, scan) for p in self.patterns)
 
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        """What the alternatives that match say the node is about (`Of`, `StoresName`...)."""
+        return frozenset().union(*(p.subjects(node, scan) for p in self.patterns if p.match(node, scan)))
+
     def __repr__(self) -> str:
         return f"AnyOf({_args(*self.patterns)})"
 
@@ -157,6 +187,10 @@ class AllOf(Pattern):
 
     def match(self, node: ast.AST, scan: "_Scan") -> bool:
         return all(p.match(node, scan) for p in self.patterns)
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        """What the first pattern says the node is about."""
+        return self.patterns[0].subjects(node, scan)
 
     def __repr__(self) -> str:
         return f"AllOf({_args(*self.patterns)})"
@@ -531,6 +565,164 @@ _ALL_NODE_CLASSES = frozenset(
 )
 
 
+class Literal(Pattern):
+    """A literal constant of one of the named types ("str", "bytes", "int", ...)."""
+
+    def __init__(self, *types: str) -> None:
+        self.names = tuple(sorted(set(types)))
+
+    def types(self) -> FrozenSet[str]:
+        return frozenset({"Constant"})
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return isinstance(node, ast.Constant) and type(node.value).__name__ in self.names
+
+    def __repr__(self) -> str:
+        return f"Literal({_args(*self.names)})"
+
+
+def _at(node: ast.AST, path: str) -> List[ast.AST]:
+    """The nodes at `path` (dotted field names, virtual ones included) below `node`."""
+    found: List[Any] = [node]
+    for field in path.split("."):
+        step: List[Any] = []
+        for item in found:
+            virtual = _VIRTUAL.get(field)
+            value = virtual[1](item) if virtual is not None and type(item).__name__ in virtual[0] else getattr(item, field, None)
+            step.extend(value if isinstance(value, list) else [value])
+        found = [item for item in step if isinstance(item, ast.AST)]
+    return found
+
+
+class Of(Pattern):
+    """`pattern`, about the names at `path` of the node it matches (for `Same`): `Of("first",
+    Call("heappush"))` is about the heap, `Of("func.value", Call("append"))` about the list
+    appended to, `Of("target", Node("Assign", value=Node("List")))` about the names bound (an
+    unpacking binds none: a tuple is about no name)."""
+
+    def __init__(self, path: str, pattern: Pattern) -> None:
+        self.path = path
+        self.pattern = pattern
+
+    def types(self) -> FrozenSet[str]:
+        return self.pattern.types()
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return self.pattern.match(node, scan)
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        return frozenset().union(*(_subjects(item) for item in _at(node, self.path)))
+
+    def __repr__(self) -> str:
+        return f"Of({self.path!r}, {self.pattern!r})"
+
+
+def _with_defaults(node: ast.AST) -> List[Tuple[ast.arg, ast.AST]]:
+    arguments = getattr(node, "args", None)
+    if not isinstance(arguments, ast.arguments):
+        return []
+    positional = list(arguments.posonlyargs) + list(arguments.args)
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+    return pairs + [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+
+
+class Defaulted(_About):
+    """A `def` or `lambda` with a parameter whose default matches `pattern`; it is about those
+    parameters' names (`Same(Defaulted(Node("List")), ...)`: `def f(seen=[])` and `seen`). With
+    `used`, only parameters that a node of the body (nested scopes included) matching `used`
+    is about count: `Defaulted(Node("List"), used=Of("func.value", Call("append")))`."""
+
+    def __init__(self, pattern: Pattern, used: Optional[Pattern] = None) -> None:
+        super().__init__(pattern)
+        self.used = used
+
+    def types(self) -> FrozenSet[str]:
+        return frozenset({"FunctionDef", "AsyncFunctionDef", "Lambda"})
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return bool(self.subjects(node, scan))
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        names = frozenset(arg.arg for arg, default in _with_defaults(node) if self.pattern.match(default, scan))
+        if not names or self.used is None:
+            return names
+        body = getattr(node, "body", [])
+        used: Set[str] = set()
+        for statement in body if isinstance(body, list) else [body]:
+            for item in ast.walk(statement):
+                if self.used.match(item, scan):
+                    used.update(self.used.subjects(item, scan))
+        return names & used
+
+    def __repr__(self) -> str:
+        if self.used is None:
+            return f"Defaulted({self.pattern!r})"
+        return f"Defaulted({self.pattern!r}, used={self.used!r})"
+
+
+class OwnedByName(_About):
+    """`pattern` inside a `def`, about that def's name (`Owned`: about the def itself):
+    `Same(OwnedByName(Node("FunctionDef")), UnderStatedLoops(10))` is a function holding a
+    nested `def` and called by name under loops."""
+
+    def types(self) -> FrozenSet[str]:
+        return self.pattern.types()
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return scan.owner is not None and self.pattern.match(node, scan)
+
+    def subjects(self, node: ast.AST, scan: "_Scan") -> FrozenSet[str]:
+        return frozenset({scan.owner.name}) if scan.owner is not None else frozenset()  # type: ignore[attr-defined]
+
+
+class InDefNamed(Pattern):
+    """Any node whose innermost enclosing `def` has a name `regex` matches at its start
+    (`Not(InDefNamed("test"))`: not directly in a test function)."""
+
+    def __init__(self, regex: str) -> None:
+        self.regex = regex
+        self._compiled = re.compile(regex)
+
+    def types(self) -> FrozenSet[str]:
+        return frozenset(_ALL_NODE_CLASSES)
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        return scan.owner is not None and self._compiled.match(scan.owner.name) is not None  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return f"InDefNamed({self.regex!r})"
+
+
+class ReadsLoopTarget(Pattern):
+    """A node holding (outside `lambda` bodies) a `Name` bound by the target of the `for`
+    statement that is the innermost loop around the node in its frame (REPEATED; a comprehension
+    or a `while` inside the `for` hides it): a name analysis/loops.loop_bindings finds varying,
+    read by the expression or by the definition-time parts of a `def`/`class`
+    (captures.definition_time_names does not look into lambdas either)."""
+
+    def types(self) -> FrozenSet[str]:
+        return frozenset(_ALL_NODE_CLASSES)
+
+    def match(self, node: ast.AST, scan: "_Scan") -> bool:
+        loop = scan.loop
+        if not isinstance(loop, (ast.For, ast.AsyncFor)):
+            return False
+        targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, ast.Name) and item.id in targets:
+                return True
+            if isinstance(item, ast.Lambda):
+                stack.append(item.args)
+                continue
+            stack.extend(ast.iter_child_nodes(item))
+        return False
+
+    def __repr__(self) -> str:
+        return "ReadsLoopTarget()"
+
+
 class In:
     """`pattern` found inside a context: LOOP, FUNCTION or HANDLER (several: all of them)."""
 
@@ -839,6 +1031,27 @@ def _import_bindings(tree: ast.AST) -> Dict[str, Set[str]]:
 
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_STATEMENT_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+# REPEATED (flag 8) and OFTEN (16): the fields a loop statement runs once per pass (a
+# comprehension: all of it, its first iterable too, looser than analysis/loops.py), and the
+# bodies that start a new frame (False: cleared).
+_REPEATED_FIELDS: Dict[type, Dict[str, bool]] = {
+    ast.For: {"target": True, "body": True},
+    ast.AsyncFor: {"target": True, "body": True},
+    ast.While: {"test": True, "body": True},
+    ast.FunctionDef: {"body": False},
+    ast.AsyncFunctionDef: {"body": False},
+    ast.Lambda: {"body": False},
+}
+
+
+def _small_display(iterable: Any) -> bool:
+    """A list/tuple/set display without `*` of fewer than SMALL_LOOP items: what
+    analysis/values.known_length states below it (a string literal, `range()`: not here; `range`
+    may be rebound, and `ast` merges "a" "b", which known_length does not count)."""
+    if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+        return len(iterable.elts) < SMALL_LOOP and not any(isinstance(e, ast.Starred) for e in iterable.elts)
+    return False
 
 
 class _Atom:
@@ -858,6 +1071,7 @@ class _Scan:
         self._reads: Dict[int, Tuple[Dict[str, int], Set[int]]] = {}
         self.owner: Optional[ast.AST] = None  # the innermost `def` around the node
         self.items: float = 1  # the product of the stated lengths of the loops around the node
+        self.loop: Optional[ast.AST] = None  # the innermost loop of the node's frame (REPEATED)
 
     def direct_reads(self, owner: ast.AST) -> Tuple[Dict[str, int], Set[int]]:
         """`_direct_reads(owner)`, computed once per `def` (for `ReadOnce`)."""
@@ -960,14 +1174,14 @@ class CompiledScreens:
         subjects: Dict[int, Set[str]] = {item.index: set() for item in self.atoms if item.collect}
         total = self.plain if not subjects else -1  # collecting atoms see every node: no early end
         by_type = self.by_type
-        stack: List[Tuple[ast.AST, int, Optional[ast.AST], float]] = [(tree, 0, None, 1)]
+        stack: List[Tuple[ast.AST, int, Optional[ast.AST], float, Optional[ast.AST]]] = [(tree, 0, None, 1, None)]
         pop, push = stack.pop, stack.append
         calls_named = self.calls_named
         fields_of = _FIELDS
         skip = self.leaves
         while stack:
-            node, flags, owner, items = pop()
-            scan.owner, scan.items = owner, items
+            node, flags, owner, items, loop = pop()
+            scan.owner, scan.items, scan.loop = owner, items, loop
             kind = type(node)
             candidates = by_type.get(kind)
             if kind is ast.Call:
@@ -996,21 +1210,29 @@ class CompiledScreens:
             elif kind is ast.ExceptHandler:
                 inner = flags | 4
             elif isinstance(node, _LOOPS):
-                inner = flags | 1
+                inner = flags | (1 if kind in _STATEMENT_LOOPS else 25)
                 items = items * _loop_items(node)
+                if kind not in _STATEMENT_LOOPS:
+                    loop = node
             else:
                 inner = flags
             fields = fields_of.get(kind)
             if fields is None:
                 fields = fields_of[kind] = _child_fields(kind)
+            repeated = _REPEATED_FIELDS.get(kind)
+            if repeated is not None:  # a loop statement's pass, or a new frame: set or clear 8 and 16
+                often = 8 if _small_display(getattr(node, "iter", None)) else 24
             for field in fields:
                 value = getattr(node, field, None)
+                here, around = inner, loop
+                if repeated is not None and field in repeated:
+                    here, around = ((inner & ~24) | often, node) if repeated[field] else (inner & ~24, None)
                 if type(value) is list:
                     for item_node in value:
                         if isinstance(item_node, ast.AST) and type(item_node) not in skip:
-                            push((item_node, inner, owner, items))
+                            push((item_node, here, owner, items, around))
                 elif isinstance(value, ast.AST) and type(value) not in skip:
-                    push((value, inner, owner, items))
+                    push((value, here, owner, items, around))
         return found, subjects
 
 
@@ -1025,6 +1247,8 @@ def _child_fields(kind: type) -> Tuple[str, ...]:
 
 def _callee_names(pattern: Pattern) -> Optional[FrozenSet[str]]:
     """The names a call pattern requires of its callee (`Call("sum", ...)`), or None."""
+    if isinstance(pattern, Of):
+        return _callee_names(pattern.pattern)
     if isinstance(pattern, Node) and pattern.names == ("Call",) and pattern.fields and pattern.fields[0][0] == "func":
         func = pattern.fields[0][1]
         if isinstance(func, Named):

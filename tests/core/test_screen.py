@@ -20,18 +20,27 @@ from memlint.screen import (
     Both,
     Call,
     CallsItself,
+    OFTEN,
+    REPEATED,
+    SMALL_LOOP,
     CompiledScreens,
     Const,
+    Defaulted,
     Imported,
     In,
+    InDefNamed,
+    Literal,
     Local,
     Name,
     Named,
     Node,
     Not,
     Number,
+    Of,
     Owned,
+    OwnedByName,
     ReadOnce,
+    ReadsLoopTarget,
     Same,
     SelfUpdate,
     StoresName,
@@ -119,6 +128,62 @@ def fires(screen, source: str) -> bool:
         ((UnderStatedLoops(100),), "for a in range(10): f()\nfor b in range(10): f()", False),  # not nested
         ((UnderStatedLoops(100),), "for a in '0123456789':\n    x = [f(c) for c in '0123456789']", True),
         ((UnderStatedLoops(100),), "for a in range(10):\n    def g():\n        for b in range(10): f()", True),
+        ((In(REPEATED, Call("f")),), "for a in b:\n    f()", True),
+        ((In(REPEATED, Call("f")),), "while f():\n    pass", True),
+        ((In(REPEATED, Call("f")),), "for a in f():\n    pass", False),  # the iterable runs once
+        ((In(REPEATED, Call("f")),), "for a in b:\n    pass\nelse:\n    f()", False),
+        ((In(REPEATED, Call("f")),), "for a in b:\n    def g():\n        f()", False),  # another frame
+        ((In(REPEATED, Call("f")),), "for a in b:\n    g(lambda: f())", False),
+        ((In(REPEATED, Call("f")),), "for a in b:\n    def g(x=f()):\n        pass", True),  # a default runs here
+        ((In(REPEATED, Call("f")),), "for a in b:\n    class C:\n        x = f()", True),  # a class body runs here
+        ((In(REPEATED, Call("f")),), "def g():\n    for a in b:\n        for c in f():\n            pass", True),
+        ((In(REPEATED, Call("f")),), "[f() for a in b]", True),
+        ((In(OFTEN, Call("f")),), "for a in b:\n    f()", True),
+        ((In(OFTEN, Call("f")),), "for a in (1, 2, 3):\n    f()", False),  # stated: three passes
+        ((In(OFTEN, Call("f")),), "for a in (1, 2, *c):\n    f()", True),
+        ((In(OFTEN, Call("f")),), "for a in 'abc':\n    f()", True),  # not counted here
+        ((In(OFTEN, Call("f")),), "for a in range(3):\n    f()", True),  # `range` may be rebound
+        ((In(OFTEN, Call("f")),), "for a in [0] * 200:\n    f()", True),
+        ((In(OFTEN, Call("f")),), "for a in [" + "0, " * 99 + "0]:\n    f()", True),  # 100 items
+        ((In(OFTEN, Call("f")),), "for a in b:\n    for c in (1, 2):\n        f()", False),  # the innermost counts
+        ((In(OFTEN, Call("f")),), "for a in (1, 2):\n    for c in b:\n        f()", True),
+        ((In(OFTEN, Call("f")),), "for a in (1, 2):\n    while c:\n        f()", True),
+        ((In(OFTEN, Call("f")),), "for a in (1, 2):\n    [f() for c in b]", True),
+        ((In(OFTEN, Call("f")),), "for a in b:\n    def g():\n        f()", False),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    f(a + 1)", True),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a, (c, d) in b:\n    f(d)", True),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    f(c)", False),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    f(lambda: a)", False),  # a lambda body
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    f(lambda c=a: c)", True),  # its default
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    for c in d:\n        f(a)", False),  # not the innermost
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    while c:\n        f(a)", False),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    pass\nelse:\n    f(a)", False),
+        ((In(REPEATED, Call("f", first=ReadsLoopTarget())),), "for a in b:\n    class C:\n        f(a)", True),
+        ((Literal("bytes"),), "x = b'a'", True),
+        ((Literal("bytes"),), "x = 'a'", False),
+        ((Same(Of("first", Call("push")), Node("Assign", value=Node("List"))),), "h = []\npush(h, 1)", True),
+        ((Same(Of("first", Call("push")), Node("Assign", value=Node("List"))),), "h = []\npush(g, h)", False),
+        ((Same(Of("func.value", Call("append")), Node("Assign", value=Node("List"))),), "h = []\nh.append(1)", True),
+        ((Same(Of("func.value", Call("append")), Node("Assign", value=Node("List"))),), "h = []\ng.append(h)", False),
+        ((Same(Of("target", Node("Assign", value=Node("List"))), Call("use")),), "h = []\nuse(g)\ndef h(): pass", False),
+        ((Same(Of("target", Node("Assign", value=Node("List"))), Call("h")),), "a, b = []\nh()", False),  # binds no name alone
+        ((Same(Call("f") | Of("first", Call("g")), Node("Assign")),), "x = 1\ng(x)", True),  # `|`: about what matched
+        ((Same(Call("f") | Of("first", Call("g")), Node("Assign")),), "g = 1\ng(x)", False),
+        ((Same(Defaulted(Node("List")), Of("func.value", Call("append"))),), "def f(a, b=[]):\n    b.append(a)", True),
+        ((Same(Defaulted(Node("List")), Of("func.value", Call("append"))),), "def f(a, b=[]):\n    a.append(b)", False),
+        ((Same(Defaulted(Node("List")), Of("func.value", Call("append"))),), "def f(a=(), *, b=[]):\n    a.append(b)", False),
+        ((Same(Defaulted(Node("List")), Of("func.value", Call("append"))),), "def f(a, /, b=[]):\n    b.append(a)", True),
+        ((Defaulted(Node("List"), used=Of("func.value", Call("append"))),), "def f(a, b=[]):\n    b.append(a)", True),
+        ((Defaulted(Node("List"), used=Of("func.value", Call("append"))),), "def f(a, b=[]):\n    def g():\n        b.append(a)", True),
+        ((Defaulted(Node("List"), used=Of("func.value", Call("append"))),), "def f(a, b=[]):\n    a.append(b)\nb.append(1)", False),
+        ((Defaulted(Node("List"), used=Of("func.value", Call("append"))),), "def f(a, b=()):\n    b.append(a)", False),
+        ((Defaulted(Node("List"), used=Of("func.value", Call("append"))),), "f = lambda a, b=[]: b.append(a)", True),
+        ((Same(OwnedByName(Node("FunctionDef")), Call("f")),), "def f():\n    def g(): pass\nf()", True),
+        ((Same(OwnedByName(Node("FunctionDef")), Call("f")),), "def f():\n    def g(): pass\ng()", False),
+        ((Same(Owned(Node("FunctionDef")), AllOf(CallsItself(), Call("f"))),), "def f():\n    def g(): pass\n    f()", True),
+        ((AllOf(Call("f"), Not(InDefNamed("test"))),), "def test_x():\n    f()", False),
+        ((AllOf(Call("f"), Not(InDefNamed("test"))),), "def helper():\n    f()", True),
+        ((AllOf(Call("f"), Not(InDefNamed("test"))),), "f()", True),
     ],
 )
 def test_patterns(screen, source, expected):
@@ -292,3 +357,50 @@ def test_tight_screens_keep_shapes_their_rules_skip(code, source):
     assert not fires(rule.screen, source)
     config = build_config({}, {"select": [code]}, root=".")
     assert not lint_source(source, "x.py", config, prefilter=False).findings
+
+
+def test_the_small_loop_of_the_screens_is_the_analysis_one():
+    from memlint.analysis.loops import SMALL_LOOP as ANALYSIS_SMALL_LOOP
+
+    assert SMALL_LOOP == ANALYSIS_SMALL_LOOP
+
+
+# Shapes a rule reports that its tightened screen must still let through (near misses of the
+# screen's conditions): the rule reports them without the prefilter, and the screen fires.
+SCREENS1_NEAR_MISSES = [
+    ("MEM503", "import pickle\ndef f(rows, fh):\n    out: list = []\n    for r in rows:\n        out.append(r)\n    pickle.dump(out, fh)"),
+    ("MEM503", "import pickle\ntable = {}\nfor k in keys:\n    table[k] = 1\nblob = pickle.dumps(table)"),
+    ("MEM503", "import pickle\na = b = [f(x) for x in xs]\npickle.dumps(b)"),
+    ("MEM503", "import pickle\nrows = []\nwhile more():\n    rows.insert(0, next_row())\npickle.dump(rows, fh)"),
+    ("MEM303", 'buf: bytes = b""\nfor c in open(p, "rb"):\n    buf += c'),
+    ("MEM303", 'header = b"P6" + b"\\n"\nfor line in open(p, "rb"):\n    header = header + line'),
+    ("MEM303", "class W:\n    def __init__(self):\n        self.text = ''.join([])\n    def feed(self, f):\n        for piece in f:\n            self.text = self.text + piece.read()"),
+    ("MEM303", "class W:\n    def __init__(self):\n        self.text = f'{1}'\n    def feed(self, f):\n        for piece in f:\n            self.text += piece.read()"),
+    ("MEM303", "rows = sorted(x)\nfor line in open(p):\n    rows = rows + [line]"),
+    ("MEM204", "import pickle as pk\ndef clone(x):\n    return pk.loads(pk.dumps(x))"),
+    ("MEM204", "import copy\nfor m in moves:\n    b = copy.deepcopy(start.board)\n    b.play(m)\n    show(b.score())"),
+    ("MEM601", "from functools import lru_cache\nclass A:\n    @lru_cache\n    def f(self, /, x):\n        return x"),
+    ("MEM601", "import functools\nclass A:\n    @functools.cache\n    async def f(self):\n        return 1"),
+    ("MEM603", "from heapq import heappush as hp\ndef push(x, heap=[]):\n    hp(heap, x)"),
+    ("MEM603", "def count(k, seen={}):\n    seen[k] += 1"),
+    ("MEM603", "def outer(x, acc=[]):\n    def inner():\n        acc.extend(x)\n    inner()"),  # grown by a nested function
+    ("MEM603", "def add(x, *, s=set()):\n    s |= {x}"),
+    ("MEM603", "import collections\nf = lambda: 0\ndef g(x, q=collections.deque()):\n    q.appendleft(x)"),
+    ("MEM201", "for r in [" + "0, " * 100 + "]:\n    class C:\n        pass\n    use(r, C)"),
+    ("MEM201", "for r in rows:\n    def f(v, key=lambda x: x + r):\n        return v\n    use(f(2))"),  # a lambda body runs later
+    ("MEM201", "for a in xs:\n    for b in ys:\n        def f(v=a):\n            return v\n        use(f(), b)"),  # an outer loop's target
+    ("MEM201", "for a in xs:\n    for b in ys:\n        @register(a)\n        def f(v):\n            return v\n        use(f(b))"),
+    ("MEM201", "for a in xs:\n    class K(Base, meta=M):\n        pass\n    use(a, K())"),
+    ("MEM204", "import copy\nfor a in xs:\n    for b in ys:\n        t = copy.deepcopy(a)\n        t.run(b)"),
+    ("MEM201", "for r in rows:\n    x = 1\nelse:\n    pass\nwhile go():\n    def step(v):\n        return v + 1\n    use(step(2))"),
+    ("MEM202", "class T:\n    def walk(self, n):\n        def helper(x):\n            return x\n        return helper(n) + self.walk(n - 1) if n else 0"),
+]
+
+
+@pytest.mark.parametrize(("code", "source"), SCREENS1_NEAR_MISSES)
+def test_tightened_screens_let_their_rules_findings_through(code, source):
+    config = build_config({}, {"select": [code]}, root=".")
+    found = [f.code for f in lint_source(source, "example.py", config, prefilter=False).findings]
+    assert code in found, found
+    rule = all_rules()[code]
+    assert fires(rule.screen, source)

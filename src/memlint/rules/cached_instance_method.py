@@ -68,7 +68,15 @@ class CachedInstanceMethod(Rule):
 
     code = "MEM601"
     triggers = ("functools", "lru_cache|cache")
-    screen = (Node("FunctionDef", "AsyncFunctionDef", decorator=Named("lru_cache", "cache")),)
+    screen = (  # a method: a `def` directly in a class body, with a first parameter
+        Node(
+            "ClassDef",
+            body=Node(
+                "FunctionDef", "AsyncFunctionDef", decorator=Named("lru_cache", "cache"),
+                args=Node("arguments", args=Node("arg")) | Node("arguments", posonlyargs=Node("arg")),
+            ),
+        ),
+    )
     name = "cached-instance-method"
     message = "`@{decorator}` on the instance method `{method}` keeps {kept} alive for the life of the class"
 

@@ -10,7 +10,7 @@ from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
 from memlint.traversal import findall
-from memlint.screen import LOOP, Call, In
+from memlint.screen import OFTEN, AllOf, Call, In, InDefNamed, Name, Named, Node, Not, Reads, ReadsLoopTarget
 
 ONE_PLAIN_ARG = m.Call(args=[m.Arg(keyword=None, star="")])
 DEEPCOPY_CALL = m.Call(func=m.Attribute(attr=m.Name("deepcopy")) | m.Name())
@@ -19,6 +19,7 @@ LOADS_OF_DUMPS = m.Call(
     args=[m.Arg(value=m.Call(func=m.Attribute(attr=m.Name("dumps")) | m.Name()), keyword=None, star="")],
 )
 PICKLE_MODULES = ("pickle", "_pickle", "cPickle")
+_PICKLE_FUNC = Node("Name") | Node("Attribute", value=Named(*PICKLE_MODULES))
 
 
 class DeepcopyInLoop(LoopDepthRule):
@@ -76,7 +77,13 @@ class DeepcopyInLoop(LoopDepthRule):
 
     code = "MEM204"
     triggers = ("deepcopy|loads",)
-    screen = (Call("loads", first=Call("dumps")), In(LOOP, Call("deepcopy")))
+    screen = (
+        AllOf(  # not in a test function (nor a test file, which the screen does not see)
+            Node("Call", func=AllOf(Named("loads"), _PICKLE_FUNC), first=Node("Call", func=AllOf(Named("dumps"), _PICKLE_FUNC))),
+            Not(InDefNamed("test")),
+        ),
+        In(OFTEN, Node("Assign", targets=Name(), value=Call("deepcopy", first=Not(Reads(Node("Call")) | ReadsLoopTarget())))),
+    )
     name = "deepcopy-in-loop"
     message = "{what}; {advice}"
 

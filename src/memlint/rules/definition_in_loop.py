@@ -14,7 +14,7 @@ from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Valid
 from memlint.rules._bases import LoopDepthRule
-from memlint.screen import LOOP, In, Node
+from memlint.screen import OFTEN, AllOf, In, Node, Not, ReadsLoopTarget
 
 PLAIN_DECORATOR = m.Decorator(decorator=m.Name())
 SINGLE_NAME_ASSIGN = m.Assign(targets=[m.AssignTarget(target=m.Name())])
@@ -95,7 +95,18 @@ class DefinitionInLoop(LoopDepthRule):
 
     code = "MEM201"
     triggers = ("def|class|lambda", "for|while")
-    screen = (In(LOOP, Node("FunctionDef", "AsyncFunctionDef", "ClassDef")),)  # lambdas: only with include-lambdas, which turns the screen off
+    screen = (  # lambdas: only with include-lambdas, which turns the screen off
+        In(
+            OFTEN,  # what runs at definition time reads no target of the loop; no default builds an object
+            AllOf(
+                Node("FunctionDef", "AsyncFunctionDef", "ClassDef"),
+                Not(Node("FunctionDef", "AsyncFunctionDef", "ClassDef", decorator_list=ReadsLoopTarget())),
+                Not(Node("FunctionDef", "AsyncFunctionDef", default=ReadsLoopTarget() | Node("List", "Dict", "Set", "ListComp", "DictComp", "SetComp", "Call"))),
+                Not(Node("ClassDef", bases=ReadsLoopTarget())),
+                Not(Node("ClassDef", keywords=ReadsLoopTarget())),
+            ),
+        ),
+    )
     name = "definition-in-loop"
     message = "{what_stmt} runs on every loop iteration and builds a new {what} each time; define it once before the loop"
     fix_title = "Move the definition before the loop"

@@ -13,7 +13,7 @@ from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import Fix, FixAvailability, Invalid, Rule, Valid
 from memlint.traversal import findall
-from memlint.screen import Call, Node
+from memlint.screen import AllOf, Call, Defaulted, Name, Named, Node, Of, Subscript
 
 DISPLAY = m.List() | m.Dict() | m.Set()
 CONSTRUCTORS = frozenset(
@@ -87,12 +87,15 @@ class MutatedDefaultArgument(Rule):
 
     code = "MEM603"
     triggers = ("def",)
-    screen = (
-        Node(
-            "FunctionDef", "AsyncFunctionDef",
-            default=Node("List", "Dict", "Set") | Call("list", "dict", "set", "bytearray", "defaultdict", "OrderedDict", "deque", "Counter"),
+    screen = (  # a mutable default whose name the body grows (that it is the same object needs scopes)
+        Defaulted(
+            Node("List", "Dict", "Set") | Call("list", "dict", "set", "bytearray", "defaultdict", "OrderedDict", "deque", "Counter"),
+            used=Of("func.value", Node("Call", func=AllOf(Named(*GROWING_METHODS), Node("Attribute", value=Name()))))
+            | Node("AugAssign", target=Name(), op=Node("Add", "BitOr", "Mult", "BitXor"))
+            | Of("target", Node("Assign", "AugAssign", target=Subscript(Name())))
+            | Of("first", Call(*sorted(name.rsplit(".", 1)[1] for name in GROWING_FUNCTIONS), first=Name())),
         ),
-    )  # whether the body mutates the default needs scopes
+    )
     name = "mutated-default-argument"
     message = "the default of `{param}` is one object shared by every call, and `{function}` mutates it: it grows across calls"
     fix_title = "Default to `None` and create the object in the body"

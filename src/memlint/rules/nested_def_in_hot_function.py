@@ -16,7 +16,7 @@ from memlint.analysis.scopes import ScopeIndex, scope_index
 from memlint.findings import Applicability
 from memlint.rule import Fix, FixAvailability, Invalid, Option, Rule, Valid
 from memlint.traversal import findall
-from memlint.screen import FUNCTION, Both, CallsItself, In, Node, Owned, Same, Text, UnderStatedLoops
+from memlint.screen import FUNCTION, AllOf, CallsItself, In, Name, Node, Owned, OwnedByName, Same, Text, UnderStatedLoops
 
 ZERO_ARG_SUPER = m.Call(func=m.Name("super"), args=[])
 CLASS_CELL = m.Name("__class__")
@@ -117,8 +117,8 @@ class NestedDefInHotFunction(Rule):
     triggers = ("def",)
     screen = (  # a nested def, and a reason its function may be hot: a marker, recursion, a loop of stated length
         Text(r"#.*\bmemlint:\s*hot\b"),
-        Same(Owned(Node("FunctionDef", "AsyncFunctionDef")), CallsItself()),
-        Both(In(FUNCTION, Node("FunctionDef", "AsyncFunctionDef")), UnderStatedLoops(DATA_SIZED_CALLS)),
+        Same(Owned(Node("FunctionDef", "AsyncFunctionDef")), AllOf(CallsItself(), Node("Call", func=Name() | Node("Attribute", value=Name())))),
+        Same(In(FUNCTION, OwnedByName(Node("FunctionDef", "AsyncFunctionDef"))), UnderStatedLoops(DATA_SIZED_CALLS)),
     )
     name = "nested-def-in-hot-function"
     message = "Nested `def {name}` captures nothing from `{outer}`, which is hot ({reason}), yet is rebuilt on every call; move it to module level"

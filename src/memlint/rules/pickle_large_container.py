@@ -13,13 +13,16 @@ from memlint.analysis.values import comprehension_length, known_length
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
 from memlint.traversal import findall
-from memlint.screen import AllOf, Name, Named, Node
+from memlint.screen import OFTEN, AllOf, Call, In, Name, Named, Node, Of, Same, Subscript
 
 DUMP = m.Call(args=[m.Arg(keyword=None, star="", value=m.Name()), m.ZeroOrMore()])
 COMPREHENSION = m.ListComp() | m.DictComp() | m.SetComp()
 EMPTY = m.List(elements=[]) | m.Dict(elements=[]) | m.Call(func=m.Name("list") | m.Name("dict"), args=[])
 FILLING = frozenset({"append", "extend", "add", "update", "insert", "setdefault"})
 SMALL = 1000
+PICKLED = Node(
+    "Call", func=AllOf(Named("dump", "dumps"), Node("Name") | Node("Attribute", value=Named("pickle", "_pickle", "cPickle"))), first=Name()
+)
 
 
 class PickleLargeContainer(Rule):
@@ -70,7 +73,15 @@ class PickleLargeContainer(Rule):
 
     code = "MEM503"
     triggers = ("dump|dumps",)
-    screen = (Node("Call", func=AllOf(Named("dump", "dumps"), Node("Name") | Node("Attribute", value=Named("pickle", "_pickle", "cPickle"))), first=Name()),)
+    screen = (  # `pickle.dump(x, ...)` and `x = <comprehension>`, or `x = []` filled in a loop
+        Same(Of("first", PICKLED), Of("target", Node("Assign", "AnnAssign", value=Node("ListComp", "DictComp", "SetComp")))),
+        Same(
+            Of("first", PICKLED),
+            Of("target", Node("Assign", "AnnAssign", value=Node("List", "Dict") | Call("list", "dict"))),
+            In(OFTEN, Of("func.value", Node("Call", func=AllOf(Named(*FILLING), Node("Attribute", value=Name()))))
+                | Of("target", Node("Assign", target=Subscript(Name())))),
+        ),
+    )
     name = "pickle-large-container"
     message = "pickling `{name}`, a container built {how}, makes the pickler memoize every item; stream the items or use `Pickler.fast`"
 

@@ -11,12 +11,39 @@ from memlint.analysis.values import data_evidence, loop_trips
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
-from memlint.screen import LOOP, AllOf, In, Node, Not, Number, SelfUpdate
+from memlint.screen import OFTEN, AllOf, Call, In, Literal, Name, Named, Node, Not, Number, Of, Pattern, Reads, Same, SelfUpdate
 
 TARGET = m.Name() | m.Attribute(value=m.Name())
 NUMBER = m.Integer() | m.Float() | m.Imaginary() | m.UnaryOperation(expression=m.Integer() | m.Float())
 AUGMENTED = m.AugAssign(target=TARGET, operator=m.AddAssign(), value=~NUMBER)
 REBOUND_SUM = m.Assign(targets=[m.AssignTarget(target=TARGET)], value=m.BinaryOperation(operator=m.Add()))
+# For the screen: expressions accumulators.kind_of gives each reported kind (a literal, a
+# display, `bytes()`/`str()`/`tuple()`/`list()`/`sorted()`, `"".join()`, `+` of two of them).
+_STR_TEXT = Literal("str") | Node("JoinedStr")
+STR_NODE = _STR_TEXT | Call("str") | Node("Call", func=AllOf(Named("join"), Node("Attribute", value=_STR_TEXT)))
+BYTES_NODE = Literal("bytes") | Call("bytes") | Node("Call", func=AllOf(Named("join"), Node("Attribute", value=Literal("bytes"))))
+TUPLE_NODE = Node("Tuple") | Call("tuple")
+LIST_NODE = Node("List", "ListComp") | Call("list", "sorted")
+ATTRIBUTE_NODE = Node("Attribute", value=Name())
+TARGET_NODE = Name() | ATTRIBUTE_NODE
+
+
+def _kind(leaf: Pattern) -> Pattern:
+    return leaf | Node("BinOp", op=Node("Add"), left=Reads(leaf), right=Reads(leaf))
+
+
+def _augmented(target: Pattern) -> Pattern:
+    return Node("AugAssign", op=Node("Add"), target=target, value=Not(Number()))
+
+
+def _rebound(target: Pattern) -> Pattern:
+    return AllOf(Node("Assign", target=target, value=Node("BinOp", op=Node("Add"))), SelfUpdate())
+
+
+def _bound_to(value: Pattern) -> Pattern:
+    return Of("target", Node("Assign", "AnnAssign", value=value))
+
+
 ADVICE = {
     Kind.BYTES: "collect the pieces in a list and `b\"\".join()` them, or grow a `bytearray`/`io.BytesIO`",
     Kind.TUPLE: "append to a list and convert it with `tuple()` once",
@@ -89,9 +116,10 @@ class QuadraticConcatInLoop(LoopDepthRule):
 
     code = "MEM303"
     triggers = ("for|while",)
-    screen = (
-        In(LOOP, Node("AugAssign", op=Node("Add"), value=Not(Number()))),
-        In(LOOP, AllOf(Node("Assign", value=Node("BinOp", op=Node("Add"))), SelfUpdate())),
+    screen = (  # an update in a loop, and a binding of its name to a value of a kind it reports
+        Same(In(OFTEN, _augmented(TARGET_NODE) | _rebound(TARGET_NODE)), _bound_to(_kind(BYTES_NODE | TUPLE_NODE))),
+        Same(In(OFTEN, _rebound(TARGET_NODE)), _bound_to(_kind(LIST_NODE))),  # a list's `+=` extends it in place
+        Same(In(OFTEN, _augmented(ATTRIBUTE_NODE) | _rebound(ATTRIBUTE_NODE)), _bound_to(_kind(STR_NODE))),  # local str: resized in place
     )
     name = "quadratic-concat-in-loop"
     message = "`{statement}` on a {kind} in a loop copies the whole {kind} on every iteration ({evidence}); {advice}"
