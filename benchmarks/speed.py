@@ -24,7 +24,9 @@ process, start-up included:
 - memlint cold: all stable rules, `--no-cache`, `--jobs N`;
 - memlint warm: the cache on, after a first run filled it (nothing changed in between);
 - one file: `memlint --no-cache --force-exclude FILE` and `flake8 --select C4,B FILE` on one
-  typical file (the corpus file closest to its median size), as pre-commit runs them;
+  typical file (the corpus file closest to its median size), as pre-commit runs them, and the
+  same on the typical file among those where memlint reports (found by an untimed run): there
+  LibCST, the engine and a rule's module are imported and run;
 - flake8 `--select C4,B -j N` (flake8-comprehensions, flake8-bugbear), pylint restricted to
   perflint's messages (`-j N`) and `fixit lint` (Fixit 2's built-in rules), when installed
   (`pip install -e ".[bench]"`); a tool that is missing is reported as "not installed" and its
@@ -43,6 +45,7 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib.util
+import json
 import os
 import shutil
 import statistics
@@ -228,6 +231,22 @@ def _roots(args: argparse.Namespace, name: str) -> Tuple[List[Path], int]:
 
 
 Case = Optional[Tuple[List[str], Tuple[int, ...]]]  # (command, accepted exit codes); None: not installed
+ONE_FILE = "one file: memlint --no-cache --force-exclude"
+ONE_FLAKE8 = "one file: flake8 --select C4,B"
+ONE_REPORTING = "one file with a finding: memlint --no-cache --force-exclude"
+ONE_REPORTING_FLAKE8 = "one file with a finding: flake8 --select C4,B"
+
+
+def _typical_reporting_file(memlint: List[str], files: Sequence[str], jobs: str, scratch: Path) -> Optional[str]:
+    """The file closest to the median size among those where memlint reports (untimed run):
+    the one-file case where LibCST, the engine and a rule run, unlike the typical file."""
+    proc = subprocess.run(
+        [*memlint[:3], "--no-cache", "--exit-zero", "--output-format", "json", "--jobs", jobs, *files],
+        cwd=scratch, env=TOOL_ENV, capture_output=True, text=True, check=True,
+    )
+    reported = {os.path.abspath(os.path.join(scratch, finding["filename"])) for finding in json.loads(proc.stdout)}
+    candidates = sorted((path for path in files if os.path.abspath(path) in reported), key=os.path.getsize)
+    return candidates[len(candidates) // 2] if candidates else None
 
 
 def _measure(args: argparse.Namespace, tools: List[str], name: str, roots: Sequence[Path], every: int, scratch: Path) -> None:
@@ -250,19 +269,22 @@ def _measure(args: argparse.Namespace, tools: List[str], name: str, roots: Seque
         floor_name: ([python, "-c", PARSE_FLOOR, str(listing), jobs], (0,)),
         "ast.parse, 1 process": ([python, "-c", AST_PARSE, str(listing)], (0,)),
     }
+    reporting = _typical_reporting_file(memlint, files, jobs, scratch) if "memlint" in tools else None
     if "memlint" in tools:
         cases[f"memlint cold (--no-cache --jobs {jobs})"] = (memlint + ["--no-cache", "--jobs", jobs, *files], (0,))
         cases[f"memlint warm (cache, nothing changed, --jobs {jobs})"] = (memlint + ["--jobs", jobs, *files], (0,))
-        cases["one file: memlint --no-cache --force-exclude"] = (
-            [python, "-m", "memlint", "--no-cache", "--force-exclude", typical], (0, 1)
-        )
+        cases[ONE_FILE] = ([python, "-m", "memlint", "--no-cache", "--force-exclude", typical], (0, 1))
+        if reporting is not None:
+            cases[ONE_REPORTING] = ([python, "-m", "memlint", "--no-cache", "--force-exclude", reporting], (1,))
     if "flake8" in tools:
         cases[f"flake8 --select C4,B -j {jobs}"] = (
             [python, "-m", "flake8", "--select", "C4,B", "-j", jobs, *files], (0, 1)
         ) if flake8_ready else None
-        cases["one file: flake8 --select C4,B"] = (
-            [python, "-m", "flake8", "--select", "C4,B", typical], (0, 1)
-        ) if flake8_ready else None
+        cases[ONE_FLAKE8] = ([python, "-m", "flake8", "--select", "C4,B", typical], (0, 1)) if flake8_ready else None
+        if reporting is not None:
+            cases[ONE_REPORTING_FLAKE8] = (
+                [python, "-m", "flake8", "--select", "C4,B", reporting], (0, 1)
+            ) if flake8_ready else None
     if "pylint" in tools:
         perflint = f"pylint --load-plugins=perflint (perflint only) -j {jobs}"
         cases[perflint] = None
@@ -280,7 +302,7 @@ def _measure(args: argparse.Namespace, tools: List[str], name: str, roots: Seque
     print(f"\n## corpus {name}: {len(files)} files", file=sys.stderr)
     if "memlint" in tools:  # fill the cache the warm runs read (and the bytecode cache: TOOL_ENV)
         run(memlint + ["--jobs", jobs, *files], scratch, (0,))
-    for case in ("one file: memlint --no-cache --force-exclude", "one file: flake8 --select C4,B"):
+    for case in (ONE_FILE, ONE_FLAKE8, ONE_REPORTING, ONE_REPORTING_FLAKE8):
         command = cases.get(case)
         if command is not None:  # untimed: every module the one-file runs import is compiled once
             run(command[0], scratch, command[1])
@@ -302,7 +324,7 @@ def _measure(args: argparse.Namespace, tools: List[str], name: str, roots: Seque
             scratch, (0,), scratch,
         )
     lines = sum(sum(1 for _ in open(path, "rb")) for path in files)
-    _print_table(args, name, roots, every, files, lines, typical, medians, rss, floor_name)
+    _print_table(args, name, roots, every, files, lines, typical, reporting, medians, rss, floor_name)
 
 
 def _print_table(
@@ -313,6 +335,7 @@ def _print_table(
     files: Sequence[str],
     lines: int,
     typical: str,
+    reporting_file: Optional[str],
     medians: Dict[str, Optional[float]],
     rss: Dict[str, int],
     floor_name: str,
@@ -326,6 +349,7 @@ def _print_table(
     print(
         f"median of {args.rounds} alternating rounds, wall time, start-up included; python {sys.version.split()[0]} "
         f"on {sys.platform}, {os.cpu_count()} CPUs; one file: {Path(typical).name} ({typical_lines} lines)"
+        + (f"; one file with a finding: {Path(reporting_file).name} ({sum(1 for _ in open(reporting_file, 'rb'))} lines)" if reporting_file else "")
     )
     print()
     print("| run | median (s) | vs parse floor | memlint cold is |")
@@ -359,8 +383,10 @@ def _targets(
     floor = medians[floor_name]
     flake8 = medians.get(f"flake8 --select C4,B -j {jobs}")
     warm = medians.get(f"memlint warm (cache, nothing changed, --jobs {jobs})")
-    one = medians.get("one file: memlint --no-cache --force-exclude")
-    one_flake8 = medians.get("one file: flake8 --select C4,B")
+    one = medians.get(ONE_FILE)
+    one_flake8 = medians.get(ONE_FLAKE8)
+    reporting = medians.get(ONE_REPORTING)
+    reporting_flake8 = medians.get(ONE_REPORTING_FLAKE8)
     rss_cold = rss.get(f"memlint cold (--no-cache --jobs {jobs})")
 
     def row(target: str, value: Optional[float], limit: float, unit: str = "x") -> Tuple[str, str, str]:
@@ -377,6 +403,8 @@ def _targets(
         row("cold ≤ 0.3 × flake8 C4,B", ratio(cold, flake8), 0.3),
         row("one file ≤ 0.25 s", one, 0.25, "s"),
         row("one file ≤ 0.5 × flake8 C4,B on it", ratio(one, one_flake8), 0.5),
+        row("one file with a finding ≤ 0.25 s", reporting, 0.25, "s"),
+        row("one file with a finding ≤ 0.5 × flake8 C4,B on it", ratio(reporting, reporting_flake8), 0.5),
         row("warm ≤ 1 s", warm, 1.0, "s"),
         row("peak RSS per worker ≤ 1.5 × floor's", ratio(None if rss_cold is None else float(rss_cold), float(rss[floor_name])), 1.5),
     ]
