@@ -115,7 +115,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 # Contexts for `In`.
 LOOP = "loop"
@@ -990,21 +990,28 @@ _AS = re.compile(r"\bas\b")
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _import_aliases(tree: ast.AST) -> Dict[str, str]:
-    """The names `import ... as NAME` binds anywhere in the module, each to the last part of
-    the name it imports (`from math import fsum as fs`: fs -> fsum; `import numpy.linalg as la`:
-    la -> linalg): a walk of the statements only (an import is a statement)."""
-    found: Dict[str, str] = {}
+def _imports(tree: ast.AST) -> Iterator[Union[ast.Import, ast.ImportFrom]]:
+    """The import statements of the module, anywhere: a walk of the statements only (an import is
+    a statement)."""
     stack = [tree]
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.update((alias.asname, alias.name.rsplit(".", 1)[-1]) for alias in node.names if alias.asname)
+            yield node
             continue
         for field in _BODIES:
             children = getattr(node, field, None)
             if isinstance(children, list):
                 stack.extend(child for child in children if isinstance(child, ast.AST))
+
+
+def _import_aliases(tree: ast.AST) -> Dict[str, str]:
+    """The names `import ... as NAME` binds anywhere in the module, each to the last part of
+    the name it imports (`from math import fsum as fs`: fs -> fsum; `import numpy.linalg as la`:
+    la -> linalg)."""
+    found: Dict[str, str] = {}
+    for node in _imports(tree):
+        found.update((alias.asname, alias.name.rsplit(".", 1)[-1]) for alias in node.names if alias.asname)
     return found
 
 
@@ -1013,24 +1020,16 @@ def _import_bindings(tree: ast.AST) -> Dict[str, Set[str]]:
     (as analysis/scopes.py qualifies them: `import os.path` binds os -> os, `from . import x`
     binds x -> .x)."""
     found: Dict[str, Set[str]] = {}
-    stack = [tree]
-    while stack:
-        node = stack.pop()
+    for node in _imports(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 name = alias.asname or alias.name.split(".", 1)[0]
                 found.setdefault(name, set()).add(alias.name if alias.asname else name)
             continue
-        if isinstance(node, ast.ImportFrom):
-            base = "." * (node.level or 0) + (node.module or "")
-            for alias in node.names:
-                full = f"{base}.{alias.name}" if base and not base.endswith(".") else f"{base}{alias.name}"
-                found.setdefault(alias.asname or alias.name, set()).add(full)
-            continue
-        for field in _BODIES:
-            children = getattr(node, field, None)
-            if isinstance(children, list):
-                stack.extend(child for child in children if isinstance(child, ast.AST))
+        base = "." * (node.level or 0) + (node.module or "")
+        for alias in node.names:
+            full = f"{base}.{alias.name}" if base and not base.endswith(".") else f"{base}{alias.name}"
+            found.setdefault(alias.asname or alias.name, set()).add(full)
     return found
 
 
