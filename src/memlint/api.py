@@ -123,7 +123,7 @@ def lint_source(
             tree = vet_tree(current)
             python_accepts = tree is not None
             if prefilter and active and tree is not None:
-                active = screened(active, tree, current, config.rule_options)  # CPython's tree: screen.py
+                active = screened(active, tree, current, config.rule_options, path)  # CPython's tree: screen.py
             # Where statements start, for positions (positions.py); the tree is not kept alive
             # while LibCST parses.
             lines = None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping, NamedTuple, Optional, Tuple
 
 from memlint.findings import Tier
-from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, Defaulted, Imported, In, InDefNamed, Literal, Local, Named, Node, Not, Number, Of, Owned, OwnedByName, ReadOnce, Reads, ReadsLoopTarget, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
+from memlint.screen import AllOf, AnyOf, Both, CallsItself, Const, Defaulted, Imported, In, InDefNamed, Literal, Local, Named, Node, Not, Number, Of, OutsideTestFiles, Owned, OwnedByName, ReadOnce, Reads, ReadsLoopTarget, Same, SelfUpdate, StoresName, Text, Through, UnderStatedLoops
 
 
 class RuleInfo(NamedTuple):
@@ -43,7 +43,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM105": RuleInfo(
         "materialized-count", Tier.STABLE, {"small-iterable-size": 1000}, ("len",),
-        (Node('Call', func=Named('len'), first=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple'), first=AnyOf(Node('GeneratorExp'), Node('GeneratorExp', 'ListComp'), Node('Call', func=Named('DictReader', 'enumerate', 'filter', 'iter', 'map', 'reader', 'reversed', 'scandir', 'walk', 'zip')), Node('Call', func=Imported('itertools')))))),),
+        (Both(Node('Call', func=Named('len'), first=AnyOf(Node('ListComp'), Node('Call', func=Named('list', 'tuple'), first=AnyOf(Node('GeneratorExp'), Node('GeneratorExp', 'ListComp'), Node('Call', func=Named('DictReader', 'enumerate', 'filter', 'iter', 'map', 'reader', 'reversed', 'scandir', 'walk', 'zip')), Node('Call', func=Imported('itertools')))))), OutsideTestFiles()),),
     ),
     "MEM106": RuleInfo(
         "materialized-first-element", Tier.STABLE, {"small-iterable-size": 1000}, ("list|tuple|for",),
@@ -107,7 +107,7 @@ RULES: Mapping[str, RuleInfo] = {
     ),
     "MEM401": RuleInfo(
         "reassign-without-del", Tier.STABLE, {}, ("numpy|pandas",),
-        (In('loop', Node('Assign', value=Node('Call', 'BinOp'))),),
+        (Both(In('loop', Node('Assign', value=Node('Call', 'BinOp'))), OutsideTestFiles()),),
     ),
     "MEM402": RuleInfo(
         "out-of-place-array-update", Tier.PREVIEW, {}, ("numpy|pandas",),

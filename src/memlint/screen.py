@@ -18,7 +18,8 @@ from `memlint.screen`)::
   alternative is a pattern (found anywhere in the module), `In(context, pattern)` (found inside
   a LOOP, a FUNCTION, an except HANDLER, REPEATED or OFTEN), `Both(a, b, ...)` (each found somewhere in the
   file), `Same(a, b, ...)` (each found about a same name: `x = list(...)` and `x[0]`),
-  or `Text(regex)` (in the text: a comment, which `ast` drops).
+  `Text(regex)` (in the text: a comment, which `ast` drops), or `OutsideTestFiles()` (the file is
+  not named like a test module: for rules that never report in test code).
 - ``screen = None`` (the default) means "always runs": a rule that declares nothing is never
   skipped, so a new rule is safe until it declares a screen. The text triggers (prefilter.py)
   still apply first. `python -m memlint.rule_docs docs/rules` copies the screens into
@@ -751,7 +752,8 @@ class In:
 
 
 class Both:
-    """Every part found somewhere in the module (each a pattern, `In`, `Same` or `Text`)."""
+    """Every part found somewhere in the module (each a pattern, `In`, `Same`, `Text` or
+    `OutsideTestFiles`)."""
 
     def __init__(self, *parts: Union[Pattern, In]) -> None:
         if len(parts) < 2:
@@ -962,7 +964,22 @@ class Text:
         return f"Text({self.expression!r})"
 
 
-Alternative = Union[Pattern, In, Both, Same, Text]
+def is_test_file(path: str) -> bool:
+    """A test module by its name: `test_*.py`, `*_test.py` or `conftest.py` (as pytest finds
+    them). Rules that skip test data (analysis/values.in_test_code) never report in one."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+
+class OutsideTestFiles:
+    """The file is not a test module (`is_test_file`): for a rule that never reports in test
+    code (`in_test_code` ends every path to its report), decided by the path, before any walk."""
+
+    def __repr__(self) -> str:
+        return "OutsideTestFiles()"
+
+
+Alternative = Union[Pattern, In, Both, Same, Text, OutsideTestFiles]
 ScreenSpec = Optional[Tuple[Alternative, ...]]
 
 
@@ -978,9 +995,9 @@ def screen_problems(screen: object) -> List[str]:
         for part in parts:
             inner = part.parts if isinstance(part, Same) else (part,)
             if not all(isinstance(p, (Pattern, In)) for p in inner) if isinstance(part, Same) else not isinstance(
-                part, (Pattern, In, Text)
+                part, (Pattern, In, Text, OutsideTestFiles)
             ):
-                problems.append(f"screen alternative {part!r} is not a pattern, In, Text, Both or Same")
+                problems.append(f"screen alternative {part!r} is not a pattern, In, Text, OutsideTestFiles, Both or Same")
     return problems
 
 
@@ -1097,7 +1114,8 @@ class CompiledScreens:
         atoms: Dict[Tuple[int, str, bool], _Atom] = {}
         self.texts: List[Text] = []
         # Per rule (None: always runs), its alternatives; an alternative is a list of
-        # requirements, all needed: ("atom", index), ("text", index) or ("same", indexes).
+        # requirements, all needed: ("atom", index), ("text", index), ("same", indexes) or
+        # ("outside tests",).
         self.clauses: List[Optional[List[List[Tuple[Any, ...]]]]] = []
 
         def atom(part: Union[Pattern, In], collect: bool = False) -> int:
@@ -1108,6 +1126,8 @@ class CompiledScreens:
             return atoms[key].index
 
         def requirement(part: Any) -> Tuple[Any, ...]:
+            if isinstance(part, OutsideTestFiles):
+                return ("outside tests",)
             if isinstance(part, Text):
                 self.texts.append(part)
                 return ("text", len(self.texts) - 1)
@@ -1146,10 +1166,11 @@ class CompiledScreens:
         # atom is about them.
         self.leaves = frozenset(kind for kind in (ast.Name, ast.Constant) if kind not in by_type)
 
-    def may_fire(self, tree: ast.AST, text: str) -> List[bool]:
-        """For each rule, whether its screen matches `tree` (the module of `text`)."""
+    def may_fire(self, tree: ast.AST, text: str, path: str = "") -> List[bool]:
+        """For each rule, whether its screen matches `tree` (the module of `text`, at `path`)."""
         if all(clause is None for clause in self.clauses):
             return [True] * len(self.clauses)
+        outside_tests = not is_test_file(path)
         aliases = _import_aliases(tree) if _AS.search(text) else {}
         found, subjects = self._walk(tree, aliases)
         texts = [text_screen.regex.search(text) is not None for text_screen in self.texts]
@@ -1160,6 +1181,8 @@ class CompiledScreens:
                 return need[1] in found
             if kind == "text":
                 return texts[need[1]]
+            if kind == "outside tests":
+                return outside_tests
             if kind == "same":
                 common = subjects[need[1][0]]
                 for index in need[1][1:]:
@@ -1277,11 +1300,11 @@ def compiled(rules: Iterable[Any]) -> CompiledScreens:
 
 
 def screened(
-    rules: Sequence[Any], tree: ast.AST, text: str, rule_options: Optional[Dict[str, Any]] = None
+    rules: Sequence[Any], tree: ast.AST, text: str, rule_options: Optional[Dict[str, Any]] = None, path: str = ""
 ) -> Tuple[Any, ...]:
-    """The rules whose screen matches the module `tree` (of `text`), in their order. A rule
-    whose options the configuration sets (`rule_options`, by code) always runs: a screen is
-    written for the options' defaults (MEM202's `hot-functions` makes any function hot)."""
-    verdicts = compiled(rules).may_fire(tree, text)
+    """The rules whose screen matches the module `tree` (of `text`, at `path`), in their order.
+    A rule whose options the configuration sets (`rule_options`, by code) always runs: a screen
+    is written for the options' defaults (MEM202's `hot-functions` makes any function hot)."""
+    verdicts = compiled(rules).may_fire(tree, text, path)
     configured = rule_options or {}
     return tuple(rule for rule, ok in zip(rules, verdicts) if ok or configured.get(rule.code))

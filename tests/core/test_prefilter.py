@@ -135,10 +135,10 @@ def _observable(result):
     return findings, errors, result.fixed_source, result.fixes_applied
 
 
-def _nothing_can_fire(text: str) -> bool:
+def _nothing_can_fire(text: str, path: str) -> bool:
     rules = applicable(list(all_rules().values()), text)
     tree = vet_tree(text)
-    return not rules or (tree is not None and not screened(rules, tree, text))
+    return not rules or (tree is not None and not screened(rules, tree, text, path=path))
 
 
 def _compare(path: str, data, config=ALL_AND_PREVIEW) -> str:
@@ -151,7 +151,7 @@ def _compare(path: str, data, config=ALL_AND_PREVIEW) -> str:
         assert [f.code for f in without.findings] == ["MEM000"], path
         assert without.findings[0].message.startswith(LIBCST_LIMITATION), path
         text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-        assert filtered.findings == () and _nothing_can_fire(text), path
+        assert filtered.findings == () and _nothing_can_fire(text, path), path
         return "limitation"
     if without.findings and without.findings[0].code != "MEM000":
         fixed = lint_source(data, path, config, fix=True, unsafe_fixes=True)

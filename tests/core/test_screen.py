@@ -38,6 +38,7 @@ from memlint.screen import (
     Number,
     Of,
     Owned,
+    OutsideTestFiles,
     OwnedByName,
     ReadOnce,
     ReadsLoopTarget,
@@ -48,6 +49,7 @@ from memlint.screen import (
     Text,
     Through,
     UnderStatedLoops,
+    is_test_file,
     screened,
 )
 
@@ -390,3 +392,38 @@ def test_the_small_loop_of_the_screens_is_the_analysis_one():
     from memlint.analysis.loops import SMALL_LOOP as ANALYSIS_SMALL_LOOP
 
     assert SMALL_LOOP == ANALYSIS_SMALL_LOOP
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("pkg/mod.py", False), ("tests/test_io.py", True), ("io_test.py", True), ("conftest.py", True),
+        ("C:\\src\\test_io.py", True), ("testing.py", False), ("pkg/tests/helpers.py", False), ("", False),
+    ],
+)
+def test_test_files_are_known_by_their_name(path, expected):
+    assert is_test_file(path) is expected
+
+
+def _outside_test_files(rule) -> bool:
+    parts = [part for alternative in rule.screen or () for part in getattr(alternative, "parts", (alternative,))]
+    return any(isinstance(part, OutsideTestFiles) for part in parts)
+
+
+SKIPPING_TESTS = sorted(code for code, rule in all_rules().items() if _outside_test_files(rule))
+
+
+def test_rules_that_skip_test_modules_say_so_in_their_screen():
+    assert SKIPPING_TESTS == ["MEM105", "MEM401"]
+
+
+@pytest.mark.parametrize("code", SKIPPING_TESTS)
+def test_a_screen_outside_test_files_keeps_its_rule_from_test_modules_only(code):
+    rule = all_rules()[code]
+    config = build_config({}, {"select": [code]}, root=".")
+    for example in rule.INVALID:
+        assert lint_source(example.code, "pkg/example.py", config).findings, example.code
+        for path in ("pkg/test_example.py", "example_test.py", "conftest.py"):
+            assert not lint_source(example.code, path, config, prefilter=False).findings, (path, example.code)
+            tree = ast.parse(example.code)
+            assert screened([rule], tree, example.code, path=path) == ()

@@ -61,6 +61,7 @@ from memlint.analysis.numpy_api import (
 )
 from memlint.analysis.scopes import iter_children, scope_index
 from memlint.context import LintContext
+from memlint.screen import is_test_file
 from memlint.matching import matches
 from memlint.traversal import findall
 
@@ -199,8 +200,7 @@ def bound_values(context: LintContext, name: cst.Name) -> Optional[List[Optional
 def in_test_code(context: LintContext, node: cst.CSTNode) -> bool:
     """Is `node` in a test: a file named `test_*.py`/`*_test.py`/`conftest.py`, a function named
     `test*` or a class named `Test*`? Test data are small by design."""
-    filename = context.path.replace("\\", "/").rsplit("/", 1)[-1]
-    if filename.startswith("test_") or filename.endswith("_test.py") or filename == "conftest.py":
+    if is_test_file(context.path):  # screens skip these files for rules that call this (screen.py)
         return True
     for ancestor in scope_index(context).ancestors(node):
         if isinstance(ancestor, cst.FunctionDef) and ancestor.name.value.startswith("test"):

@@ -14,7 +14,7 @@ from memlint.analysis.rewrite import builtin_visible, drops_comments, parenthesi
 from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Option, Rule, Valid
-from memlint.screen import Call, Node
+from memlint.screen import Both, Call, Node, OutsideTestFiles
 
 SOLE_ARG = [m.Arg(keyword=None, star="")]
 CONTAINER_CALL = m.Call(func=m.Name("list") | m.Name("tuple") | m.Attribute(attr=m.Name("list") | m.Name("tuple")), args=SOLE_ARG)
@@ -97,8 +97,11 @@ class MaterializedCount(Rule):
 
     code = "MEM105"
     triggers = ("len",)
-    screen = (  # len() of a list comprehension, or of list()/tuple() of a generator expression or a lazy call but range()
-        Call("len", first=Node("ListComp") | Call("list", "tuple", first=Node("GeneratorExp") | lazy_screen("builtins.range"))),
+    screen = (  # len() of a list comprehension, or of list()/tuple() of a generator expression or a lazy call but range(), not in a test module
+        Both(
+            Call("len", first=Node("ListComp") | Call("list", "tuple", first=Node("GeneratorExp") | lazy_screen("builtins.range"))),
+            OutsideTestFiles(),
+        ),
     )
     name = "materialized-count"
     message = "`len()` of {what} builds every element only to count them ({evidence}); count with `sum(1 for ...)`"

@@ -14,7 +14,7 @@ from memlint.findings import Applicability
 from memlint.matching import matches
 from memlint.rule import FixAvailability, Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
-from memlint.screen import LOOP, In, Node
+from memlint.screen import LOOP, Both, In, Node, OutsideTestFiles
 
 REBINDING = m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Call() | m.BinaryOperation())
 
@@ -87,7 +87,8 @@ class ReassignWithoutDel(LoopDepthRule):
 
     code = "MEM401"
     triggers = ("numpy|pandas",)
-    screen = (In(LOOP, Node("Assign", value=Node("Call", "BinOp"))),)  # whether the value is a large array needs types
+    # Whether the value is a data-sized array needs the kinds of values; test modules are skipped.
+    screen = (Both(In(LOOP, Node("Assign", value=Node("Call", "BinOp"))), OutsideTestFiles()),)
     name = "reassign-without-del"
     message = "`{name}` is rebound to a new {kind} while the old one is still alive ({evidence}); `del {name}` before the assignment frees the old one before the new one is built"
     fix_title = "Insert `del` before the assignment"
