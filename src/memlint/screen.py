@@ -75,8 +75,8 @@ written for the defaults (MEM202's `hot-functions` can make any function hot, ME
 `include-lambdas` adds lambdas).
 
 Screens that do not help much, and why (share of the bytes of every 4th standard-library file
-that each lets through to LibCST; 35% of the bytes reach LibCST with all stable rules, 21% being
-in the files where some rule reports; 40% of the numeric corpus's, where MEM401 alone lets 24%
+that each lets through to LibCST; 34% of the bytes reach LibCST with all stable rules, 21% being
+in the files where some rule reports; 33% of the numeric corpus's, where MEM401 alone lets 18%
 through):
 - MEM303 (10%; 28% before it required a binding of the name to a value of a reported kind):
   `x += <not a number>` or `x = x + ...` in a loop, and `x = <bytes/tuple/list/str value>`;
@@ -103,7 +103,7 @@ through):
   needs the kinds of values (analysis/values.py), and test files are skipped by their name.
 - MEM304 (5%): `x.pop(0)`/`x.insert(0, ...)` in a loop; whether `x` is a list and long needs
   the kinds of its bindings.
-- MEM401 (numpy/pandas files only, by its triggers; 35% of the numeric corpus): any assignment
+- MEM401 (numpy/pandas files only, by its triggers; 27% of the numeric corpus): any assignment
   of a call or an operation in a loop; whether the value is a data-sized array needs the kinds
   and sizes of values. A necessary condition on the whole file (some data-sized evidence:
   a loader call, a literal of 10 or more, `**`) still holds in 88% of the numeric corpus's
