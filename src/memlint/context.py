@@ -18,7 +18,7 @@ What it holds:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Type
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Type
 
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider

@@ -149,10 +149,11 @@ class PositionTable:
         if parent is None or id(top) not in self._top:
             return None
         if isinstance(top, cst.ClassDef) and isinstance(top.body, cst.IndentedBlock) and len(chain) >= 3 and chain[-2] is top.body:
-            member = self._placed(chain[-3], self._member_lines(top), top.body.indent)
+            indent = top.body.indent if top.body.indent is not None else self._module.default_indent
+            member = self._placed(chain[-3], self._member_lines(top), (indent,))
             if member is not None:
                 return member
-        return self._placed(top, self._top, "")
+        return self._placed(top, self._top, ())
 
     def _member_lines(self, klass: cst.ClassDef) -> Dict[int, Tuple[int, int]]:
         found = self._members.get(id(klass))
@@ -163,17 +164,18 @@ class PositionTable:
             found = self._members[id(klass)] = {} if lines is None else _first_lines(body, lines)
         return found
 
-    def _placed(self, statement: cst.CSTNode, lines: Dict[int, Tuple[int, int]], indent: Optional[str]) -> Optional["_Spans"]:
+    def _placed(
+        self, statement: cst.CSTNode, lines: Dict[int, Tuple[int, int]], indent_tokens: Tuple[str, ...]
+    ) -> Optional["_Spans"]:
+        """`statement`'s spans, placed once (`indent_tokens`: the indentation of its block)."""
         key = id(statement)
         if key not in lines:
             return None
         if key not in self._pieces:
-            module = self._module
-            indent_tokens = [] if indent == "" else [module.default_indent if indent is None else indent]
             self._pieces[key] = self._place(statement, lines[key][0], indent_tokens)
         return self._pieces[key]
 
-    def _place(self, statement: cst.CSTNode, first_line: int, indent_tokens: List[str]) -> Optional["_Spans"]:
+    def _place(self, statement: cst.CSTNode, first_line: int, indent_tokens: Tuple[str, ...]) -> Optional["_Spans"]:
         module = self._module
         piece = _Spans(statement, module.default_indent, module.default_newline, indent_tokens)
         own_start = piece.spans.get(id(statement))
@@ -187,7 +189,7 @@ class PositionTable:
         source = self._source
         assert source is not None
         if self._source_starts is None:
-            self._source_starts = [0] + [match.end() for match in _LINE_BREAK.finditer(source)]
+            self._source_starts = _line_starts(source)
         if shift >= len(self._source_starts):
             return None
         at = self._source_starts[shift]
@@ -209,7 +211,7 @@ class _Spans:
         root._codegen(state)
         self.spans = state.spans
         self.code = "".join(state.tokens)
-        self.line_starts = [0] + [match.end() for match in _LINE_BREAK.finditer(self.code)]
+        self.line_starts = _line_starts(self.code)
         self.first_line = 1
 
     def shift_lines(self, lines: int) -> None:
@@ -224,6 +226,11 @@ class _Spans:
         if span is None:
             raise KeyError(node)
         return CodeRange(self._position(span[0]), self._position(span[1]))
+
+
+def _line_starts(text: str) -> List[int]:
+    """The offset where each line of `text` starts (lines end as LibCST ends them)."""
+    return [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
 
 
 def _first_lines(body: Sequence[cst.BaseStatement], lines: Sequence[int]) -> Dict[int, Tuple[int, int]]:
