@@ -164,15 +164,18 @@ class StoredException(Rule):
         mention = _mention(found.place)
         if mention is None:
             return False
+        kind, name = mention
         module = self.context.module
-        if any(self._mentions(statement, _MATCHERS[mention[0]](mention[1])) for statement in self._handing_over(module)):
+        reads = m.Name(name) if kind == "name" else m.Attribute(attr=m.Name(name))
+        if any(self._mentions(statement, reads) for statement in self._handing_over(module)):
             return True
         for assign, names, attributes in self._assignments():
-            if mention[1] not in (names if mention[0] == "name" else attributes):
+            if name not in (names if kind == "name" else attributes):
                 continue
             aliases = [cst.ensure_type(n, cst.Name).value for t in assign.targets for n in findall(t.target, m.Name())]
+            alias_reads = m.Name(m.MatchIfTrue(lambda v: v in aliases))
             region = enclosing_function(self.context, assign) or module
-            if any(self._mentions(raised, m.Name(m.MatchIfTrue(lambda v: v in aliases))) for raised in self._handing_over(region)):
+            if any(self._mentions(raised, alias_reads) for raised in self._handing_over(region)):
                 return True
         return False
 
@@ -206,10 +209,6 @@ class StoredException(Rule):
     def _mentions(self, statement: cst.CSTNode, mention: m.BaseMatcherNode) -> bool:
         """Does the raised or returned value hold the place (not only compare it: `return self.e is None`)?"""
         return any(not m.matches(parent(self.context, found), m.Comparison() | m.ComparisonTarget()) for found in findall(statement, mention))
-
-
-# How `_mention`'s answer is matched: a read of the name, or of the attribute of that name.
-_MATCHERS = {"name": lambda name: m.Name(name), "attribute": lambda name: m.Attribute(attr=m.Name(name))}
 
 
 def _mention(place: Optional[cst.BaseExpression]) -> Optional[Tuple[str, str]]:
