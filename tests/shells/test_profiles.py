@@ -194,6 +194,44 @@ def test_memlint_profile_needs_a_python_program(project):
     assert proc.stderr == "memlint: error: memlint profile runs Python programs: `memlint profile -- python ls ...`, not 'ls'\n"
 
 
+class _FakeTracemalloc:
+    """tracemalloc for the watcher: the traced sizes come from a script, a snapshot is named
+    after the last size read."""
+
+    def __init__(self, readings):
+        self.readings = list(readings)
+        self.held = None
+
+    def get_traced_memory(self):
+        self.held = self.readings.pop(0)
+        return self.held, self.held
+
+    def take_snapshot(self):
+        return f"snapshot of {self.held // MB} MB"
+
+
+@pytest.mark.parametrize(
+    "readings, kept",
+    [
+        # the peak ends while the new snapshot is being taken: the 15 MB one is kept
+        ([15 * MB, 15 * MB, 17 * MB, 0], ("snapshot of 15 MB", 15 * MB)),
+        # growth between the readings: the snapshot holds at least the smaller one
+        ([15 * MB, 15 * MB, 17 * MB, 18 * MB], ("snapshot of 17 MB", 17 * MB)),
+    ],
+)
+def test_the_watcher_keeps_its_snapshot_until_a_larger_one_is_taken(monkeypatch, readings, kept):
+    from memlint.profiles import _bootstrap
+
+    fake = _FakeTracemalloc(readings)
+    monkeypatch.setattr(_bootstrap, "tracemalloc", fake)
+    watcher = _bootstrap._Watcher()
+    watcher.sample()
+    assert (watcher.best, watcher.best_size) == ("snapshot of 15 MB", 15 * MB)
+    watcher.sample()
+    assert (watcher.best, watcher.best_size) == kept
+    assert fake.readings == []
+
+
 def test_memray_capture(project, tmp_path):
     pytest.importorskip("memray")
     capture = tmp_path / "job.bin"

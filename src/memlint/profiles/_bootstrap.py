@@ -5,9 +5,11 @@ in the interpreter the user named, which need not have memlint installed: standa
 A watcher thread polls the traced memory every few milliseconds and takes a snapshot whenever it
 passes the largest snapshot so far by 5 %; at exit the largest snapshot is dumped. A snapshot
 costs time in proportion to the live allocations, so after each one the watcher waits twice as
-long as it took (the program keeps at least two thirds of its speed). The dumped snapshot can
-therefore hold less than the run's true peak (a peak shorter than a poll, or within 5 % of
-the last snapshot): `memlint profile` prints both figures.
+long as it took (its own thread time: waiting for the interpreter lock costs the program nothing).
+The dumped snapshot can therefore hold less than the run's true peak (a peak shorter than a poll,
+or within 5 % of the last snapshot): `memlint profile` prints both figures. A new snapshot is
+taken while the previous one is still held (tracemalloc does not trace its own snapshots, so one
+does not hold the other) and replaces it only if it holds more: for a moment both are in memory.
 
 Tracing costs time in proportion to the stack depth of every allocation, and importing a large
 library (pandas: ~10x slower traced) is allocation after allocation under deep import stacks.
@@ -43,15 +45,20 @@ class _Watcher(threading.Thread):
             pause = max(POLL_SECONDS, 2 * self.sample())
 
     def sample(self):
-        """Snapshot if memory grew enough; the seconds it took."""
+        """Snapshot if memory grew enough; the seconds of this thread's time it took."""
         current, _peak = tracemalloc.get_traced_memory()
         if current <= self.best_size * GROWTH:
             return 0.0
-        start = time.perf_counter()
-        self.best = None  # let the old snapshot go before the new one is built
-        self.best = tracemalloc.take_snapshot()
-        self.best_size = current
-        return time.perf_counter() - start
+        start = time.thread_time()
+        snapshot = tracemalloc.take_snapshot()
+        after, _peak = tracemalloc.get_traced_memory()
+        # The program may have run between the two readings (and freed what it had grown by):
+        # the snapshot holds at least the smaller size. The old snapshot is kept until a larger
+        # one replaces it (freeing it first could lose the peak while it is being freed).
+        size = min(current, after)
+        if size > self.best_size:
+            self.best, self.best_size = snapshot, size
+        return time.thread_time() - start
 
 
 def _installed(name, root):
