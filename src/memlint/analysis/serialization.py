@@ -17,6 +17,7 @@ from memlint.analysis.scopes import dotted_name, scope_index
 from memlint.context import LintContext
 
 ALIASES = {"pickle": "pickle", "_pickle": "pickle", "cPickle": "pickle", "json": "json", "marshal": "marshal"}
+PICKLE_MODULES = tuple(sorted(name for name, module in ALIASES.items() if module == "pickle"))  # the names pickle goes by
 FUNCTIONS = frozenset({"dump", "dumps", "load", "loads"})
 
 

@@ -6,6 +6,7 @@ from memlint import matchers as m
 from memlint.analysis.escapes import result_escapes, value_escapes
 from memlint.analysis.loops import enclosing_function, enclosing_loop, loop_bindings, parent, repeats_often
 from memlint.analysis.names import qualified_name
+from memlint.analysis.serialization import PICKLE_MODULES
 from memlint.matching import matches
 from memlint.rule import Invalid, Valid
 from memlint.rules._bases import LoopDepthRule
@@ -18,7 +19,6 @@ LOADS_OF_DUMPS = m.Call(
     func=m.Attribute(attr=m.Name("loads")) | m.Name(),
     args=[m.Arg(value=m.Call(func=m.Attribute(attr=m.Name("dumps")) | m.Name()), keyword=None, star="")],
 )
-PICKLE_MODULES = ("pickle", "_pickle", "cPickle")
 _PICKLE_FUNC = Node("Name") | Node("Attribute", value=Named(*PICKLE_MODULES))
 
 

@@ -8,7 +8,7 @@ from memlint import matchers as m
 from memlint.analysis.accumulators import scope_of
 from memlint.analysis.values import bound_values, is_tiny
 from memlint.analysis.loops import enclosing_loop, runs_at_most_once
-from memlint.analysis.serialization import serializer
+from memlint.analysis.serialization import PICKLE_MODULES, serializer
 from memlint.analysis.values import comprehension_length, known_length
 from memlint.matching import matches
 from memlint.rule import Invalid, Rule, Valid
@@ -21,7 +21,7 @@ EMPTY = m.List(elements=[]) | m.Dict(elements=[]) | m.Call(func=m.Name("list") |
 FILLING = frozenset({"append", "extend", "add", "update", "insert", "setdefault"})
 SMALL = 1000
 PICKLED = Node(
-    "Call", func=AllOf(Named("dump", "dumps"), Node("Name") | Node("Attribute", value=Named("pickle", "_pickle", "cPickle"))), first=Name()
+    "Call", func=AllOf(Named("dump", "dumps"), Node("Name") | Node("Attribute", value=Named(*PICKLE_MODULES))), first=Name()
 )
 
 
