@@ -1052,6 +1052,16 @@ def _import_bindings(tree: ast.AST) -> Dict[str, Set[str]]:
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _STATEMENT_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+# How entering a node changes the context of what is inside it (`CompiledScreens._walk`).
+_ENTERS_DEF, _ENTERS_CLASS, _ENTERS_HANDLER, _ENTERS_LOOP_STATEMENT, _ENTERS_COMPREHENSION = range(5)
+_CONTEXTS: Dict[type, int] = {
+    ast.FunctionDef: _ENTERS_DEF,
+    ast.AsyncFunctionDef: _ENTERS_DEF,
+    ast.ClassDef: _ENTERS_CLASS,
+    ast.ExceptHandler: _ENTERS_HANDLER,
+    **{kind: _ENTERS_LOOP_STATEMENT for kind in _STATEMENT_LOOPS},
+    **{kind: _ENTERS_COMPREHENSION for kind in _LOOPS if kind not in _STATEMENT_LOOPS},
+}
 # REPEATED (flag 8) and OFTEN (16): the fields a loop statement runs once per pass (a
 # comprehension: all of it, its first iterable too, looser than analysis/loops.py), and the
 # bodies that start a new frame (False: cleared).
@@ -1165,6 +1175,7 @@ class CompiledScreens:
         # Names and constants are two nodes in five and hold no node: not visited unless an
         # atom is about them.
         self.leaves = frozenset(kind for kind in (ast.Name, ast.Constant) if kind not in by_type)
+        self.plans: Dict[type, Tuple[Optional[List[_Atom]], Optional[int], Tuple[str, ...], Optional[Dict[str, bool]]]] = {}
 
     def may_fire(self, tree: ast.AST, text: str, path: str = "") -> List[bool]:
         """For each rule, whether its screen matches `tree` (the module of `text`, at `path`)."""
@@ -1194,32 +1205,48 @@ class CompiledScreens:
             for clause in self.clauses
         ]
 
+    def _plan(self, kind: type) -> Tuple[Optional[List[_Atom]], Optional[int], Tuple[str, ...], Optional[Dict[str, bool]]]:
+        """What the walk does at a node of class `kind`: the atoms to try (calls also by their
+        callee's name), how the context changes inside it, its child fields, and which of those
+        fields a loop repeats or a new frame starts."""
+        fields = _FIELDS.get(kind)
+        if fields is None:
+            fields = _FIELDS[kind] = _child_fields(kind)
+        return self.by_type.get(kind), _CONTEXTS.get(kind), fields, _REPEATED_FIELDS.get(kind)
+
     def _walk(self, tree: ast.AST, aliases: Dict[str, str]) -> Tuple[Set[int], Dict[int, Set[str]]]:
         scan = _Scan(aliases, tree)
         found: Set[int] = set()
         subjects: Dict[int, Set[str]] = {item.index: set() for item in self.atoms if item.collect}
         total = self.plain if not subjects else -1  # collecting atoms see every node: no early end
-        by_type = self.by_type
-        stack: List[Tuple[ast.AST, int, Optional[ast.AST], float, Optional[ast.AST]]] = [(tree, 0, None, 1, None)]
-        pop, push = stack.pop, stack.append
         calls_named = self.calls_named
-        fields_of = _FIELDS
+        plans = self.plans
         skip = self.leaves
+        node_class, call_class, attribute_class, name_class = ast.AST, ast.Call, ast.Attribute, ast.Name
+        # A node and the context its parent's fields give it: (flags, the innermost `def`, the
+        # product of the stated lengths of the loops around it, the innermost loop of its frame
+        # for REPEATED). Siblings share one context tuple.
+        start: Tuple[int, Optional[ast.AST], float, Optional[ast.AST]] = (0, None, 1, None)
+        stack: List[Tuple[ast.AST, Tuple[int, Optional[ast.AST], float, Optional[ast.AST]]]] = [(tree, start)]
+        pop, push = stack.pop, stack.append
         while stack:
-            node, flags, owner, items, loop = pop()
-            scan.owner, scan.items, scan.loop = owner, items, loop
+            node, context = pop()
             kind = type(node)
-            candidates = by_type.get(kind)
-            if kind is ast.Call:
+            plan = plans.get(kind)
+            if plan is None:
+                plan = plans[kind] = self._plan(kind)
+            candidates, change, fields, repeated = plan
+            if kind is call_class:
                 func = node.func  # type: ignore[attr-defined]
-                callee = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
+                callee = func.attr if type(func) is attribute_class else func.id if type(func) is name_class else None
                 named = calls_named.get(callee)  # type: ignore[arg-type]
-                original = aliases.get(callee) if type(func) is ast.Name else None  # type: ignore[arg-type]
+                original = aliases.get(callee) if type(func) is name_class else None  # type: ignore[arg-type]
                 if original is not None and original in calls_named:
                     named = calls_named[original] + named if named else calls_named[original]
                 if named:
                     candidates = named + candidates if candidates else named
             if candidates:
+                flags, scan.owner, scan.items, scan.loop = context
                 for item in candidates:
                     if item.index not in found and flags & item.mask == item.mask and item.pattern.match(node, scan):
                         if item.collect:
@@ -1228,37 +1255,34 @@ class CompiledScreens:
                             found.add(item.index)
                 if len(found) == total:
                     break
-            if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-                inner = flags | 2
-                owner = node
-            elif kind is ast.ClassDef:
-                inner = flags & ~2
-            elif kind is ast.ExceptHandler:
-                inner = flags | 4
-            elif isinstance(node, _LOOPS):
-                inner = flags | (1 if kind in _STATEMENT_LOOPS else 25)
-                items = items * _loop_items(node)
-                if kind not in _STATEMENT_LOOPS:
-                    loop = node
-            else:
-                inner = flags
-            fields = fields_of.get(kind)
-            if fields is None:
-                fields = fields_of[kind] = _child_fields(kind)
-            repeated = _REPEATED_FIELDS.get(kind)
+            if change is not None:
+                flags, owner, items, loop = context
+                if change == _ENTERS_DEF:
+                    context = (flags | 2, node, items, loop)
+                elif change == _ENTERS_CLASS:
+                    context = (flags & ~2, owner, items, loop)
+                elif change == _ENTERS_HANDLER:
+                    context = (flags | 4, owner, items, loop)
+                elif change == _ENTERS_LOOP_STATEMENT:
+                    context = (flags | 1, owner, items * _loop_items(node), loop)
+                else:  # a comprehension: all of it runs on every pass
+                    context = (flags | 25, owner, items * _loop_items(node), node)
             if repeated is not None:  # a loop statement's pass, or a new frame: set or clear 8 and 16
+                inner, owner, items, _ = context
                 often = 8 if _small_display(getattr(node, "iter", None)) else 24
+                passes = ((inner & ~24) | often, owner, items, node)
+                frame = (inner & ~24, owner, items, None)
             for field in fields:
                 value = getattr(node, field, None)
-                here, around = inner, loop
+                here = context
                 if repeated is not None and field in repeated:
-                    here, around = ((inner & ~24) | often, node) if repeated[field] else (inner & ~24, None)
+                    here = passes if repeated[field] else frame
                 if type(value) is list:
                     for item_node in value:
-                        if isinstance(item_node, ast.AST) and type(item_node) not in skip:
-                            push((item_node, here, owner, items, around))
-                elif isinstance(value, ast.AST) and type(value) not in skip:
-                    push((value, here, owner, items, around))
+                        if isinstance(item_node, node_class) and type(item_node) not in skip:
+                            push((item_node, here))
+                elif isinstance(value, node_class) and type(value) not in skip:
+                    push((value, here))
         return found, subjects
 
 
@@ -1284,19 +1308,22 @@ def _callee_names(pattern: Pattern) -> Optional[FrozenSet[str]]:
     return None
 
 
-_COMPILED: Dict[Tuple[Any, ...], CompiledScreens] = {}
+# By the rules' identities: hashing the rules themselves would render every pattern of their
+# screens (`Pattern.__hash__`), for every file. An entry holds its rules, so no id is reused
+# while it is cached.
+_COMPILED: Dict[Tuple[int, ...], Tuple[Tuple[Any, ...], CompiledScreens]] = {}
 
 
 def compiled(rules: Iterable[Any]) -> CompiledScreens:
     """The compiled screens of `rules` (classes with a `screen` attribute), cached by identity."""
-    key = tuple(rules)
+    chosen = tuple(rules)
+    key = tuple(map(id, chosen))
     found = _COMPILED.get(key)
     if found is None:
-        found = CompiledScreens([getattr(rule, "screen", None) for rule in key])
-        if len(_COMPILED) > 64:
+        if len(_COMPILED) > 256:  # a corpus of 450 files has about 130 sets of candidate rules
             _COMPILED.clear()
-        _COMPILED[key] = found
-    return found
+        found = _COMPILED[key] = (chosen, CompiledScreens([getattr(rule, "screen", None) for rule in chosen]))
+    return found[1]
 
 
 def screened(
