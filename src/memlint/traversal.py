@@ -113,10 +113,11 @@ class Parents:
     A node's parent is recorded just before the node is walked, so while a rule visits a node
     the parents of the node and of all its ancestors are known. A rule asking about a node
     further down (the `func` of the call it is visiting, a statement of the loop) gets the
-    subtree of the node being visited mapped at once; only a question about a node outside it
-    maps the whole module. A traversal that has finished (`complete`) leaves the map complete
-    but for the nodes it skipped (whitespace and the like, see `Traversal`): asking about one
-    of those maps the whole module."""
+    subtree of the node being visited mapped at once; a question about a node outside it maps
+    the subtrees of the visited node's ancestors, nearest first, until the node is found (a
+    binding site in the same function maps that function; the module comes last). A traversal
+    that has finished (`complete`) leaves the map complete but for the nodes it skipped
+    (whitespace and the like, see `Traversal`): asking about one of those maps the whole module."""
 
     def __init__(self, module: cst.CSTNode) -> None:
         self.module = module
@@ -131,27 +132,36 @@ class Parents:
         parent = self.by_id.get(id(node))
         if parent is None and not self._whole and node is not self.module:
             if not self.complete:
-                root = self.visiting
-                if root is not None and not self._mapped_ahead(root):
-                    self._map(root)
-                    self._mapped.add(id(root))
-                    parent = self.by_id.get(id(node))
+                parent = self._map_outwards(node)
             if parent is None and (not self.complete or type(node) in self.unrecorded):
                 self._map(self.module)
                 self._whole = True
                 parent = self.by_id.get(id(node))
         return parent
 
-    def _mapped_ahead(self, node: cst.CSTNode) -> bool:
-        """Was `node`'s subtree (or an enclosing one) mapped already?"""
-        current: Optional[cst.CSTNode] = node
+    def _map_outwards(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        """`node`'s parent, mapping the subtree of the node being visited, then those of its
+        ancestors one by one (each without the subtree mapped just before), until it is found: a
+        question about a node of the same function maps that function, not the module. Mapping
+        the module's subtree is mapping it whole."""
+        current = self.visiting
+        inner: Optional[cst.CSTNode] = None
         while current is not None:
-            if id(current) in self._mapped:
-                return True
+            if id(current) not in self._mapped:
+                self._map(current, inner)
+                self._mapped.add(id(current))
+                if current is self.module:
+                    self._whole = True
+                parent = self.by_id.get(id(node))
+                if parent is not None:
+                    return parent
+            inner = current
             current = self.by_id.get(id(current))
-        return False
+        return None
 
-    def _map(self, root: cst.CSTNode) -> None:
+    def _map(self, root: cst.CSTNode, mapped: Optional[cst.CSTNode] = None) -> None:
+        """Record the parent of every node below `root`; not below `mapped`, a child subtree
+        mapped already."""
         by_id = self.by_id
         stack: List[cst.CSTNode] = [root]
         while stack:
@@ -161,10 +171,12 @@ class Parents:
                 if type(value) is tuple or type(value) is list:
                     for child in value:
                         by_id[id(child)] = node
-                        stack.append(child)
+                        if child is not mapped:
+                            stack.append(child)
                 elif _NODE_TYPES[type(value)]:
                     by_id[id(value)] = node
-                    stack.append(value)
+                    if value is not mapped:
+                        stack.append(value)
 
 
 class Traversal:

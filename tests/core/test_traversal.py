@@ -242,9 +242,44 @@ def test_parents_map_the_whole_module_only_for_a_node_outside_the_visited_subtre
         parents = Parents(module)
         walks = []
         original = parents._map
-        parents._map = lambda root: (walks.append(root) if root is module else None, original(root))
+        parents._map = lambda root, *rest: (walks.append(root) if root is module else None, original(root, *rest))
         Traversal([_ParentAsker(parents, asks_outside)], parents).walk(module)
         assert len(walks) == whole_module_walks
+
+
+class _NeighbourAsker(cst.BatchableCSTVisitor):
+    """At the first expression statement of a function (its docstring), asks for the parent of the
+    function's last statement: a node outside the visited subtree, not walked yet, inside the
+    function."""
+
+    def __init__(self, parents: Parents) -> None:
+        super().__init__()
+        self.parents = parents
+        self.function = None
+        self.answers = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.function = node
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if self.function is not None and not self.answers:
+            last = self.function.body.body[-1]
+            self.answers.append((last, self.parents.get(last)))
+
+
+def test_a_question_about_a_node_of_the_same_function_maps_that_function_not_the_module() -> None:
+    module = cst.parse_module(SAMPLE)
+    parents = Parents(module)
+    walks = []
+    original = parents._map
+    parents._map = lambda root, *rest: (walks.append(root), original(root, *rest))
+    asker = _NeighbourAsker(parents)
+    Traversal([asker], parents).walk(module)
+    function = module.body[0]
+    assert len(asker.answers) == 1 and asker.answers[0][0] is function.body.body[-1]
+    assert asker.answers[0][1] is function.body  # the right parent ...
+    assert any(root is function.body for root in walks)  # ... found by mapping the function's body
+    assert not any(root is module or root is function for root in walks)  # not the module, nor more of it
 
 
 def _hooked_recorder_class(types: tuple, attributes: bool = True) -> type:
