@@ -303,3 +303,25 @@ def _access_names(access):
     while isinstance(node, cst.Attribute):
         node = node.value
     return [node] if isinstance(node, cst.Name) else []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import numpy as np\nX = []\ndef f():\n    X.append(1)\nclass C:\n    def m(self):\n        y = X\n",
+        "X = 1\ndef f():\n    global X\n    X = 2\n",
+        "def f():\n    def g():\n        global Y\n        del Y\n",
+        "class C:\n    global Z\n    Z = 3\n",
+    ],
+)
+def test_module_bindings_are_the_same_when_the_text_says_whether_it_has_global(source):
+    """scope_index tells the index whether the text holds `global`: without it no function can
+    rebind a module name, and the module's bindings are found without looking into functions."""
+    module = cst.parse_module(source)
+    told = ScopeIndex(module, has_walrus=False, has_global="global" in source).bindings(module)
+    full = ScopeIndex(module, has_walrus=False).bindings(module)
+    assert (told.names, told.sites, told.globals) == (full.names, full.sites, full.globals)
+    if "def f():\n    global X" in source:
+        assert len(full.names["X"]) == 2  # `X = 1`, and `X = 2` in f
+    if "global Y" in source:
+        assert "Y" in full.names  # `del Y` in g

@@ -79,7 +79,8 @@ def scope_index(context: "LintContext") -> "ScopeIndex":
     """The file's index, built on first use and shared by every rule of the traversal."""
     index = context.cache.get("scopes")
     if index is None:
-        index = ScopeIndex(context.module, has_walrus=":=" in context.source, parents=context.parents)
+        source = context.source
+        index = ScopeIndex(context.module, has_walrus=":=" in source, parents=context.parents, has_global="global" in source)
         context.cache["scopes"] = index
     return index
 
@@ -87,9 +88,14 @@ def scope_index(context: "LintContext") -> "ScopeIndex":
 class ScopeIndex:
     """Per-file index; get it with `scope_index(context)`."""
 
-    def __init__(self, module: cst.Module, has_walrus: bool, parents: Optional[Parents] = None) -> None:
+    def __init__(
+        self, module: cst.Module, has_walrus: bool, parents: Optional[Parents] = None, has_global: bool = True
+    ) -> None:
         self.module = module
         self._has_walrus = has_walrus
+        # False when the module's text has no `global`: then no function rebinds a module name,
+        # and the module's bindings are found without looking into every function.
+        self._has_global = has_global
         self._parents = Parents(module) if parents is None else parents
         self._bindings: Dict[int, Bindings] = {}
         self._regions: Dict[int, "_Region"] = {}
@@ -146,7 +152,7 @@ class ScopeIndex:
         body = getattr(scope, "body")
         statements = body.body if isinstance(scope, (cst.FunctionDef, cst.ClassDef)) else body
         _walk_statements(statements, out)
-        if isinstance(scope, cst.Module):
+        if isinstance(scope, cst.Module) and self._has_global:
             for name, site in _global_rebinds(statements):
                 out.bind(name, None, site)  # `global x; x = ...` in a function rebinds the module's x
         if self._has_walrus and not isinstance(scope, cst.ClassDef):
