@@ -126,7 +126,7 @@ class Parents:
         self.visiting: Optional[cst.CSTNode] = None  # the node whose visit methods run
         self.unrecorded: Set[type] = set()  # node types the traversal may have skipped
         self._whole = False  # the whole module was mapped
-        self._mapped: Set[int] = set()  # roots of the subtrees mapped ahead of the traversal
+        self._mapped: Set[int] = set()  # roots of the subtrees mapped ahead of the traversal (whole)
 
     def get(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         parent = self.by_id.get(id(node))
@@ -146,15 +146,19 @@ class Parents:
         the module's subtree is mapping it whole."""
         current = self.visiting
         inner: Optional[cst.CSTNode] = None
+        ancestor = current
+        while ancestor is not None:  # below the outermost subtree mapped already, all is mapped
+            if id(ancestor) in self._mapped:
+                current, inner = self.by_id.get(id(ancestor)), ancestor
+            ancestor = self.by_id.get(id(ancestor))
         while current is not None:
-            if id(current) not in self._mapped:
-                self._map(current, inner)
-                self._mapped.add(id(current))
-                if current is self.module:
-                    self._whole = True
-                parent = self.by_id.get(id(node))
-                if parent is not None:
-                    return parent
+            self._map(current, inner)
+            self._mapped.add(id(current))
+            if current is self.module:
+                self._whole = True
+            parent = self.by_id.get(id(node))
+            if parent is not None:
+                return parent
             inner = current
             current = self.by_id.get(id(current))
         return None

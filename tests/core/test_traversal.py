@@ -347,3 +347,25 @@ def test_children_of_skipped_fields_have_their_parents_without_a_walk() -> None:
     comma = function.params.params[0].comma
     assert parents.get(comma.whitespace_after) is comma  # below one: found by walking the module
     assert walks == [module]
+
+
+class _TwiceAsker(_NeighbourAsker):
+    """Also asks, at the function's `return`, for the parent of the module's second statement."""
+
+    def visit_Return(self, node: cst.Return) -> None:
+        later = self.parents.module.body[1]
+        self.answers.append((later, self.parents.get(later)))
+
+
+def test_a_subtree_mapped_already_is_not_mapped_again() -> None:
+    module = cst.parse_module(SAMPLE)
+    parents = Parents(module)
+    walks = []
+    original = parents._map
+    parents._map = lambda root, *rest: (walks.append(root), original(root, *rest))
+    asker = _TwiceAsker(parents)
+    Traversal([asker], parents).walk(module)
+    function = module.body[0]
+    assert [parent for _, parent in asker.answers] == [function.body, module]
+    second = walks[walks.index(function.body) + 1:]  # what the question at `return` mapped
+    assert len(second) == 2 and second[0] is function and second[1] is module
