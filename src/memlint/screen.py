@@ -1117,6 +1117,13 @@ class _Scan:
         return self._imports
 
 
+# What `CompiledScreens._walk` does at a node class (`_plan`), and the context a node's parent
+# gives it: (flags, the innermost `def`, the product of the stated lengths of the loops around
+# it, the innermost loop of its frame for REPEATED).
+_Plan = Tuple[Optional[List[_Atom]], Optional[int], Tuple[str, ...], Optional[Dict[str, bool]]]
+_Context = Tuple[int, Optional[ast.AST], float, Optional[ast.AST]]
+
+
 class CompiledScreens:
     """The screens of a sequence of rules, compiled once into shared atoms and a dispatch table."""
 
@@ -1175,7 +1182,7 @@ class CompiledScreens:
         # Names and constants are two nodes in five and hold no node: not visited unless an
         # atom is about them.
         self.leaves = frozenset(kind for kind in (ast.Name, ast.Constant) if kind not in by_type)
-        self.plans: Dict[type, Tuple[Optional[List[_Atom]], Optional[int], Tuple[str, ...], Optional[Dict[str, bool]]]] = {}
+        self.plans: Dict[type, _Plan] = {}
 
     def may_fire(self, tree: ast.AST, text: str, path: str = "") -> List[bool]:
         """For each rule, whether its screen matches `tree` (the module of `text`, at `path`)."""
@@ -1205,7 +1212,7 @@ class CompiledScreens:
             for clause in self.clauses
         ]
 
-    def _plan(self, kind: type) -> Tuple[Optional[List[_Atom]], Optional[int], Tuple[str, ...], Optional[Dict[str, bool]]]:
+    def _plan(self, kind: type) -> _Plan:
         """What the walk does at a node of class `kind`: the atoms to try (calls also by their
         callee's name), how the context changes inside it, its child fields, and which of those
         fields a loop repeats or a new frame starts."""
@@ -1223,11 +1230,9 @@ class CompiledScreens:
         plans = self.plans
         skip = self.leaves
         node_class, call_class, attribute_class, name_class = ast.AST, ast.Call, ast.Attribute, ast.Name
-        # A node and the context its parent's fields give it: (flags, the innermost `def`, the
-        # product of the stated lengths of the loops around it, the innermost loop of its frame
-        # for REPEATED). Siblings share one context tuple.
-        start: Tuple[int, Optional[ast.AST], float, Optional[ast.AST]] = (0, None, 1, None)
-        stack: List[Tuple[ast.AST, Tuple[int, Optional[ast.AST], float, Optional[ast.AST]]]] = [(tree, start)]
+        # Each node with the context its parent's fields give it (`_Context`): siblings share one.
+        start: _Context = (0, None, 1, None)
+        stack: List[Tuple[ast.AST, _Context]] = [(tree, start)]
         pop, push = stack.pop, stack.append
         while stack:
             node, context = pop()
