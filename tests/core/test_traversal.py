@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import sysconfig
 from pathlib import Path
+from typing import Callable
 
 import libcst as cst
 import libcst.matchers as m
@@ -236,15 +237,23 @@ def test_parents_recorded_by_the_traversal_are_the_parents(path, asks_outside) -
     assert parents.get(module) is None and parents.get(cst.Name("elsewhere")) is None
 
 
-def test_parents_map_the_whole_module_only_for_a_node_outside_the_visited_subtree() -> None:
+def _walk_recording_maps(asker: Callable[[Parents], cst.BatchableCSTVisitor]):
+    """Traverse SAMPLE with the visitor `asker(parents)` makes; the module, that visitor and the
+    roots of the subtrees `Parents` mapped, in order."""
     module = cst.parse_module(SAMPLE)
+    parents = Parents(module)
+    walks = []
+    original = parents._map
+    parents._map = lambda root, *rest: (walks.append(root), original(root, *rest))
+    visitor = asker(parents)
+    Traversal([visitor], parents).walk(module)
+    return module, visitor, walks
+
+
+def test_parents_map_the_whole_module_only_for_a_node_outside_the_visited_subtree() -> None:
     for asks_outside, whole_module_walks in ((False, 0), (True, 1)):
-        parents = Parents(module)
-        walks = []
-        original = parents._map
-        parents._map = lambda root, *rest: (walks.append(root) if root is module else None, original(root, *rest))
-        Traversal([_ParentAsker(parents, asks_outside)], parents).walk(module)
-        assert len(walks) == whole_module_walks
+        module, _, walks = _walk_recording_maps(lambda parents: _ParentAsker(parents, asks_outside))
+        assert sum(root is module for root in walks) == whole_module_walks
 
 
 class _NeighbourAsker(cst.BatchableCSTVisitor):
@@ -268,13 +277,7 @@ class _NeighbourAsker(cst.BatchableCSTVisitor):
 
 
 def test_a_question_about_a_node_of_the_same_function_maps_that_function_not_the_module() -> None:
-    module = cst.parse_module(SAMPLE)
-    parents = Parents(module)
-    walks = []
-    original = parents._map
-    parents._map = lambda root, *rest: (walks.append(root), original(root, *rest))
-    asker = _NeighbourAsker(parents)
-    Traversal([asker], parents).walk(module)
+    module, asker, walks = _walk_recording_maps(_NeighbourAsker)
     function = module.body[0]
     assert len(asker.answers) == 1 and asker.answers[0][0] is function.body.body[-1]
     assert asker.answers[0][1] is function.body  # the right parent ...
@@ -358,13 +361,7 @@ class _TwiceAsker(_NeighbourAsker):
 
 
 def test_a_subtree_mapped_already_is_not_mapped_again() -> None:
-    module = cst.parse_module(SAMPLE)
-    parents = Parents(module)
-    walks = []
-    original = parents._map
-    parents._map = lambda root, *rest: (walks.append(root), original(root, *rest))
-    asker = _TwiceAsker(parents)
-    Traversal([asker], parents).walk(module)
+    module, asker, walks = _walk_recording_maps(_TwiceAsker)
     function = module.body[0]
     assert [parent for _, parent in asker.answers] == [function.body, module]
     second = walks[walks.index(function.body) + 1:]  # what the question at `return` mapped
